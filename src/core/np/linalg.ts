@@ -1,0 +1,179 @@
+import { normalizeAxis, shapeString, sizeOf } from "../../array/index.js";
+import type { Array } from "../array.js";
+import { bind1 } from "../interpreter.js";
+import { matmul as matmulP, pad as padP, slice as sliceP } from "../primitives/index.js";
+import { asArray, resultDtype, type ArrayLike } from "./convert.js";
+import { mul } from "./elementwise.js";
+import { sum } from "./reductions.js";
+import { expandDims, reshape, squeeze, transpose } from "./shape.js";
+
+/**
+ * Matrix product with numpy's rules: the last two axes multiply, leading axes broadcast,
+ * and a 1-D operand is a vector (its added axis is removed from the result).
+ *
+ * @example
+ * np.matmul(np.eye(2), np.array([1, 2])).toArray(); // [1, 2]
+ */
+export function matmul(x: ArrayLike, y: ArrayLike): Array {
+  const dtype = resultDtype(x, y);
+  let a = asArray(x, dtype);
+  let b = asArray(y, dtype);
+  if (a.ndim === 0 || b.ndim === 0) throw new Error("matmul: operands must not be 0-d (use mul)");
+  const shapes = `${shapeString(a.shape)} and ${shapeString(b.shape)}`;
+  const vecA = a.ndim === 1;
+  const vecB = b.ndim === 1;
+  if (vecA) a = expandDims(a, 0);
+  if (vecB) b = expandDims(b, 1);
+  if (a.shape[a.ndim - 1] !== b.shape[b.ndim - 2]) {
+    throw new Error(`matmul: shapes ${shapes} are not aligned`);
+  }
+  let out = bind1(matmulP, [a, b], {});
+  if (vecA) out = squeeze(out, out.ndim - 2);
+  if (vecB) out = squeeze(out, out.ndim - 1);
+  return out;
+}
+
+/**
+ * numpy's `dot`: the inner product of vectors, matmul of matrices, and for N-d arrays a
+ * sum over the last axis of x and the second-to-last of y.
+ *
+ * @example
+ * np.dot(np.array([1, 2]), np.array([3, 4])).item(); // 11
+ */
+export function dot(x: ArrayLike, y: ArrayLike): Array {
+  const a = asArray(x);
+  const b = asArray(y);
+  if (a.ndim === 0 || b.ndim === 0) return mul(a, b);
+  if (b.ndim <= 2 && a.ndim <= 2) return matmul(a, b);
+  if (b.ndim === 1) return matmul(a, b);
+  return tensordot(a, b, [[a.ndim - 1], [b.ndim - 2]]);
+}
+
+/** The outer product of two vectors (inputs are flattened). @example np.outer(u, v).shape // [u.size, v.size] */
+export function outer(x: ArrayLike, y: ArrayLike): Array {
+  const a = reshape(asArray(x), [-1, 1]);
+  const b = reshape(asArray(y), [1, -1]);
+  return mul(a, b);
+}
+
+/**
+ * Sums products over the given axes of x and y (`axes = n` means the last n of x with
+ * the first n of y); the result has x's free axes then y's.
+ *
+ * @example
+ * np.tensordot(A, B, [[1], [0]]) // = matmul(A, B) for matrices
+ */
+export function tensordot(x: ArrayLike, y: ArrayLike, axes: number | readonly [readonly number[], readonly number[]] = 2): Array {
+  const dtype = resultDtype(x, y);
+  const a = asArray(x, dtype);
+  const b = asArray(y, dtype);
+  let [ax, bx]: [number[], number[]] =
+    typeof axes === "number"
+      ? [[...globalThis.Array(axes).keys()].map((i) => a.ndim - axes + i), [...globalThis.Array(axes).keys()]]
+      : [[...axes[0]], [...axes[1]]];
+  ax = ax.map((i) => normalizeAxis("tensordot", i, a.ndim));
+  bx = bx.map((i) => normalizeAxis("tensordot", i, b.ndim));
+  if (ax.length !== bx.length || ax.some((i, k) => a.shape[i] !== b.shape[bx[k]!])) {
+    throw new Error(`tensordot: axes [${ax}] of ${shapeString(a.shape)} and [${bx}] of ${shapeString(b.shape)} do not match`);
+  }
+  const freeA = [...a.shape.keys()].filter((i) => !ax.includes(i));
+  const freeB = [...b.shape.keys()].filter((i) => !bx.includes(i));
+  const k = sizeOf(ax.map((i) => a.shape[i]!));
+  const a2 = reshape(transpose(a, [...freeA, ...ax]), [-1, k]);
+  const b2 = reshape(transpose(b, [...bx, ...freeB]), [k, -1]);
+  return reshape(bind1(matmulP, [a2, b2], {}), [...freeA.map((i) => a.shape[i]!), ...freeB.map((i) => b.shape[i]!)]);
+}
+
+/**
+ * Einstein summation for one or two operands, e.g. "ij,jk->ik", "bij,bjk->bik",
+ * "i,i->", "ij->ji", "ij->i". Each index appears at most once per operand; an index
+ * missing from the output is summed. Without "->", the output is the indices that
+ * appear once, sorted (numpy's rule).
+ *
+ * @example
+ * np.einsum("ij,j->i", A, v) // = matmul(A, v)
+ */
+export function einsum(subscripts: string, ...operands: ArrayLike[]): Array {
+  const spec = subscripts.replace(/\s+/g, "");
+  const [lhs, rhs] = spec.includes("->") ? (spec.split("->") as [string, string]) : [spec, undefined];
+  const inputs = lhs.split(",");
+  if (inputs.length !== operands.length || operands.length < 1 || operands.length > 2) {
+    throw new Error(`einsum: "${subscripts}" names ${inputs.length} operands, got ${operands.length} (one or two are supported)`);
+  }
+  const all = inputs.join("");
+  if (!/^[a-zA-Z]*$/.test(all) || (rhs !== undefined && !/^[a-zA-Z]*$/.test(rhs))) {
+    throw new Error(`einsum: "${subscripts}" may only use letters, ',' and '->'`);
+  }
+  const output = rhs ?? [...new Set(all)].filter((c) => all.split(c).length === 2).sort().join("");
+  const arrays = operands.map((o) => asArray(o, resultDtype(...operands)));
+  const sizes = new Map<string, number>();
+  inputs.forEach((labels, k) => {
+    const a = arrays[k]!;
+    if (labels.length !== a.ndim) throw new Error(`einsum: "${labels}" has ${labels.length} indices but operand ${k} has shape ${shapeString(a.shape)}`);
+    if (new Set(labels).size !== labels.length) throw new Error(`einsum: repeated index in "${labels}" (diagonals are not supported; use diag/trace)`);
+    [...labels].forEach((c, i) => {
+      const d = a.shape[i]!;
+      if (sizes.has(c) && sizes.get(c) !== d) throw new Error(`einsum: index ${c} has sizes ${sizes.get(c)} and ${d}`);
+      sizes.set(c, d);
+    });
+  });
+  for (const c of output) if (!sizes.has(c)) throw new Error(`einsum: output index ${c} is not in the inputs`);
+  // Sum away indices that only one operand has and the output does not keep.
+  const reduced = inputs.map((labels, k) => {
+    const others = inputs.filter((_, j) => j !== k).join("") + output;
+    const gone = [...labels].map((c, i) => (others.includes(c) ? -1 : i)).filter((i) => i >= 0);
+    const a = gone.length ? sum(arrays[k]!, { axis: gone }) : arrays[k]!;
+    return { a, labels: [...labels].filter((c) => others.includes(c)).join("") };
+  });
+  if (reduced.length === 1) {
+    const { a, labels } = reduced[0]!;
+    return transpose(a, [...output].map((c) => labels.indexOf(c)));
+  }
+  const [A, B] = reduced as [(typeof reduced)[0], (typeof reduced)[0]];
+  const batch = [...A.labels].filter((c) => B.labels.includes(c) && output.includes(c));
+  const contract = [...A.labels].filter((c) => B.labels.includes(c) && !output.includes(c));
+  const freeA = [...A.labels].filter((c) => !B.labels.includes(c));
+  const freeB = [...B.labels].filter((c) => !A.labels.includes(c));
+  const size = (cs: string[]) => sizeOf(cs.map((c) => sizes.get(c)!));
+  const a3 = reshape(transpose(A.a, [...batch, ...freeA, ...contract].map((c) => A.labels.indexOf(c))), [size(batch), size(freeA), size(contract)]);
+  const b3 = reshape(transpose(B.a, [...batch, ...contract, ...freeB].map((c) => B.labels.indexOf(c))), [size(batch), size(contract), size(freeB)]);
+  const labels = [...batch, ...freeA, ...freeB];
+  const prod = reshape(bind1(matmulP, [a3, b3], {}), labels.map((c) => sizes.get(c)!));
+  return transpose(prod, [...output].map((c) => labels.indexOf(c)));
+}
+
+/**
+ * For a vector: the square matrix with it on diagonal `k`. For a matrix: its diagonal `k`.
+ *
+ * @example
+ * np.diag(np.array([1, 2])).toArray(); // [[1, 0], [0, 2]]
+ * np.diag(np.array([[1, 2], [3, 4]])).toArray(); // [1, 4]
+ */
+export function diag(x: ArrayLike, opts: { k?: number } = {}): Array {
+  const a = asArray(x);
+  const k = opts.k ?? 0;
+  if (!Number.isInteger(k)) throw new Error(`diag: k must be an integer, got ${k}`);
+  // Diagonal k of an n×m matrix is the flat positions first, first + (m+1), ...
+  if (a.ndim === 1) {
+    const m = a.shape[0]!;
+    const n = m + Math.abs(k);
+    const first = k >= 0 ? k : -k * n;
+    const flat = bind1(padP, [a], { start: [first], step: [n + 1], shape: [m], outShape: [n * n] });
+    return reshape(flat, [n, n]);
+  }
+  if (a.ndim !== 2) throw new Error(`diag: needs a 1-D or 2-D array, got shape ${shapeString(a.shape)}`);
+  const [n, m] = a.shape as [number, number];
+  const len = Math.max(0, k >= 0 ? Math.min(n, m - k) : Math.min(n + k, m));
+  const first = k >= 0 ? k : -k * m;
+  return bind1(sliceP, [reshape(a, [-1])], { start: [first], step: [m + 1], shape: [len] });
+}
+
+/**
+ * Sum of the diagonal of a matrix (diagonal `offset`).
+ *
+ * @example
+ * np.trace(np.eye(3)).item(); // 3
+ */
+export function trace(x: ArrayLike, opts: { offset?: number } = {}): Array {
+  return sum(diag(x, { k: opts.offset ?? 0 }));
+}

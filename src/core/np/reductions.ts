@@ -1,0 +1,185 @@
+import { normalizeAxes, normalizeAxis, sizeOf } from "../../array/index.js";
+import type { Array } from "../array.js";
+import { bind1 } from "../interpreter.js";
+import { argmax as argmaxP, argmin as argminP, reduceMax, reduceMin, reduceProd, reduceSum } from "../primitives/index.js";
+import { asArray, astype, floatDtype, type ArrayLike } from "./convert.js";
+import { abs, add, div, equal, exp, log, pow, sqrt, square, sub, where } from "./elementwise.js";
+import { reshape } from "./shape.js";
+
+/** Which axes to reduce (all when omitted) and whether to keep them as size 1. */
+export interface AxisOptions {
+  axis?: number | readonly number[] | null;
+  keepdims?: boolean;
+}
+
+type ReducePrim = typeof reduceSum;
+
+/** Reduces with `prim`, then restores reduced axes as size 1 when `keepdims`. */
+function reduceWith(op: string, prim: ReducePrim, x: Array, opts: AxisOptions): Array {
+  const axes = normalizeAxes(op, opts.axis, x.ndim);
+  const out = bind1(prim, [x], { axes });
+  return opts.keepdims ? reshape(out, keptShape(x.shape, axes)) : out;
+}
+
+function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
+  return shape.map((d, i) => (axes.includes(i) ? 1 : d));
+}
+
+/** Integer and bool sums count in int32, as numpy's sum of a mask. */
+function countable(x: ArrayLike): Array {
+  const a = asArray(x);
+  return a.dtype === "bool" ? astype(a, "int32") : a;
+}
+
+/**
+ * Sum over `axis` (all axes by default).
+ *
+ * @example
+ * np.sum(np.array([[1, 2], [3, 4]]), { axis: 0 }).toArray(); // [4, 6]
+ */
+export function sum(x: ArrayLike, opts: AxisOptions = {}): Array {
+  return reduceWith("sum", reduceSum, countable(x), opts);
+}
+
+/** Product over `axis`. @example np.prod(np.array([1, 2, 3])).item() // 6 */
+export function prod(x: ArrayLike, opts: AxisOptions = {}): Array {
+  return reduceWith("prod", reduceProd, countable(x), opts);
+}
+
+/** Largest element over `axis` (NaN wins). @example np.max(x, { axis: -1 }) */
+export function max(x: ArrayLike, opts: AxisOptions = {}): Array {
+  return reduceWith("max", reduceMax, asArray(x), opts);
+}
+
+/** Smallest element over `axis` (NaN wins). @example np.min(x) */
+export function min(x: ArrayLike, opts: AxisOptions = {}): Array {
+  return reduceWith("min", reduceMin, asArray(x), opts);
+}
+
+/** The number of elements reduced over. */
+function countOver(op: string, x: Array, opts: AxisOptions): number {
+  return sizeOf(normalizeAxes(op, opts.axis, x.ndim).map((a) => x.shape[a]!));
+}
+
+/** Arithmetic mean over `axis`. @example np.mean(np.array([1, 2, 3, 4])).item() // 2.5 */
+export function mean(x: ArrayLike, opts: AxisOptions = {}): Array {
+  const a = asArray(x, floatDtype(x));
+  return div(sum(a, opts), countOver("mean", a, opts));
+}
+
+/**
+ * Variance over `axis`, dividing by N − ddof (ddof = 0 by default, as numpy).
+ *
+ * @example
+ * np.var(np.array([1, 2, 3, 4])).item(); // 1.25
+ */
+export function variance(x: ArrayLike, opts: AxisOptions & { ddof?: number } = {}): Array {
+  const a = asArray(x, floatDtype(x));
+  const centered = sub(a, mean(a, { axis: opts.axis, keepdims: true }));
+  const n = countOver("var", a, opts) - (opts.ddof ?? 0);
+  return div(sum(square(centered), opts), n);
+}
+export { variance as var };
+
+/** Standard deviation: √var. @example np.std(x, { ddof: 1 }) */
+export function std(x: ArrayLike, opts: AxisOptions & { ddof?: number } = {}): Array {
+  return sqrt(variance(x, opts));
+}
+
+/**
+ * log Σ exp(x) over `axis`, computed as m + log Σ exp(x − m) with m the maximum, so
+ * large inputs do not overflow; an all −∞ slice gives −∞.
+ *
+ * @example
+ * np.logsumexp(np.array([1000, 1000])).item(); // 1000 + log 2
+ */
+export function logsumexp(x: ArrayLike, opts: AxisOptions = {}): Array {
+  const a = asArray(x, floatDtype(x));
+  const m = max(a, { axis: opts.axis, keepdims: true });
+  // A slice that is all −∞ (or has +∞) has a non-finite max; shift by 0 there instead.
+  const shift = where(equal(abs(m), Infinity), 0, m);
+  const s = log(sum(exp(sub(a, shift)), { axis: opts.axis, keepdims: true }));
+  const out = add(s, shift);
+  return opts.keepdims ? out : reshape(out, a.shape.filter((_, i) => !normalizeAxes("logsumexp", opts.axis, a.ndim).includes(i)));
+}
+
+function argReduce(op: "argmax" | "argmin", x: ArrayLike, opts: { axis?: number }): Array {
+  let a = asArray(x);
+  if (opts.axis === undefined) {
+    a = reshape(a, [-1]);
+    return bind1(op === "argmax" ? argmaxP : argminP, [a], { axis: 0 });
+  }
+  return bind1(op === "argmax" ? argmaxP : argminP, [a], { axis: normalizeAxis(op, opts.axis, a.ndim) });
+}
+
+/** Index of the largest element (of the flattened array, or along `axis`). @example np.argmax(x, { axis: 1 }) */
+export function argmax(x: ArrayLike, opts: { axis?: number } = {}): Array {
+  return argReduce("argmax", x, opts);
+}
+
+/** Index of the smallest element (of the flattened array, or along `axis`). @example np.argmin(x) */
+export function argmin(x: ArrayLike, opts: { axis?: number } = {}): Array {
+  return argReduce("argmin", x, opts);
+}
+
+export interface NormOptions {
+  /** Vectors: any p > 0, `Infinity`, `-Infinity`, 0 (count). Matrices: "fro", 1, -1, Infinity, -Infinity. */
+  ord?: number | "fro";
+  axis?: number | readonly [number, number] | null;
+  keepdims?: boolean;
+}
+
+/**
+ * Vector or matrix norm, as numpy.linalg.norm: with no axis, the 2-norm of the
+ * flattened array (Frobenius for a matrix) unless `ord` is given; one axis gives vector
+ * norms, two axes matrix norms. The matrix 2-norm needs singular values and is left to
+ * `linalg`.
+ *
+ * @example
+ * np.norm(np.array([3, 4])).item(); // 5
+ * np.norm(np.array([[1, -2], [3, 4]]), { ord: 1 }).item(); // 6
+ */
+export function norm(x: ArrayLike, opts: NormOptions = {}): Array {
+  const a = asArray(x, floatDtype(x));
+  const { ord, keepdims } = opts;
+  let axis = opts.axis;
+  if (axis === undefined || axis === null) {
+    if (ord === undefined || ord === "fro") return sqrt(sum(square(a), { keepdims }));
+    if (a.ndim === 1) axis = 0;
+    else if (a.ndim === 2) axis = [0, 1];
+    else throw new Error(`norm: ord ${ord} needs a 1-D or 2-D array or an axis, got rank ${a.ndim}`);
+  }
+  if (typeof axis === "number") {
+    const o = { axis, keepdims };
+    const p = ord ?? 2;
+    if (p === "fro") throw new Error("norm: ord 'fro' needs two axes");
+    if (p === Infinity) return max(abs(a), o);
+    if (p === -Infinity) return min(abs(a), o);
+    if (p === 0) return sum(astype(where(equal(a, 0), 0, 1), a.dtype), o);
+    if (p === 1) return sum(abs(a), o);
+    if (p === 2) return sqrt(sum(square(a), o));
+    return pow(sum(pow(abs(a), p), o), 1 / p);
+  }
+  const [r, c] = axis.map((ax) => normalizeAxis("norm", ax, a.ndim)) as [number, number];
+  if (r === c) throw new Error(`norm: the two axes must differ, got [${axis.join(",")}]`);
+  const o = { keepdims };
+  const rowsThenCols = (inner: number, outer: number, pick: typeof max) => {
+    const s = sum(abs(a), { axis: inner, keepdims: true });
+    const out = pick(s, { axis: outer, keepdims: true });
+    return keepdims ? out : reshape(out, a.shape.filter((_, i) => i !== inner && i !== outer));
+  };
+  switch (ord ?? "fro") {
+    case "fro":
+      return sqrt(sum(square(a), { axis: [r, c], ...o }));
+    case 1:
+      return rowsThenCols(r, c, max);
+    case -1:
+      return rowsThenCols(r, c, min);
+    case Infinity:
+      return rowsThenCols(c, r, max);
+    case -Infinity:
+      return rowsThenCols(c, r, min);
+    default:
+      throw new Error(`norm: matrix ord ${ord} is not supported here (the 2-norm needs singular values: use linalg)`);
+  }
+}
