@@ -12,7 +12,8 @@ export function asArray(x: ArrayLike, dtype?: DType): Array {
   if (typeof x === "number" || typeof x === "boolean") {
     const dt = dtype ?? (typeof x === "boolean" ? "bool" : "float64");
     const s = Storage.zeros(dt, []);
-    s.data[0] = Number(x);
+    // A bool holds 0/1 (nonzero is true); a Uint8Array would truncate 0.5 to 0.
+    s.data[0] = dt === "bool" ? (Number(x) !== 0 ? 1 : 0) : Number(x);
     return new ConcreteArray(s);
   }
   throw new Error(`expected an Array or a number, got ${describeValue(x)}`);

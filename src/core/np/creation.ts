@@ -1,4 +1,4 @@
-import { allocate, checkShape, isDType, sizeOf, Storage, type DType, type TypedArray } from "../../array/index.js";
+import { allocate, checkShape, elementwise, isDType, sizeOf, Storage, type DType, type TypedArray } from "../../array/index.js";
 import { Array, ConcreteArray } from "../array.js";
 
 export interface DTypeOption {
@@ -26,17 +26,10 @@ export function array(x: NestedNumbers | TypedArray | Array, opts: DTypeOption =
   if (opts.dtype !== undefined && !isDType(opts.dtype)) throw new Error(`array: unknown dtype ${String(opts.dtype)}`);
   if (x instanceof Array) {
     if (!(x instanceof ConcreteArray)) throw new Error("array: cannot copy a traced Array into a constant");
-    const s = x.storage;
-    const dtype = opts.dtype ?? s.dtype;
-    const out = Storage.zeros(dtype, s.shape);
-    out.data.set(s.data);
-    return new ConcreteArray(out);
+    return castCopy(x.storage, opts.dtype ?? x.dtype);
   }
   if (ArrayBuffer.isView(x)) {
-    const dtype = opts.dtype ?? typedDType(x);
-    const out = Storage.zeros(dtype, [x.length]);
-    out.data.set(x);
-    return new ConcreteArray(out);
+    return castCopy(new Storage(typedDType(x), [x.length], x), opts.dtype ?? typedDType(x));
   }
   const shape = inferShape(x);
   const flat: (number | boolean)[] = [];
@@ -49,7 +42,7 @@ export function array(x: NestedNumbers | TypedArray | Array, opts: DTypeOption =
       return;
     }
     if (!globalThis.Array.isArray(v) || v.length !== shape[axis]) {
-      throw new Error(`array: ragged nesting at${where || " the top"}: expected a list of length ${shape[axis]}`);
+      throw new Error(`array: ragged nesting at ${where || "the top"}: expected a list of length ${shape[axis]}`);
     }
     v.forEach((item, i) => walk(item, axis + 1, `${where}[${i}]`));
   };
@@ -58,6 +51,14 @@ export function array(x: NestedNumbers | TypedArray | Array, opts: DTypeOption =
   const data = allocate(dtype, flat.length);
   for (let i = 0; i < flat.length; i++) data[i] = dtype === "bool" ? (flat[i] ? 1 : 0) : Number(flat[i]);
   return new ConcreteArray(new Storage(dtype, shape, data));
+}
+
+/**
+ * A fresh copy of `s` as `dtype`. Plain typed-array copying would truncate into a bool
+ * (0.5 becomes 0) and keep a Uint8Array's 2 as is; bool must mean "nonzero", stored as 0/1.
+ */
+function castCopy(s: Storage, dtype: DType): Array {
+  return new ConcreteArray(elementwise(dtype === "bool" ? "nonzero" : "copy", [s], s.shape, dtype));
 }
 
 function typedDType(x: ArrayBufferView): DType {
@@ -72,7 +73,8 @@ export function full(shape: readonly number[] | number, value: number | boolean,
   const sh = checkShape("full", typeof shape === "number" ? [shape] : shape);
   const dtype = opts.dtype ?? (typeof value === "boolean" ? "bool" : "float64");
   const data = allocate(dtype, sizeOf(sh));
-  data.fill(Number(value));
+  // A bool holds 0/1: any nonzero value (NaN too) is true, as numpy's full(..., dtype=bool).
+  data.fill(dtype === "bool" ? (Number(value) !== 0 ? 1 : 0) : Number(value));
   return new ConcreteArray(new Storage(dtype, sh, data));
 }
 

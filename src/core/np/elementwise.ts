@@ -16,10 +16,24 @@ function unary(prim: Prim, x: ArrayLike, float = false): Array {
   return bind1(prim, [asArray(x, float ? floatDtype(x) : resultDtype(x))], {});
 }
 
-/** x + y, broadcast. @example np.add(np.array([1, 2]), 10) // [11, 12] */
-export const add = (x: ArrayLike, y: ArrayLike): Array => binary(B.add, x, y);
+/**
+ * Refuses arithmetic with no bool meaning, as numpy and JAX do: computed on 0/1 storage
+ * it would wrap (false − true stores 255) and leave a bool that is neither 0 nor 1.
+ */
+function refuseBool(op: string, hint: string, ...xs: ArrayLike[]): void {
+  if (resultDtype(...xs) === "bool") throw new Error(`${op}: not defined for bool operands; ${hint}`);
+}
+
+/** x + y, broadcast (for two bools: logical or, as numpy). @example np.add(np.array([1, 2]), 10) // [11, 12] */
+export function add(x: ArrayLike, y: ArrayLike): Array {
+  // true + true must stay a bool 1, not store 2.
+  return binary(resultDtype(x, y) === "bool" ? B.logicalOr : B.add, x, y);
+}
 /** x − y, broadcast. @example np.sub(x, 1) */
-export const sub = (x: ArrayLike, y: ArrayLike): Array => binary(B.sub, x, y);
+export function sub(x: ArrayLike, y: ArrayLike): Array {
+  refuseBool("sub", "use np.notEqual for xor, or astype(\"int32\") first", x, y);
+  return binary(B.sub, x, y);
+}
 /** x · y elementwise, broadcast. @example np.mul(x, x) */
 export const mul = (x: ArrayLike, y: ArrayLike): Array => binary(B.mul, x, y);
 /** x / y (true division: integers give float64). @example np.div(1, x) */
@@ -53,7 +67,10 @@ export const logicalOr = (x: ArrayLike, y: ArrayLike): Array => binary(B.logical
 export const logicalNot = (x: ArrayLike): Array => unary(U.logicalNot, x);
 
 /** −x. @example np.neg(x) */
-export const neg = (x: ArrayLike): Array => unary(U.neg, x);
+export function neg(x: ArrayLike): Array {
+  refuseBool("neg", "use np.logicalNot, or astype(\"int32\") first", x);
+  return unary(U.neg, x);
+}
 /** x². @example np.square(x) */
 export const square = (x: ArrayLike): Array => mul(x, x);
 /** √x. @example np.sqrt(4) // 2 */

@@ -1,0 +1,50 @@
+/**
+ * A small timing harness. Each case is timed against its baseline in the same process,
+ * interleaved run by run (so drift and garbage collection fall on both alike), after a
+ * warm-up long enough for V8 to optimize both; the medians and their ratio are reported.
+ */
+export function timePair(fn: () => unknown, baseline: () => unknown, opts: { reps?: number; warmupMs?: number } = {}): [number, number] {
+  const reps = opts.reps ?? 31;
+  const warmEnd = performance.now() + (opts.warmupMs ?? 400);
+  for (let i = 0; i < 5 || performance.now() < warmEnd; i++) {
+    fn();
+    baseline();
+  }
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    let t = performance.now();
+    fn();
+    a.push(performance.now() - t);
+    t = performance.now();
+    baseline();
+    b.push(performance.now() - t);
+  }
+  return [median(a), median(b)];
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((p, q) => p - q);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+export interface Case {
+  name: string;
+  run: () => unknown;
+  baseline: string;
+  runBaseline: () => unknown;
+  goal?: string;
+  reps?: number;
+}
+
+/** Times each case against its baseline and prints a markdown table with the ratios. */
+export function report(title: string, cases: Case[]): void {
+  console.log(`\n## ${title}\n`);
+  const line = (cells: string[]) => console.log(`| ${cells.join(" | ")} |`);
+  line(["case", "nabla ms", "baseline", "baseline ms", "ratio", "goal"]);
+  line(["---", "---:", "---", "---:", "---:", "---"]);
+  for (const c of cases) {
+    const [ms, base] = timePair(c.run, c.runBaseline, { reps: c.reps });
+    line([c.name, ms.toFixed(3), c.baseline, base.toFixed(3), (ms / base).toFixed(2) + "×", c.goal ?? ""]);
+  }
+}
