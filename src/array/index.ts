@@ -13,6 +13,7 @@ export {
   concatenateStorage,
   takeStorage,
   argsortStorage,
+  scatterAddStorage,
 } from "./kernels/layout.js";
 export { matmulStorage } from "./kernels/matmul.js";
 export { randomBitsStorage, randomUniformStorage, threefry2x32 } from "./kernels/random.js";

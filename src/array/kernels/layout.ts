@@ -133,3 +133,25 @@ export function argsortStorage(x: Storage): Storage {
   }
   return out;
 }
+
+/** The transpose of `take`: zeros of `outShape` with `updates` added at the indices. */
+export function scatterAddStorage(updates: Storage, indices: Storage, axis: number, outShape: Shape): Storage {
+  const n = outShape[axis]!;
+  const outer = sizeOf(outShape.slice(0, axis));
+  const inner = sizeOf(outShape.slice(axis + 1));
+  const out = Storage.zeros(updates.dtype, outShape);
+  const m = indices.size;
+  for (let j = 0; j < m; j++) {
+    const k = indices.data[j]!;
+    if (k < -n || k >= n) throw new Error(`scatterAdd: index ${k} is out of bounds for axis ${axis} with size ${n}`);
+  }
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < m; j++) {
+      const k = indices.data[j]!;
+      const to = (o * n + (k < 0 ? k + n : k)) * inner;
+      const from = (o * m + j) * inner;
+      for (let i = 0; i < inner; i++) out.data[to + i]! += updates.data[from + i]!;
+    }
+  }
+  return out;
+}

@@ -117,7 +117,9 @@ export const sigmoid = (x: ArrayLike): Array => unary(U.sigmoid, x, true);
  * np.softplus(1000).item(); // 1000
  */
 export function softplus(x: ArrayLike): Array {
-  return add(maximum(x, 0), log1p(exp(neg(abs(x)))));
+  // Lift to float first: a bool input must not reach neg (and the result is float anyway).
+  const a = asArray(x, floatDtype(x));
+  return add(maximum(a, 0), log1p(exp(neg(abs(a)))));
 }
 
 /**

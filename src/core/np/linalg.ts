@@ -1,4 +1,4 @@
-import { normalizeAxis, shapeString, sizeOf } from "../../array/index.js";
+import { broadcastShapes, normalizeAxis, shapeString, sizeOf } from "../../array/index.js";
 import type { Array } from "../array.js";
 import { bind1 } from "../interpreter.js";
 import { matmul as matmulP, pad as padP, slice as sliceP } from "../primitives/index.js";
@@ -26,6 +26,12 @@ export function matmul(x: ArrayLike, y: ArrayLike): Array {
   if (vecB) b = expandDims(b, 1);
   if (a.shape[a.ndim - 1] !== b.shape[b.ndim - 2]) {
     throw new Error(`matmul: shapes ${shapes} are not aligned`);
+  }
+  // The primitive would name only the batch parts, e.g. "(2,) with (3,)"; name the operands.
+  try {
+    broadcastShapes("matmul", a.shape.slice(0, -2), b.shape.slice(0, -2));
+  } catch {
+    throw new Error(`matmul: the batch axes of shapes ${shapes} do not broadcast`);
   }
   let out = bind1(matmulP, [a, b], {});
   if (vecA) out = squeeze(out, out.ndim - 2);
@@ -175,5 +181,9 @@ export function diag(x: ArrayLike, opts: { k?: number } = {}): Array {
  * np.trace(np.eye(3)).item(); // 3
  */
 export function trace(x: ArrayLike, opts: { offset?: number } = {}): Array {
-  return sum(diag(x, { k: opts.offset ?? 0 }));
+  const a = asArray(x);
+  // diag of a vector builds a matrix, so without this check a vector's "trace" would
+  // silently be its sum; numpy raises here too.
+  if (a.ndim !== 2) throw new Error(`trace: needs a 2-D array, got shape ${shapeString(a.shape)}`);
+  return sum(diag(a, { k: opts.offset ?? 0 }));
 }

@@ -64,7 +64,9 @@ function countOver(op: string, x: Array, opts: AxisOptions): number {
 /** Arithmetic mean over `axis`. @example np.mean(np.array([1, 2, 3, 4])).item() // 2.5 */
 export function mean(x: ArrayLike, opts: AxisOptions = {}): Array {
   const a = asArray(x, floatDtype(x));
-  return div(sum(a, opts), countOver("mean", a, opts));
+  // Counting first checks the axes, so a bad axis is reported as mean's, not sum's.
+  const n = countOver("mean", a, opts);
+  return div(sum(a, opts), n);
 }
 
 /**
@@ -74,16 +76,21 @@ export function mean(x: ArrayLike, opts: AxisOptions = {}): Array {
  * np.var(np.array([1, 2, 3, 4])).item(); // 1.25
  */
 export function variance(x: ArrayLike, opts: AxisOptions & { ddof?: number } = {}): Array {
-  const a = asArray(x, floatDtype(x));
-  const centered = sub(a, mean(a, { axis: opts.axis, keepdims: true }));
-  const n = countOver("var", a, opts) - (opts.ddof ?? 0);
-  return div(sum(square(centered), opts), n);
+  return varianceAs("var", x, opts);
 }
 export { variance as var };
 
 /** Standard deviation: √var. @example np.std(x, { ddof: 1 }) */
 export function std(x: ArrayLike, opts: AxisOptions & { ddof?: number } = {}): Array {
-  return sqrt(variance(x, opts));
+  return sqrt(varianceAs("std", x, opts));
+}
+
+/** The variance, with errors (a bad axis) named after `op`, the function called. */
+function varianceAs(op: string, x: ArrayLike, opts: AxisOptions & { ddof?: number }): Array {
+  const a = asArray(x, floatDtype(x));
+  const n = countOver(op, a, opts) - (opts.ddof ?? 0);
+  const centered = sub(a, mean(a, { axis: opts.axis, keepdims: true }));
+  return div(sum(square(centered), opts), n);
 }
 
 /**
@@ -95,12 +102,14 @@ export function std(x: ArrayLike, opts: AxisOptions & { ddof?: number } = {}): A
  */
 export function logsumexp(x: ArrayLike, opts: AxisOptions = {}): Array {
   const a = asArray(x, floatDtype(x));
-  const m = max(a, { axis: opts.axis, keepdims: true });
+  // Normalized here so a bad axis is reported as logsumexp's, not max's.
+  const axes = normalizeAxes("logsumexp", opts.axis, a.ndim);
+  const m = max(a, { axis: axes, keepdims: true });
   // A slice that is all −∞ (or has +∞) has a non-finite max; shift by 0 there instead.
   const shift = where(equal(abs(m), Infinity), 0, m);
-  const s = log(sum(exp(sub(a, shift)), { axis: opts.axis, keepdims: true }));
+  const s = log(sum(exp(sub(a, shift)), { axis: axes, keepdims: true }));
   const out = add(s, shift);
-  return opts.keepdims ? out : reshape(out, a.shape.filter((_, i) => !normalizeAxes("logsumexp", opts.axis, a.ndim).includes(i)));
+  return opts.keepdims ? out : reshape(out, a.shape.filter((_, i) => !axes.includes(i)));
 }
 
 function argReduce(op: "argmax" | "argmin", x: ArrayLike, opts: { axis?: number }): Array {
@@ -150,7 +159,8 @@ export function norm(x: ArrayLike, opts: NormOptions = {}): Array {
     else throw new Error(`norm: ord ${ord} needs a 1-D or 2-D array or an axis, got rank ${a.ndim}`);
   }
   if (typeof axis === "number") {
-    const o = { axis, keepdims };
+    // Normalized here so a bad axis is reported as norm's, not sum's or max's.
+    const o = { axis: normalizeAxis("norm", axis, a.ndim), keepdims };
     const p = ord ?? 2;
     if (p === "fro") throw new Error("norm: ord 'fro' needs two axes");
     if (p === Infinity) return max(abs(a), o);

@@ -57,6 +57,21 @@ export function swapaxes(x: ArrayLike, axis1: number, axis2: number): Array {
 }
 
 /**
+ * Moves axis `source` to position `destination`, keeping the others in order.
+ *
+ * @example
+ * np.moveaxis(np.zeros([2, 3, 4]), 0, -1).shape; // [3, 4, 2]
+ */
+export function moveaxis(x: ArrayLike, source: number, destination: number): Array {
+  const a = asArray(x);
+  const src = normalizeAxis("moveaxis", source, a.ndim);
+  const dst = normalizeAxis("moveaxis", destination, a.ndim);
+  const rest = [...a.shape.keys()].filter((i) => i !== src);
+  rest.splice(dst, 0, src);
+  return transpose(a, rest);
+}
+
+/**
  * Inserts size-1 axes at the given positions of the result.
  *
  * @example
@@ -249,8 +264,12 @@ function windowOf(op: string, shape: readonly number[], specs: readonly SliceSpe
  * np.slice(np.arange(10), [2, 8, 2]).toArray(); // [2, 4, 6]
  */
 export function slice(x: ArrayLike, ...specs: SliceSpec[]): Array {
-  const a = asArray(x);
-  const w = windowOf("slice", a.shape, specs);
+  return sliceAs("slice", asArray(x), specs);
+}
+
+/** `slice`, with errors (an index out of bounds) named after `op`, the function called. */
+function sliceAs(op: string, a: Array, specs: readonly SliceSpec[]): Array {
+  const w = windowOf(op, a.shape, specs);
   const whole = w.start.every((s, d) => s === 0 && w.step[d] === 1 && w.shape[d] === a.shape[d]);
   const picked = whole ? a : bind1(P.slice, [a], { start: w.start, step: w.step, shape: w.shape });
   return w.dropped.length ? reshape(picked, w.shape.filter((_, d) => !w.dropped.includes(d))) : picked;
@@ -273,7 +292,7 @@ export function take(x: ArrayLike, indices: ArrayLike | readonly number[], opts:
   axis = normalizeAxis("take", axis, a.ndim);
   if (typeof indices === "number") {
     const specs: SliceSpec[] = a.shape.map((_, d) => (d === axis ? indices : null));
-    return slice(a, ...specs);
+    return sliceAs("take", a, specs);
   }
   const idx = globalThis.Array.isArray(indices) ? indexArray(indices as readonly number[]) : asArray(indices as ArrayLike);
   if (idx.dtype !== "int32") throw new Error(`take: indices must be int32 integers, got ${idx.dtype}`);
