@@ -1,8 +1,14 @@
 import { broadcastShapes, matmulStorage, shapeString } from "../../array/index.js";
-import { definePrimitive } from "../primitive.js";
+import type { Array } from "../array.js";
+import { bind1 } from "../interpreter.js";
+import * as np from "../np/index.js";
+import { definePrimitive, type Primitive } from "../primitive.js";
+import { addTangents, alignForBroadcast, unbroadcast } from "./rules.js";
+
+const mT = (x: Array) => np.swapaxes(x, -1, -2);
 
 /** Batched matrix product of operands of rank ≥ 2 (numpy's matmul without the 1-D cases). */
-export const matmul = definePrimitive<Record<string, never>>({
+export const matmul: Primitive<Record<string, never>> = definePrimitive({
   name: "matmul",
   shapeRule([a, b]) {
     const [sa, sb] = [a!.shape, b!.shape];
@@ -16,4 +22,17 @@ export const matmul = definePrimitive<Record<string, never>>({
   impl([a, b], _params, [out]) {
     return [matmulStorage(a!, b!, out!.shape)];
   },
+  // d(AB) = dA·B + A·dB; the cotangents are ct·Bᵀ and Aᵀ·ct, summed over broadcast batches.
+  jvp([a, b], [ta, tb]) {
+    const out = bind1(matmul, [a!, b!], {});
+    return [[out], [addTangents(ta ? bind1(matmul, [ta, b!], {}) : null, tb ? bind1(matmul, [a!, tb], {}) : null)]];
+  },
+  vjp([ct], [a, b], _o, _p, wanted) {
+    if (!ct) return [null, null];
+    return [
+      wanted[0] ? unbroadcast(bind1(matmul, [ct, mT(b!)], {}), a!.shape) : null,
+      wanted[1] ? unbroadcast(bind1(matmul, [mT(a!), ct], {}), b!.shape) : null,
+    ];
+  },
+  batch: (args, batched) => [[bind1(matmul, alignForBroadcast(args, batched), {})], [true]],
 });

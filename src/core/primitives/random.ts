@@ -1,5 +1,7 @@
 import { randomBitsStorage, randomUniformStorage, shapeString, type DType, type Shape } from "../../array/index.js";
-import { definePrimitive, type Aval } from "../primitive.js";
+import { bind1 } from "../interpreter.js";
+import { definePrimitive, type Aval, type Primitive } from "../primitive.js";
+import { batchByLoop } from "./rules.js";
 
 function checkKey(op: string, key: Aval): void {
   if (key.dtype !== "int32" || key.shape.length !== 1 || key.shape[0] !== 2) {
@@ -7,8 +9,10 @@ function checkKey(op: string, key: Aval): void {
   }
 }
 
+// Samples depend on the key only through integer bits: no derivative flows.
+
 /** Raw threefry bits of `shape` from one key (int32 bit patterns). */
-export const randomBits = definePrimitive<{ shape: Shape }>({
+export const randomBits: Primitive<{ shape: Shape }> = definePrimitive({
   name: "random_bits",
   shapeRule([key], { shape }) {
     checkKey("random.bits", key!);
@@ -17,10 +21,13 @@ export const randomBits = definePrimitive<{ shape: Shape }>({
   impl([key], { shape }) {
     return [randomBitsStorage(key!, shape)];
   },
+  jvp: ([key], _t, params) => [[bind1(randomBits, [key!], params)], [null]],
+  vjp: () => [null],
+  batch: (args, batched, params, size) => batchByLoop(randomBits, args, batched, params, size),
 });
 
 /** Uniform samples in [0, 1) of `shape` from one key. */
-export const randomUniform = definePrimitive<{ shape: Shape; dtype: DType }>({
+export const randomUniform: Primitive<{ shape: Shape; dtype: DType }> = definePrimitive({
   name: "random_uniform",
   shapeRule([key], { shape, dtype }) {
     checkKey("random.uniform", key!);
@@ -30,4 +37,7 @@ export const randomUniform = definePrimitive<{ shape: Shape; dtype: DType }>({
   impl([key], { shape, dtype }) {
     return [randomUniformStorage(key!, shape, dtype)];
   },
+  jvp: ([key], _t, params) => [[bind1(randomUniform, [key!], params)], [null]],
+  vjp: () => [null],
+  batch: (args, batched, params, size) => batchByLoop(randomUniform, args, batched, params, size),
 });

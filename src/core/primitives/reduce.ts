@@ -1,21 +1,72 @@
 import { argReduce, reduce, normalizeAxes, normalizeAxis, type ReduceOp } from "../../array/index.js";
-import { definePrimitive, type Primitive } from "../primitive.js";
+import type { Array } from "../array.js";
+import { bind1 } from "../interpreter.js";
+import * as np from "../np/index.js";
+import { definePrimitive, type Primitive, type Tangent } from "../primitive.js";
 
-function reducePrimitive(op: ReduceOp): Primitive<{ axes: readonly number[] }> {
+type Axes = { axes: readonly number[] };
+
+/** `out` with the reduced axes restored as size 1, so it broadcasts against the input. */
+function keep(out: Array, x: Array, axes: readonly number[]): Array {
+  return np.reshape(out, x.shape.map((d, i) => (axes.includes(i) ? 1 : d)));
+}
+
+/**
+ * ∂out/∂x of each reduction, shaped like x: ones for sum; for max/min the positions
+ * that attain the extreme, ties sharing equally (as JAX); for prod the product of the
+ * other elements, computed without dividing by zero.
+ */
+const REDUCE_DERIVATIVES: Record<ReduceOp, ((x: Array, out: Array, axes: number[]) => Array) | null> = {
+  sum: null, // linear: handled without a derivative array
+  max: extremeShare,
+  min: extremeShare,
+  prod(x, out, axes) {
+    const isZero = np.equal(x, 0);
+    const zeros = keep(np.sum(isZero, { axis: axes }), x, axes);
+    const nonzeroProd = keep(np.prod(np.where(isZero, 1, x), { axis: axes }), x, axes);
+    const noZero = np.div(keep(out, x, axes), np.where(isZero, 1, x));
+    // One zero in the slice: only that element has a nonzero derivative.
+    const oneZero = np.where(isZero, nonzeroProd, 0);
+    return np.where(np.equal(zeros, 0), noZero, np.where(np.equal(zeros, 1), oneZero, 0));
+  },
+};
+
+function extremeShare(x: Array, out: Array, axes: number[]): Array {
+  const hit = np.astype(np.equal(x, keep(out, x, axes)), x.dtype);
+  return np.div(hit, keep(np.sum(hit, { axis: axes }), x, axes));
+}
+
+function reducePrimitive(op: ReduceOp): Primitive<Axes> {
   const name = `reduce_${op}`;
-  return definePrimitive({
+  const derivative = REDUCE_DERIVATIVES[op];
+  const axesOf = (x: { shape: readonly number[] }, axes: readonly number[]) => normalizeAxes(op, axes, x.shape.length);
+  const prim: Primitive<Axes> = definePrimitive({
     name,
     shapeRule([x], { axes }) {
-      const ax = normalizeAxes(op, axes, x!.shape.length);
+      const ax = axesOf(x!, axes);
       if ((op === "max" || op === "min") && ax.some((a) => x!.shape[a] === 0)) {
         throw new Error(`${op}: zero-size reduction over axes (${ax.join(",")}) has no identity`);
       }
       return [{ shape: x!.shape.filter((_, i) => !ax.includes(i)), dtype: x!.dtype }];
     },
     impl([x], { axes }, [out]) {
-      return [reduce(op, x!, normalizeAxes(op, axes, x!.shape.length), out!.dtype)];
+      return [reduce(op, x!, axesOf(x!, axes), out!.dtype)];
     },
+    jvp([x], [t], params) {
+      const out = bind1(prim, [x!], params);
+      if (!t) return [[out], [null]];
+      const d = derivative?.(x!, out, axesOf(x!, params.axes));
+      return [[out], [bind1(reduceSum, [d ? np.mul(t, d) : t], params)]];
+    },
+    vjp([ct], [x], [out], { axes }): Tangent[] {
+      if (!ct) return [null];
+      const ax = axesOf(x!, axes);
+      const spread = np.broadcastTo(keep(ct, x!, ax), x!.shape);
+      return [derivative ? np.mul(spread, derivative(x!, out!, ax)) : spread];
+    },
+    batch: ([x], _b, { axes }) => [[bind1(prim, [x!], { axes: axesOf({ shape: x!.shape.slice(1) }, axes).map((a) => a + 1) })], [true]],
   });
+  return prim;
 }
 
 /** Reductions over a list of axes; the result drops them (`np` restores keepdims). */
@@ -25,7 +76,7 @@ export const reduceMax = reducePrimitive("max");
 export const reduceMin = reducePrimitive("min");
 
 function argPrimitive(op: "argmax" | "argmin"): Primitive<{ axis: number }> {
-  return definePrimitive({
+  const prim: Primitive<{ axis: number }> = definePrimitive({
     name: op,
     shapeRule([x], { axis }) {
       const a = normalizeAxis(op, axis, x!.shape.length);
@@ -35,7 +86,11 @@ function argPrimitive(op: "argmax" | "argmin"): Primitive<{ axis: number }> {
     impl([x], { axis }) {
       return [argReduce(op, x!, normalizeAxis(op, axis, x!.shape.length))];
     },
+    jvp: ([x], _t, params) => [[bind1(prim, [x!], params)], [null]],
+    vjp: () => [null],
+    batch: ([x], _b, { axis }) => [[bind1(prim, [x!], { axis: normalizeAxis(op, axis, x!.ndim - 1) + 1 })], [true]],
   });
+  return prim;
 }
 
 export const argmax = argPrimitive("argmax");

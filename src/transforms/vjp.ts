@@ -1,0 +1,186 @@
+import { isFloat } from "../array/index.js";
+import { Array, Tracer, bind, currentInterpreter, np, tree, withInterpreter, type Interpreter, type Primitive, type Tree } from "../core/index.js";
+import { argnumList, differentiableLeaves, outputLeaves } from "./args.js";
+
+/** A value under reverse-mode differentiation: its primal and its place on the tape. */
+class ReverseTracer extends Tracer {
+  constructor(
+    readonly owner: ReverseInterpreter,
+    readonly primal: Array,
+    readonly id: number,
+  ) {
+    super();
+  }
+  get shape() {
+    return this.primal.shape;
+  }
+  get dtype() {
+    return this.primal.dtype;
+  }
+}
+
+interface TapeEntry {
+  prim: Primitive;
+  params: unknown;
+  /** Tape ids of the inputs, or -1 for inputs that do not depend on the variables. */
+  inputIds: number[];
+  inputs: Array[];
+  outputs: Array[];
+  outputIds: number[];
+}
+
+/**
+ * Reverse mode as a tape (micrograd's idea, JAX's rules): the forward pass runs each
+ * primitive under the interpreter below and records it; the backward pass walks the
+ * tape in reverse, applying VJP rules under whatever interpreter is current then —
+ * so the backward pass is itself differentiable (grad of grad, forward-over-reverse).
+ */
+class ReverseInterpreter implements Interpreter {
+  readonly name = "vjp";
+  readonly tape: TapeEntry[] = [];
+  private nextId = 0;
+  constructor(readonly parent: Interpreter) {}
+
+  variable(x: Array): ReverseTracer {
+    return new ReverseTracer(this, x, this.nextId++);
+  }
+
+  idOf(x: Array): number {
+    return x instanceof ReverseTracer && x.owner === this ? x.id : -1;
+  }
+
+  process(prim: Primitive, args: readonly Array[], params: unknown): Array[] {
+    const inputIds = args.map((a) => this.idOf(a));
+    const inputs = args.map((a, i) => (inputIds[i]! >= 0 ? (a as ReverseTracer).primal : a));
+    const outputs = withInterpreter(this.parent, () => bind(prim, inputs, params));
+    if (inputIds.every((id) => id < 0)) return outputs;
+    // Integer and boolean results carry no cotangent, so they leave the tape here.
+    const outputIds = outputs.map((o) => (isFloat(o.dtype) ? this.nextId++ : -1));
+    this.tape.push({ prim, params, inputIds, inputs, outputs, outputIds });
+    return outputs.map((o, i) => (outputIds[i]! >= 0 ? new ReverseTracer(this, o, outputIds[i]!) : o));
+  }
+
+  /** Cotangents of the tape ids in `wanted`, given cotangents of some outputs. */
+  backward(seeds: ReadonlyMap<number, Array>): Map<number, Array> {
+    const cts = new Map(seeds);
+    const accumulate = (id: number, ct: Array | null) => {
+      if (id < 0 || ct === null) return;
+      const prev = cts.get(id);
+      cts.set(id, prev ? np.add(prev, ct) : ct);
+    };
+    for (let k = this.tape.length - 1; k >= 0; k--) {
+      const e = this.tape[k]!;
+      const outCts = e.outputIds.map((id) => (id >= 0 ? (cts.get(id) ?? null) : null));
+      if (outCts.every((c) => c === null)) continue;
+      const wanted = e.inputIds.map((id) => id >= 0);
+      const inCts = e.prim.vjp(outCts, e.inputs, e.outputs, e.params, wanted);
+      e.inputIds.forEach((id, i) => accumulate(id, inCts[i] ?? null));
+      for (const id of e.outputIds) if (id >= 0) cts.delete(id); // keep only what is still needed
+    }
+    return cts;
+  }
+}
+
+/** A pullback: cotangents of the outputs (same structure) → cotangents of each input. */
+export type Pullback = (cotangent: Tree) => Tree[];
+
+/**
+ * Reverse-mode derivative: evaluates `f(...primals)` and returns it with its pullback,
+ * which maps a cotangent of the output to cotangents of every argument.
+ *
+ * @example
+ * const [y, pullback] = vjp((x) => x.mul(x).sum(), np.array([1, 2]));
+ * pullback(np.array(1))[0]; // [2, 4]
+ */
+export function vjp<F extends (...args: any[]) => any>(f: F, ...primals: Parameters<F>): [ReturnType<F>, Pullback] {
+  const interp = new ReverseInterpreter(currentInterpreter());
+  const argLeaves = primals.map((p, i) => differentiableLeaves("vjp", p as Tree, i));
+  const variables = argLeaves.map(([xs]) => xs.map((x) => interp.variable(x)));
+  const args = argLeaves.map(([, def], i) => tree.unflatten(def, variables[i]!));
+  const out = withInterpreter(interp, () => f(...args));
+  const [outs, outDef] = outputLeaves(out);
+  const primalOut = outs.map((o) => (interp.idOf(o) >= 0 ? (o as ReverseTracer).primal : o));
+  const pullback: Pullback = (cotangent) => {
+    const [cts, ctDef] = tree.flatten(cotangent);
+    if (!ctDef.equals(outDef)) throw new Error(`vjp: the cotangent has structure ${ctDef}, the output ${outDef}`);
+    const seeds = new Map<number, Array>();
+    outs.forEach((o, k) => {
+      const id = interp.idOf(o);
+      const ct = np.asArray(cts[k] as np.ArrayLike, o.dtype);
+      if (ct.shape.length !== o.shape.length || ct.shape.some((d, j) => d !== o.shape[j])) {
+        throw new Error(`vjp: cotangent shape (${ct.shape}) differs from output shape (${o.shape})`);
+      }
+      if (id >= 0) seeds.set(id, seeds.has(id) ? np.add(seeds.get(id)!, ct) : ct);
+    });
+    const result = interp.backward(seeds);
+    return variables.map((vs, i) =>
+      tree.unflatten(argLeaves[i]![1], vs.map((v) => result.get(v.id) ?? np.zerosLike(v.primal))),
+    );
+  };
+  return [tree.unflatten(outDef, primalOut) as ReturnType<F>, pullback];
+}
+
+export interface GradOptions {
+  /** Which argument(s) to differentiate: a position, or a list (then grads are a tuple). */
+  argnums?: number | readonly number[];
+  /** `f` returns `[value, aux]`; aux is passed through untouched. */
+  hasAux?: boolean;
+}
+
+function scalarOutput(op: string, value: unknown): Array {
+  const v = value instanceof Array || typeof value === "number" ? np.asArray(value) : undefined;
+  if (!v || v.ndim !== 0) {
+    const what = v ? `an array of shape (${v.shape.join(",")})` : "a non-Array";
+    throw new Error(`${op}: f must return a scalar (a 0-d array), got ${what}; use jacrev or vjp for other outputs`);
+  }
+  if (!isFloat(v.dtype)) throw new Error(`${op}: f returned dtype ${v.dtype}; only floating-point outputs have gradients`);
+  return v;
+}
+
+/**
+ * `f`'s value and its gradient with respect to the `argnums` argument(s) (default 0).
+ * `f` must return a scalar, or `[scalar, aux]` with `hasAux`.
+ *
+ * @example
+ * const [value, g] = valueAndGrad((x) => x.mul(x).sum())(np.array([1, 2])); // 5, [2, 4]
+ */
+export function valueAndGrad(f: (...args: any[]) => any, opts: GradOptions = {}) {
+  const op = "valueAndGrad";
+  return (...args: any[]): [any, any] => {
+    const nums = argnumList(op, opts.argnums ?? 0, args.length);
+    let aux: unknown;
+    const partial = (...diffArgs: any[]) => {
+      const full = [...args];
+      nums.forEach((n, k) => (full[n] = diffArgs[k]));
+      const result = f(...full);
+      if (opts.hasAux) {
+        if (!globalThis.Array.isArray(result) || result.length !== 2) {
+          throw new Error(`${op}: with hasAux, f must return [value, aux]`);
+        }
+        aux = result[1];
+        return scalarOutput(op, result[0]);
+      }
+      return scalarOutput(op, result);
+    };
+    const [value, pullback] = vjp(partial, ...nums.map((n) => args[n]));
+    const grads = pullback(np.onesLike(value as Array));
+    const g = typeof opts.argnums === "object" ? grads : grads[0];
+    return [opts.hasAux ? [value, aux] : value, g];
+  };
+}
+
+/**
+ * The gradient of a scalar function with respect to the `argnums` argument(s), with the
+ * argument's pytree structure.
+ *
+ * @example
+ * grad((x) => x.mul(x).sum())(np.array([1, 2])); // [2, 4]
+ * grad(grad((x) => x.sin()))(np.array(0.3)); // −sin(0.3)
+ */
+export function grad(f: (...args: any[]) => any, opts: GradOptions = {}) {
+  const vg = valueAndGrad(f, opts);
+  return (...args: any[]): any => {
+    const [value, g] = vg(...args);
+    return opts.hasAux ? [g, value[1]] : g;
+  };
+}
