@@ -1,4 +1,4 @@
-import { formatStorage, sizeOf, type DType, type Shape, Storage } from "../array/index.js";
+import { formatStorage, shapeString, sizeOf, type DType, type Shape, Storage } from "../array/index.js";
 import * as np from "./np/index.js";
 import type { AxisOptions, NormOptions, SliceSpec, ArrayLike } from "./np/index.js";
 
@@ -44,7 +44,7 @@ export abstract class Array {
   /** The single element as a number; an error unless `size === 1`. */
   item(): number {
     const s = this.concrete("item");
-    if (s.size !== 1) throw new Error(`item: needs an array of size 1, got shape (${s.shape.join(",")})`);
+    if (s.size !== 1) throw new Error(`item: needs an array of size 1, got shape ${shapeString(s.shape)}`);
     return s.data[0]!;
   }
   /** A flat float64 copy of the elements, row-major. */
@@ -57,7 +57,7 @@ export abstract class Array {
   /** Lets 0-d and 1-element arrays compare as numbers (`x > 0`) in eager code. */
   valueOf(): number {
     const s = this.concrete("valueOf");
-    if (s.size !== 1) throw new Error(`valueOf: an array of shape (${s.shape.join(",")}) is not one number; use np comparisons or item()`);
+    if (s.size !== 1) throw new Error(`valueOf: an array of shape ${shapeString(s.shape)} is not one number; use np comparisons or item()`);
     return s.data[0]!;
   }
   /** Iterates over the first axis, so `const [k1, k2] = random.split(key)` works. */
@@ -102,6 +102,7 @@ export abstract class Array {
   arctan(): Array { return np.arctan(this); }
   abs(): Array { return np.abs(this); }
   sign(): Array { return np.sign(this); }
+  floor(): Array { return np.floor(this); }
   sigmoid(): Array { return np.sigmoid(this); }
   softplus(): Array { return np.softplus(this); }
   clip(lo: ArrayLike | null, hi: ArrayLike | null): Array { return np.clip(this, lo, hi); }

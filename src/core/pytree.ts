@@ -51,7 +51,8 @@ function flattenInto(x: unknown, leaves: unknown[]): TreeDef {
   if (x === null || x === undefined) return new TreeDef({ kind: "none", value: x });
   if (globalThis.Array.isArray(x)) return new TreeDef({ kind: "list", children: x.map((c) => flattenInto(c, leaves)) });
   if (isPlainObject(x)) {
-    const keys = Object.keys(x);
+    // Sorted, as JAX does, so {a, b} and {b, a} are one structure.
+    const keys = Object.keys(x).sort();
     return new TreeDef({ kind: "object", keys, children: keys.map((k) => flattenInto(x[k], leaves)) });
   }
   leaves.push(x);

@@ -106,6 +106,7 @@ export function onesLike(x: Array, opts: DTypeOption = {}): Array {
  * np.arange(3, { dtype: "int32" }).dtype; // "int32"
  */
 export function arange(stop: number, opts?: DTypeOption): Array;
+export function arange(start: number, stop: number, opts?: DTypeOption): Array;
 export function arange(start: number, stop: number, step?: number, opts?: DTypeOption): Array;
 export function arange(...args: (number | DTypeOption | undefined)[]): Array {
   const opts = (typeof args[args.length - 1] === "object" ? args.pop() : {}) as DTypeOption;
@@ -143,7 +144,10 @@ export function linspace(start: number, stop: number, num = 50, opts: DTypeOptio
  * @example
  * np.eye(2).toArray(); // [[1, 0], [0, 1]]
  */
-export function eye(n: number, m: number = n, opts: DTypeOption & { k?: number } = {}): Array {
+export function eye(n: number, opts?: DTypeOption & { k?: number }): Array;
+export function eye(n: number, m: number, opts?: DTypeOption & { k?: number }): Array;
+export function eye(n: number, mOrOpts?: number | (DTypeOption & { k?: number }), maybeOpts: DTypeOption & { k?: number } = {}): Array {
+  const [m, opts] = typeof mOrOpts === "number" ? [mOrOpts, maybeOpts] : [n, mOrOpts ?? {}];
   checkShape("eye", [n, m]);
   const k = opts.k ?? 0;
   const out = Storage.zeros(opts.dtype ?? "float64", [n, m]);

@@ -4,6 +4,7 @@ import { bind1 } from "../interpreter.js";
 import * as P from "../primitives/index.js";
 import { asArray, resultDtype, type ArrayLike } from "./convert.js";
 import { array } from "./creation.js";
+import { add } from "./elementwise.js";
 
 function indexArray(indices: readonly number[]): Array {
   for (const i of indices) if (!Number.isInteger(i)) throw new Error(`take: index ${i} is not an integer`);
@@ -318,16 +319,10 @@ export interface IndexUpdate {
 export function at(x: ArrayLike, ...specs: SliceSpec[]): IndexUpdate {
   const a = asArray(x);
   const w = windowOf("at", a.shape, specs);
-  // Describe the window with positive steps; a negative step visits it backwards.
-  const flipped = w.step.map((s, d) => (s < 0 ? d : -1)).filter((d) => d >= 0);
-  const start = w.start.map((s, d) => (w.step[d]! < 0 ? s + (w.shape[d]! - 1) * w.step[d]! : s));
-  const step = w.step.map(Math.abs);
   const placed = (v: ArrayLike, dtype = a.dtype) => {
     const kept = w.shape.filter((_, d) => !w.dropped.includes(d));
-    let u = broadcastTo(asArray(v, dtype), kept);
-    u = reshape(u, w.shape);
-    if (flipped.length) u = flip(u, { axis: flipped });
-    return bind1(P.pad, [u], { start, step, shape: w.shape, outShape: a.shape });
+    const u = reshape(broadcastTo(asArray(v, dtype), kept), w.shape);
+    return P.placeWindow(u, w.start, w.step, a.shape);
   };
   return {
     set(v) {
@@ -335,7 +330,7 @@ export function at(x: ArrayLike, ...specs: SliceSpec[]): IndexUpdate {
       return bind1(P.select, [mask, placed(v), a], {});
     },
     add(v) {
-      return bind1(P.binaryPrimitives.add, [a, placed(v)], {});
+      return add(a, placed(v));
     },
     get() {
       return slice(a, ...specs);
