@@ -2,6 +2,7 @@
  * nabla: composable automatic differentiation over float64 arrays, and the calculus of
  * machine learning built on it. This file is the public face of the package.
  */
-export { Array, np, tree, random } from "./core/index.js";
-export type { Tree, TreeDef, Primitive, Aval } from "./core/index.js";
+export { Array, np, tree, random, IR, stage, evalIR } from "./core/index.js";
+export type { Tree, TreeDef, Primitive, Aval, ClosedIR } from "./core/index.js";
 export type { DType, Shape } from "./array/index.js";
+export * from "./transforms/index.js";

@@ -1,0 +1,102 @@
+// What the control-flow primitives share: user functions staged to IR, and the IR
+// differentiated or batched by calling the public transformations on its replay.
+import { isFloat, sameShape, shapeString } from "../../array/index.js";
+import { ConcreteArray, IR, evalIR, np, stage, tree, type Array, type Aval, type Tree, type TreeDef } from "../../core/index.js";
+import { instantiate, materializeBatch } from "../../core/primitives/index.js";
+import type { Storage } from "../../array/index.js";
+import type { Tangent } from "../../core/primitive.js";
+import { outputLeaves } from "../args.js";
+import { jvp } from "../jvp.js";
+import { vjp } from "../vjp.js";
+import { vmap } from "../vmap.js";
+
+/** A staged function whose closed-over values are explicit leading inputs. */
+export interface TracedFn {
+  ir: IR;
+  consts: Array[];
+  outDef: TreeDef;
+  outAvals: Aval[];
+}
+
+/**
+ * Stages `fn` (taking the pytrees `inDefs` of leaves with `avals`) and turns its
+ * constants into leading inputs, so that outer transformations see them as operands.
+ */
+export function traceFn(fn: (...args: any[]) => unknown, inDefs: readonly TreeDef[], avals: readonly Aval[]): TracedFn {
+  let outDef: TreeDef | undefined;
+  const closed = stage((...leaves) => {
+    let k = 0;
+    const args = inDefs.map((def) => tree.unflatten(def, leaves.slice(k, (k += def.numLeaves))));
+    const [outs, def] = outputLeaves(fn(...args) as Tree);
+    outDef = def;
+    return outs;
+  }, avals);
+  const ir = new IR([], [...closed.ir.constVars, ...closed.ir.inputs], closed.ir.equations, closed.ir.outputs);
+  return { ir, consts: [...closed.consts], outDef: outDef!, outAvals: ir.outputs.map((v) => v.aval) };
+}
+
+/** Leaves of a pytree as Arrays (numbers become float64 0-d arrays). */
+export function arrayLeaves(x: Tree): [Array[], TreeDef] {
+  return outputLeaves(x);
+}
+
+export function avalsOf(xs: readonly Array[]): Aval[] {
+  return xs.map((x) => ({ shape: x.shape, dtype: x.dtype }));
+}
+
+export function sameAvals(a: readonly Aval[], b: readonly Aval[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.dtype === b[i]!.dtype && sameShape(x.shape, b[i]!.shape));
+}
+
+export function describeAvals(avals: readonly Aval[]): string {
+  return `[${avals.map((a) => `${a.dtype}${shapeString(a.shape)}`).join(", ")}]`;
+}
+
+/** Replays a closure-converted IR on its full input list. */
+export function runIR(ir: IR, args: readonly Array[]): Array[] {
+  return evalIR({ ir, consts: [] }, args);
+}
+
+/** Storage of concrete results, for a primitive's kernel. */
+export function storages(xs: readonly Array[]): Storage[] {
+  return xs.map((x) => (x as ConcreteArray).storage);
+}
+
+export function concrete(xs: readonly Storage[]): Array[] {
+  return xs.map((s) => new ConcreteArray(s));
+}
+
+const floatPositions = (xs: readonly Array[]) => xs.map((x, i) => (isFloat(x.dtype) ? i : -1)).filter((i) => i >= 0);
+
+function withReplaced(xs: readonly Array[], positions: readonly number[], values: readonly Array[]): Array[] {
+  const out = [...xs];
+  positions.forEach((p, k) => (out[p] = values[k]!));
+  return out;
+}
+
+/** The JVP of an IR: outputs and their tangents (null for non-float outputs). */
+export function jvpIR(ir: IR, ins: readonly Array[], tangents: readonly Tangent[]): [Array[], Tangent[]] {
+  const idx = floatPositions(ins);
+  const [outs, touts] = jvp(
+    (d: Array[]) => runIR(ir, withReplaced(ins, idx, d)),
+    [idx.map((j) => ins[j]!)],
+    [idx.map((j) => instantiate(tangents[j] ?? null, ins[j]!))],
+  ) as [Array[], Array[]];
+  return [outs, touts.map((t, k) => (isFloat(outs[k]!.dtype) ? t : null))];
+}
+
+/** The VJP of an IR: cotangents of its inputs (null for non-float inputs). */
+export function vjpIR(ir: IR, ins: readonly Array[], cts: readonly Tangent[]): Tangent[] {
+  const idx = floatPositions(ins);
+  if (idx.length === 0) return ins.map(() => null);
+  const [outs, pullback] = vjp((d: Array[]) => runIR(ir, withReplaced(ins, idx, d)), idx.map((j) => ins[j]!));
+  const seeds = (outs as Array[]).map((o, k) => cts[k] ?? np.zerosLike(o));
+  const [grads] = pullback(seeds) as [Array[]];
+  return ins.map((_, j) => (idx.includes(j) ? grads[idx.indexOf(j)]! : null));
+}
+
+/** Runs an IR batched over the inputs marked in `batched`; every output is batched. */
+export function vmapIR(ir: IR, ins: readonly Array[], batched: readonly boolean[], size: number): Array[] {
+  if (!batched.includes(true)) return runIR(ir, ins).map((o) => materializeBatch(o, false, size));
+  return vmap((...a: Array[]) => runIR(ir, a), { inAxes: batched.map((b) => (b ? 0 : null)) })(...ins) as Array[];
+}

@@ -1,0 +1,12 @@
+// Transformations of functions: derivatives, batching, staging, and the calculus helpers.
+export { jvp } from "./jvp.js";
+export { vjp, grad, valueAndGrad, type Pullback, type GradOptions } from "./vjp.js";
+export { vmap, type VmapOptions } from "./vmap.js";
+export { linearize, stopGradient } from "./linearize.js";
+export { jacfwd, jacrev, jacobian, hessian, hvp, type JacobianOptions } from "./jacobian.js";
+export { ravelPytree } from "./ravel.js";
+export { checkGrads, type CheckGradsOptions } from "./check.js";
+export { directionalDerivative, steepestDescentDirection, taylor, totalDerivative, type TaylorModel } from "./calculus.js";
+export { cond } from "./control/cond.js";
+export { whileLoop, scan, foriLoop, type ScanOptions } from "./control/loops.js";
+export { customJvp, customVjp } from "./custom.js";
