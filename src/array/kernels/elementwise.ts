@@ -10,6 +10,7 @@ import type { DType, TypedArray } from "../dtype.js";
  */
 export const ELEMENTWISE_EXPR = {
   neg: "-x",
+  square: "x * x",
   exp: "Math.exp(x)",
   log: "Math.log(x)",
   log1p: "Math.log1p(x)",

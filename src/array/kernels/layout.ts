@@ -61,17 +61,31 @@ export function broadcastStorage(x: Storage, outShape: Shape): Storage {
  */
 export function padStorage(x: Storage, start: readonly number[], step: readonly number[], outShape: Shape): Storage {
   const out = Storage.zeros(x.dtype, outShape);
-  const strides = stridesOf(outShape);
-  const nd = x.shape.length;
+  const n = x.size;
+  if (n === 0) return out;
+  const outStrides = stridesOf(outShape);
+  const strides = outStrides.map((s, d) => s * step[d]!);
+  let base = 0;
+  for (let d = 0; d < strides.length; d++) base += start[d]! * outStrides[d]!;
   const src = x.data;
   const dst = out.data;
+  const nd = x.shape.length;
+  if (nd === 0) {
+    dst[base] = src[0]!;
+    return out;
+  }
+  // The mirror image of stridedCopy: walk x in order, write with the window's strides.
+  const inner = x.shape[nd - 1]!;
+  const stride = strides[nd - 1]!;
   const idx = new Int32Array(nd);
-  for (let i = 0; i < src.length; i++) {
-    let p = 0;
-    for (let d = 0; d < nd; d++) p += (start[d]! + idx[d]! * step[d]!) * strides[d]!;
-    dst[p] = src[i]!;
-    for (let d = nd - 1; d >= 0; d--) {
-      if (++idx[d]! < x.shape[d]!) break;
+  for (let o = 0; o < n; o += inner) {
+    let p = base;
+    for (let j = 0; j < inner; j++, p += stride) dst[p] = src[o + j]!;
+    for (let d = nd - 2; d >= 0; d--) {
+      idx[d]!++;
+      base += strides[d]!;
+      if (idx[d]! < x.shape[d]!) break;
+      base -= strides[d]! * x.shape[d]!;
       idx[d] = 0;
     }
   }

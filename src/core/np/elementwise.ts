@@ -72,7 +72,7 @@ export function neg(x: ArrayLike): Array {
   return unary(U.neg, x);
 }
 /** x². @example np.square(x) */
-export const square = (x: ArrayLike): Array => mul(x, x);
+export const square = (x: ArrayLike): Array => unary(U.square, x);
 /** √x. @example np.sqrt(4) // 2 */
 export const sqrt = (x: ArrayLike): Array => unary(U.sqrt, x, true);
 /** eˣ. @example np.exp(0) // 1 */

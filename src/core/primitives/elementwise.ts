@@ -5,7 +5,7 @@ import { definePrimitive, type Aval, type Primitive, type Tangent } from "../pri
 import { addTangents, alignForBroadcast, instantiate, unbroadcast } from "./rules.js";
 import { bind1 } from "../interpreter.js";
 
-type UnaryOp = "neg" | "exp" | "log" | "log1p" | "expm1" | "sin" | "cos" | "tan" | "tanh" | "sinh" | "cosh"
+type UnaryOp = "neg" | "square" | "exp" | "log" | "log1p" | "expm1" | "sin" | "cos" | "tan" | "tanh" | "sinh" | "cosh"
   | "arcsin" | "arccos" | "arctan" | "sqrt" | "abs" | "sign" | "sigmoid" | "floor" | "logicalNot";
 type BinaryOp = "add" | "sub" | "mul" | "div" | "pow" | "arctan2" | "maximum" | "minimum"
   | "equal" | "notEqual" | "less" | "lessEqual" | "greater" | "greaterEqual" | "logicalAnd" | "logicalOr";
@@ -28,6 +28,7 @@ type Partial = Array | number | null;
  */
 const UNARY_DERIVATIVES: Record<UnaryOp, (x: Array, out: Array) => Partial> = {
   neg: () => -1,
+  square: (x) => np.mul(x, 2),
   exp: (_x, out) => out,
   log: (x) => np.div(1, x),
   log1p: (x) => np.div(1, np.add(1, x)),
