@@ -3,7 +3,7 @@ export * from "./dtype.js";
 export * from "./shape.js";
 export { Storage } from "./storage.js";
 export { elementwise, ELEMENTWISE_EXPR, type ElementwiseOp } from "./kernels/elementwise.js";
-export { reduce, argReduce, type ReduceOp } from "./kernels/reduce.js";
+export { reduce, argReduce, REDUCERS, type ReduceOp } from "./kernels/reduce.js";
 export {
   stridedCopy,
   transposeStorage,

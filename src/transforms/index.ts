@@ -10,3 +10,4 @@ export { directionalDerivative, steepestDescentDirection, taylor, totalDerivativ
 export { cond } from "./control/cond.js";
 export { whileLoop, scan, foriLoop, type ScanOptions } from "./control/loops.js";
 export { customJvp, customVjp } from "./custom.js";
+export { jit, makeIR, type JitOptions } from "./jit/jit.js";

@@ -4,7 +4,7 @@ import type { DType, TypedArray } from "../dtype.js";
 import { transposeStorage } from "./layout.js";
 
 /** Reductions as (initial value, update) over the accumulator `acc` and element `x`. */
-const REDUCERS = {
+export const REDUCERS = {
   sum: ["0", "acc + x"],
   prod: ["1", "acc * x"],
   // NaN wins, as in numpy.

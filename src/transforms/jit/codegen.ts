@@ -1,0 +1,273 @@
+import {
+  ELEMENTWISE_EXPR, REDUCERS, Storage, sizeOf, stridesOf, type DType, type ElementwiseOp, type ReduceOp, type Shape, type TypedArray,
+} from "../../array/index.js";
+import type { Aval, Equation, IR, Var } from "../../core/index.js";
+
+/**
+ * Generates one JavaScript function from an IR. Chains of elementwise ops, the views
+ * between them (slice, transpose, broadcast, reshape) and `pad` are fused into single
+ * loops that read their inputs in place; a reduction over trailing axes consumes its
+ * fused input inside its own loop. Everything else calls the primitive's kernel. The
+ * source is built only from the IR: op expressions come from the kernel table, numbers
+ * are formatted here, names are generated — no user text reaches `new Function`.
+ */
+export type Compiled = (consts: readonly TypedArray[], args: readonly TypedArray[]) => TypedArray[];
+
+// reshape is a view too, but of buffers only: it renames its input.
+const VIEWS = new Set(["slice", "transpose", "broadcast_to", "reshape"]);
+const REDUCTIONS: Record<string, ReduceOp> = { reduce_sum: "sum", reduce_prod: "prod", reduce_max: "max", reduce_min: "min" };
+const ARRAY_TYPE: Record<DType, string> = { float64: "Float64Array", float32: "Float32Array", int32: "Int32Array", bool: "Uint8Array" };
+
+const isElementwise = (name: string) => name in ELEMENTWISE_EXPR || name === "select" || name === "convert" || name === "stop_gradient";
+const fusable = (name: string) => isElementwise(name) || VIEWS.has(name) || name === "pad";
+
+/** Integer literal for generated source (only ever numbers computed here). */
+const int = (n: number): string => {
+  if (!Number.isInteger(n)) throw new Error(`codegen: expected an integer, got ${n}`);
+  return String(n);
+};
+
+/** Rounds a double result to what the dtype's typed array would store. */
+function castTo(dtype: DType, expr: string): string {
+  if (dtype === "float32") return `Math.fround(${expr})`;
+  if (dtype === "int32") return `((${expr}) | 0)`;
+  return expr;
+}
+
+/** Statements of one loop body, with its temporaries (nested inside `if` for pad). */
+class Block {
+  readonly lines: string[] = [];
+  private readonly cache = new Map<string, string>();
+  constructor(readonly parent?: Block) {}
+  lookup(key: string): string | undefined {
+    return this.cache.get(key) ?? this.parent?.lookup(key);
+  }
+  remember(key: string, name: string): void {
+    this.cache.set(key, name);
+  }
+}
+
+export function compile(ir: IR): Compiled {
+  const producer = new Map<Var, Equation>();
+  const uses = new Map<Var, number>();
+  const count = (v: Var) => uses.set(v, (uses.get(v) ?? 0) + 1);
+  for (const e of ir.equations) {
+    e.outputs.forEach((v) => producer.set(v, e));
+    e.inputs.forEach(count);
+  }
+  ir.outputs.forEach(count);
+
+  // Which values live in memory: everything not produced by a fusable op, and fusable
+  // results that are outputs, used twice, or read by an op that needs a buffer.
+  const materialized = new Set<Var>([...ir.constVars, ...ir.inputs, ...ir.outputs]);
+  const trailing = (e: Equation) => {
+    const axes = (e.params as { axes: number[] }).axes;
+    const nd = e.inputs[0]!.aval.shape.length;
+    return axes.every((a, i) => a === nd - axes.length + i);
+  };
+  for (const e of ir.equations) {
+    if (!fusable(e.prim.name)) e.outputs.forEach((v) => materialized.add(v));
+    const readsInPlace = fusable(e.prim.name) && e.prim.name !== "reshape";
+    const reducesInLoop = e.prim.name in REDUCTIONS && trailing(e);
+    if (!readsInPlace && !reducesInLoop) e.inputs.forEach((v) => materialized.add(v));
+  }
+  for (const [v, n] of uses) {
+    const e = producer.get(v);
+    // Views of a buffer are free to re-read; other fused values are computed once.
+    if (n > 1 && e && !VIEWS.has(e.prim.name)) materialized.add(v);
+  }
+
+  const lines: string[] = [];
+  const names = new Map<Var, string>();
+  let temp = 0;
+  const fresh = (p: string) => `${p}${temp++}`;
+  const calls: { eqn: Equation }[] = [];
+
+  ir.constVars.forEach((v, i) => {
+    names.set(v, `c${i}`);
+    lines.push(`const c${i} = consts[${i}];`);
+  });
+  ir.inputs.forEach((v, i) => {
+    names.set(v, `a${i}`);
+    lines.push(`const a${i} = args[${i}];`);
+  });
+
+  /** The flat position of `idx` in a contiguous buffer of `shape`. */
+  const flatIndex = (shape: Shape, idx: readonly string[]): string => {
+    const strides = stridesOf(shape);
+    const terms = shape.map((d, i) => (d === 1 ? "" : strides[i] === 1 ? idx[i]! : `${idx[i]} * ${int(strides[i]!)}`)).filter(Boolean);
+    return terms.length ? terms.join(" + ") : "0";
+  };
+
+  /** A JS expression for element `idx` of `v`, adding statements to `block`. */
+  const emit = (v: Var, idx: readonly string[], block: Block): string => {
+    const key = `${v.id}@${idx.join(",")}`;
+    const known = block.lookup(key);
+    if (known) return known;
+    let expr: string;
+    if (names.has(v)) {
+      const t = fresh("t");
+      block.lines.push(`const ${t} = ${names.get(v)}[${flatIndex(v.aval.shape, idx)}];`);
+      block.remember(key, t);
+      return t;
+    }
+    const e = producer.get(v)!;
+    const name = e.prim.name;
+    const ins = e.inputs;
+    const aligned = (input: Var) => {
+      // numpy broadcasting: align from the right; size-1 axes read index 0.
+      const s = input.aval.shape;
+      const lead = idx.length - s.length;
+      return s.map((d, i) => (d === 1 ? "0" : idx[i + lead]!));
+    };
+    if (name === "stop_gradient") return emit(ins[0]!, idx, block);
+    if (name === "slice" || name === "transpose" || name === "broadcast_to") {
+      return emit(ins[0]!, viewIndex(e, idx), block);
+    }
+    if (name === "pad") {
+      const p = e.params as { start: number[]; step: number[]; shape: number[] };
+      const conds: string[] = [];
+      const inner = idx.map((ix, d) => {
+        const off = p.start[d]! === 0 ? ix : `(${ix} - ${int(p.start[d]!)})`;
+        if (p.shape[d] === v.aval.shape[d] && p.step[d] === 1) return ix; // axis not padded
+        conds.push(`${off} >= 0`, `${off} < ${int((p.shape[d]! - 1) * p.step[d]! + 1)}`);
+        if (p.step[d] !== 1) conds.push(`${off} % ${int(p.step[d]!)} === 0`);
+        return p.step[d] === 1 ? off : `(${off} / ${int(p.step[d]!)})`;
+      });
+      const t = fresh("t");
+      const nested = new Block(block);
+      const value = emit(ins[0]!, inner, nested);
+      block.lines.push(`let ${t} = 0;`, `if (${conds.join(" && ") || "true"}) {`, ...nested.lines.map((l) => "  " + l), `  ${t} = ${value};`, `}`);
+      block.remember(key, t);
+      return t;
+    }
+    if (name === "convert") {
+      const x = emit(ins[0]!, aligned(ins[0]!), block);
+      const to = v.aval.dtype;
+      expr = to === "bool" ? `(${x} !== 0 ? 1 : 0)` : castTo(to, x);
+    } else {
+      const template = name === "select" ? ELEMENTWISE_EXPR.select : ELEMENTWISE_EXPR[name as ElementwiseOp];
+      const args = ins.map((input) => emit(input, aligned(input), block));
+      // Each of x, y, z in the template is one of our temporaries: identifiers only.
+      expr = castTo(v.aval.dtype, template.replace(/\b[xyz]\b/g, (m) => args["xyz".indexOf(m)]!));
+    }
+    const t = fresh("t");
+    block.lines.push(`const ${t} = ${expr};`);
+    block.remember(key, t);
+    return t;
+  };
+
+  /** Index of the view's input for element `idx` of its output. */
+  const viewIndex = (e: Equation, idx: readonly string[]): string[] => {
+    const input = e.inputs[0]!.aval.shape;
+    switch (e.prim.name) {
+      case "slice": {
+        const p = e.params as { start: number[]; step: number[] };
+        return idx.map((ix, d) => {
+          const scaled = p.step[d] === 1 ? ix : `${ix} * ${p.step[d]! < 0 ? `(${int(p.step[d]!)})` : int(p.step[d]!)}`;
+          return p.start[d] === 0 ? scaled : `(${int(p.start[d]!)} + ${scaled})`;
+        });
+      }
+      case "transpose": {
+        const perm = (e.params as { perm: number[] }).perm;
+        const out = new globalThis.Array<string>(perm.length);
+        perm.forEach((p, d) => (out[p] = idx[d]!));
+        return out;
+      }
+      case "broadcast_to": {
+        const lead = idx.length - input.length;
+        return input.map((d, i) => (d === 1 ? "0" : idx[i + lead]!));
+      }
+      default:
+        throw new Error(`codegen: ${e.prim.name} is not a view`);
+    }
+  };
+
+  /** Loops over `shape` (outer axes first); `body` receives the loop indices. */
+  const loops = (shape: Shape, body: (idx: string[]) => string[]): string[] => {
+    const idx = shape.map(() => fresh("i"));
+    let out = body(idx);
+    for (let d = shape.length - 1; d >= 0; d--) {
+      out = [`for (let ${idx[d]} = 0; ${idx[d]} < ${int(shape[d]!)}; ${idx[d]}++) {`, ...out.map((l) => "  " + l), "}"];
+    }
+    return out;
+  };
+
+  /** Declares the buffer of `v`; its name is registered once its loop is written. */
+  const allocateBuffer = (v: Var): string => {
+    const b = fresh("b");
+    lines.push(`const ${b} = new ${ARRAY_TYPE[v.aval.dtype]}(${int(sizeOf(v.aval.shape))});`);
+    return b;
+  };
+
+  for (const e of ir.equations) {
+    const name = e.prim.name;
+    const out = e.outputs[0]!;
+    if (name === "reshape") {
+      names.set(out, names.get(e.inputs[0]!)!); // its input is a buffer: same data, new shape
+      continue;
+    }
+    if (fusable(name)) {
+      if (!materialized.has(out)) continue;
+      const b = allocateBuffer(out);
+      const p = fresh("p");
+      lines.push(`let ${p} = 0;`);
+      lines.push(
+        ...loops(out.aval.shape, (idx) => {
+          const block = new Block();
+          const value = emit(out, idx, block);
+          return [...block.lines, `${b}[${p}++] = ${value};`];
+        }),
+      );
+      names.set(out, b);
+      continue;
+    }
+    const op = REDUCTIONS[name];
+    if (op && trailing(e)) {
+      const input = e.inputs[0]!;
+      const axes = (e.params as { axes: number[] }).axes;
+      const kept = input.aval.shape.slice(0, input.aval.shape.length - axes.length);
+      const reduced = input.aval.shape.slice(kept.length);
+      const [init, update] = REDUCERS[op];
+      const b = allocateBuffer(out);
+      const p = fresh("p");
+      lines.push(`let ${p} = 0;`);
+      lines.push(
+        ...loops(kept, (outer) => {
+          const acc = fresh("s");
+          return [
+            `let ${acc} = ${init};`,
+            ...loops(reduced, (inner) => {
+              const block = new Block();
+              const x = emit(input, [...outer, ...inner], block);
+              return [...block.lines, `${acc} = ${update.replace(/\bacc\b/g, acc).replace(/\bx\b/g, x)};`];
+            }),
+            `${b}[${p}++] = ${acc};`,
+          ];
+        }),
+      );
+      names.set(out, b);
+      continue;
+    }
+    // Anything else runs its kernel on buffers.
+    const k = calls.length;
+    calls.push({ eqn: e });
+    const outs = e.outputs.map(() => fresh("b"));
+    e.outputs.forEach((v, i) => names.set(v, outs[i]!));
+    lines.push(`const [${outs.join(", ")}] = call(${k}, [${e.inputs.map((v) => names.get(v)!).join(", ")}]);`);
+  }
+  lines.push(`return [${ir.outputs.map((v) => names.get(v)!).join(", ")}];`);
+
+  const call = (k: number, inputs: TypedArray[]): TypedArray[] => {
+    const { eqn } = calls[k]!;
+    const storages = inputs.map((d, i) => new Storage(eqn.inputs[i]!.aval.dtype, eqn.inputs[i]!.aval.shape, d));
+    const outAvals: Aval[] = eqn.outputs.map((v) => v.aval);
+    return eqn.prim.impl(storages, eqn.params, outAvals).map((s) => s.data);
+  };
+  const source = lines.join("\n");
+  type Generated = (c: readonly TypedArray[], a: readonly TypedArray[], run: typeof call) => TypedArray[];
+  const fn = new Function("consts", "args", "call", source) as Generated;
+  const compiled: Compiled = (consts, args) => fn(consts, args, call);
+  Object.defineProperty(compiled, "source", { value: source });
+  return compiled;
+}

@@ -1,0 +1,123 @@
+import { Array, ConcreteArray, IR, Tracer, currentInterpreter, evalIR, evalInterpreter, np, stage, tree, type ClosedIR, type Tree, type TreeDef } from "../../core/index.js";
+import { shapeString, Storage, type TypedArray } from "../../array/index.js";
+import { compile, type Compiled } from "./codegen.js";
+import { simplify } from "./simplify.js";
+
+export interface JitOptions {
+  /** Positions of arguments that are not traced: they key the cache by value. */
+  staticArgnums?: readonly number[];
+}
+
+interface Traced {
+  closed: ClosedIR;
+  outDef: TreeDef;
+  /** The simplified program, its generated function and its constants' data. */
+  compiled?: { ir: IR; run: Compiled; consts: TypedArray[] };
+}
+
+function compileTraced({ closed }: Traced): NonNullable<Traced["compiled"]> {
+  const ir = simplify(closed.ir);
+  const index = new Map(closed.ir.constVars.map((v, i) => [v, i]));
+  const consts = ir.constVars.map((v) => (closed.consts[index.get(v)!] as ConcreteArray).storage.data);
+  return { ir, run: compile(ir), consts };
+}
+
+/** Splits a call into static values and the leaves of the traced arguments. */
+function readCall(op: string, args: readonly unknown[], statics: ReadonlySet<number>) {
+  const dynamic: Tree[] = [];
+  const staticKey: string[] = [];
+  args.forEach((a, i) => {
+    if (statics.has(i)) staticKey.push(`${i}=${staticKeyOf(op, a, i)}`);
+    else dynamic.push(a as Tree);
+  });
+  const [leaves, def] = tree.flatten(dynamic);
+  const arrays = leaves.map((l, k) => {
+    if (l instanceof Array) return l;
+    if (typeof l === "number" || typeof l === "boolean") return np.asArray(l);
+    throw new Error(`${op}: leaf ${k} of the arguments is ${typeof l}; pass Arrays and numbers, or mark the argument static (staticArgnums)`);
+  });
+  const signature = `${def}|${arrays.map((a) => `${a.dtype}${shapeString(a.shape)}`).join(" ")}|${staticKey.join(",")}`;
+  return { dynamic, arrays, def, signature };
+}
+
+function staticKeyOf(op: string, value: unknown, i: number): string {
+  if (value === null || ["number", "string", "boolean", "undefined"].includes(typeof value)) return JSON.stringify(value) ?? "undefined";
+  if (value instanceof Tracer) throw new Error(`${op}: static argument ${i} is a traced Array; static arguments must be concrete`);
+  if (value instanceof Array) return `array:${value.toString()}`;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    throw new Error(`${op}: static argument ${i} cannot be used as a cache key (it is not JSON-serializable)`);
+  }
+}
+
+/** Rebuilds the user's argument list with traced leaves in place of the dynamic ones. */
+function rebuild(args: readonly unknown[], statics: ReadonlySet<number>, def: TreeDef, leaves: Array[]): unknown[] {
+  const dynamic = tree.unflatten(def, leaves) as unknown[];
+  let k = 0;
+  return args.map((a, i) => (statics.has(i) ? a : dynamic[k++]));
+}
+
+function trace(f: (...args: any[]) => any, args: readonly unknown[], statics: ReadonlySet<number>, def: TreeDef, arrays: Array[]): Traced {
+  let outDef: TreeDef | undefined;
+  const closed = stage(
+    (...leaves) => {
+      const [outs, d] = tree.flatten(f(...rebuild(args, statics, def, leaves)) as Tree);
+      outDef = d;
+      return outs.map((o) => (o instanceof Array ? o : np.asArray(o as number)));
+    },
+    arrays.map((a) => ({ shape: a.shape, dtype: a.dtype })),
+  );
+  return { closed, outDef: outDef! };
+}
+
+/**
+ * Compiles `f`: traces it once per input signature (tree structure, shapes, dtypes and
+ * the values of static arguments) to an IR, simplifies it (dead code, repeated
+ * subexpressions; constants were folded while tracing), fuses elementwise chains and
+ * their reductions into loops, generates one JavaScript function and caches it. Under
+ * another transformation (grad(jit(f)), vmap(jit(f))) the staged program is replayed
+ * through that transformation. A JavaScript branch on a traced value is an error that
+ * points to `cond` / `whileLoop`.
+ *
+ * @example
+ * const fast = jit((x) => x.mul(x).sum());
+ * fast(np.arange(1000)).item();
+ */
+export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = {}): F & { cacheSize(): number } {
+  const statics = new Set(opts.staticArgnums ?? []);
+  const cache = new Map<string, Traced>();
+  const jitted = (...args: any[]) => {
+    const { arrays, def, signature } = readCall("jit", args, statics);
+    const eager = currentInterpreter() === evalInterpreter && arrays.every((a) => a instanceof ConcreteArray);
+    let traced = cache.get(signature);
+    if (!traced) {
+      traced = trace(f, args, statics, def, arrays);
+      // A program that closed over traced values belongs to that trace only.
+      if (traced.closed.consts.every((c) => c instanceof ConcreteArray)) cache.set(signature, traced);
+    }
+    if (!eager) return tree.unflatten(traced.outDef, evalIR(traced.closed, arrays));
+    const { ir, run, consts } = (traced.compiled ??= compileTraced(traced));
+    const outs = run(consts, arrays.map((a) => (a as ConcreteArray).storage.data));
+    return tree.unflatten(
+      traced.outDef,
+      outs.map((d, i) => new ConcreteArray(new Storage(ir.outputs[i]!.aval.dtype, ir.outputs[i]!.aval.shape, d))),
+    );
+  };
+  return Object.assign(jitted, { cacheSize: () => cache.size }) as unknown as F & { cacheSize(): number };
+}
+
+/**
+ * The IR `f` stages to for these arguments, printable like JAX's `make_jaxpr`.
+ *
+ * @example
+ * console.log(String(makeIR((x) => x.sin().mul(2))(np.array([1, 2]))));
+ * // { lambda ; a:float64[2] . let b:float64[2] = sin a; c:float64[2] = mul b 2 in (c) }
+ */
+export function makeIR(f: (...args: any[]) => any, opts: JitOptions = {}) {
+  const statics = new Set(opts.staticArgnums ?? []);
+  return (...args: any[]): IR => {
+    const { arrays, def } = readCall("makeIR", args, statics);
+    return trace(f, args, statics, def, arrays).closed.ir;
+  };
+}
