@@ -93,22 +93,33 @@ export type Pullback = (cotangent: Tree) => Tree[];
  * pullback(np.array(1))[0]; // [2, 4]
  */
 export function vjp<F extends (...args: any[]) => any>(f: F, ...primals: Parameters<F>): [ReturnType<F>, Pullback] {
+  const [out, pullback] = vjpWithAux((...args: any[]) => [f(...args), null], primals, "vjp");
+  return [out as ReturnType<F>, pullback];
+}
+
+/**
+ * `vjp` for a function returning `[out, aux]`: aux is passed through with its traced
+ * values replaced by their primals, so it is usable after the transformation returns.
+ */
+function vjpWithAux(f: (...args: any[]) => [any, any], primals: readonly unknown[], op: string): [any, Pullback, any] {
   const interp = new ReverseInterpreter(currentInterpreter());
-  const argLeaves = primals.map((p, i) => differentiableLeaves("vjp", p as Tree, i));
+  const argLeaves = primals.map((p, i) => differentiableLeaves(op, p as Tree, i));
   const variables = argLeaves.map(([xs]) => xs.map((x) => interp.variable(x)));
   const args = argLeaves.map(([, def], i) => tree.unflatten(def, variables[i]!));
-  const out = withInterpreter(interp, () => f(...args));
+  const [out, aux] = withInterpreter(interp, () => f(...args));
+  const primalOf = (o: Array) => (interp.idOf(o) >= 0 ? (o as ReverseTracer).primal : o);
   const [outs, outDef] = outputLeaves(out);
-  const primalOut = outs.map((o) => (interp.idOf(o) >= 0 ? (o as ReverseTracer).primal : o));
+  const primalOut = outs.map(primalOf);
+  const auxOut = tree.map((leaf: unknown) => (leaf instanceof Array ? primalOf(leaf) : leaf), aux as Tree);
   const pullback: Pullback = (cotangent) => {
     const [cts, ctDef] = tree.flatten(cotangent);
-    if (!ctDef.equals(outDef)) throw new Error(`vjp: the cotangent has structure ${ctDef}, the output ${outDef}`);
+    if (!ctDef.equals(outDef)) throw new Error(`${op}: the cotangent has structure ${ctDef}, the output ${outDef}`);
     const seeds = new Map<number, Array>();
     outs.forEach((o, k) => {
       const id = interp.idOf(o);
       const ct = np.asArray(cts[k] as np.ArrayLike, o.dtype);
       if (ct.shape.length !== o.shape.length || ct.shape.some((d, j) => d !== o.shape[j])) {
-        throw new Error(`vjp: cotangent shape (${ct.shape}) differs from output shape (${o.shape})`);
+        throw new Error(`${op}: cotangent shape (${ct.shape}) differs from output shape (${o.shape})`);
       }
       if (id >= 0) seeds.set(id, seeds.has(id) ? np.add(seeds.get(id)!, ct) : ct);
     });
@@ -117,7 +128,7 @@ export function vjp<F extends (...args: any[]) => any>(f: F, ...primals: Paramet
       tree.unflatten(argLeaves[i]![1], vs.map((v) => result.get(v.id) ?? np.zerosLike(v.primal))),
     );
   };
-  return [tree.unflatten(outDef, primalOut) as ReturnType<F>, pullback];
+  return [tree.unflatten(outDef, primalOut), pullback, auxOut];
 }
 
 export interface GradOptions {
@@ -148,21 +159,18 @@ export function valueAndGrad(f: (...args: any[]) => any, opts: GradOptions = {})
   const op = "valueAndGrad";
   return (...args: any[]): [any, any] => {
     const nums = argnumList(op, opts.argnums ?? 0, args.length);
-    let aux: unknown;
-    const partial = (...diffArgs: any[]) => {
+    nums.forEach((n) => differentiableLeaves(op, args[n], n)); // errors name the real position
+    const partial = (...diffArgs: any[]): [Array, unknown] => {
       const full = [...args];
       nums.forEach((n, k) => (full[n] = diffArgs[k]));
       const result = f(...full);
-      if (opts.hasAux) {
-        if (!globalThis.Array.isArray(result) || result.length !== 2) {
-          throw new Error(`${op}: with hasAux, f must return [value, aux]`);
-        }
-        aux = result[1];
-        return scalarOutput(op, result[0]);
+      if (!opts.hasAux) return [scalarOutput(op, result), null];
+      if (!globalThis.Array.isArray(result) || result.length !== 2) {
+        throw new Error(`${op}: with hasAux, f must return [value, aux]`);
       }
-      return scalarOutput(op, result);
+      return [scalarOutput(op, result[0]), result[1]];
     };
-    const [value, pullback] = vjp(partial, ...nums.map((n) => args[n]));
+    const [value, pullback, aux] = vjpWithAux(partial, nums.map((n) => args[n]), op);
     const grads = pullback(np.onesLike(value as Array));
     const g = typeof opts.argnums === "object" ? grads : grads[0];
     return [opts.hasAux ? [value, aux] : value, g];

@@ -16,7 +16,16 @@ export type Compiled = (consts: readonly TypedArray[], args: readonly TypedArray
 // reshape is a view too, but of buffers only: it renames its input.
 const VIEWS = new Set(["slice", "transpose", "broadcast_to", "reshape"]);
 const REDUCTIONS: Record<string, ReduceOp> = { reduce_sum: "sum", reduce_prod: "prod", reduce_max: "max", reduce_min: "min" };
+/** Loops over at most this many elements are written out element by element. */
+const UNROLL_LIMIT = 16;
 const ARRAY_TYPE: Record<DType, string> = { float64: "Float64Array", float32: "Float32Array", int32: "Int32Array", bool: "Uint8Array" };
+
+/** A reshape that only inserts or removes size-1 axes re-indexes without moving data. */
+function onlyUnitAxes(e: Equation): boolean {
+  const a = e.inputs[0]!.aval.shape.filter((d) => d !== 1);
+  const b = e.outputs[0]!.aval.shape.filter((d) => d !== 1);
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
 
 const isElementwise = (name: string) => name in ELEMENTWISE_EXPR || name === "select" || name === "convert" || name === "stop_gradient";
 const fusable = (name: string) => isElementwise(name) || VIEWS.has(name) || name === "pad";
@@ -47,7 +56,18 @@ class Block {
   }
 }
 
-export function compile(ir: IR): Compiled {
+/** A number as JavaScript source that reads back as the same double. */
+function numberLiteral(x: number): string {
+  if (Number.isNaN(x)) return "NaN";
+  if (x === Infinity) return "Infinity";
+  if (x === -Infinity) return "-Infinity";
+  if (Object.is(x, -0)) return "-0";
+  return String(x);
+}
+
+/** Compiles `ir`; `constValues` are its constants' data (size-1 ones become literals). */
+export function compile(ir: IR, constValues: readonly TypedArray[]): Compiled {
+  const constValue = (i: number) => numberLiteral(constValues[i]![0]!);
   const producer = new Map<Var, Equation>();
   const uses = new Map<Var, number>();
   const count = (v: Var) => uses.set(v, (uses.get(v) ?? 0) + 1);
@@ -67,7 +87,7 @@ export function compile(ir: IR): Compiled {
   };
   for (const e of ir.equations) {
     if (!fusable(e.prim.name)) e.outputs.forEach((v) => materialized.add(v));
-    const readsInPlace = fusable(e.prim.name) && e.prim.name !== "reshape";
+    const readsInPlace = fusable(e.prim.name) && (e.prim.name !== "reshape" || onlyUnitAxes(e));
     const reducesInLoop = e.prim.name in REDUCTIONS && trailing(e);
     if (!readsInPlace && !reducesInLoop) e.inputs.forEach((v) => materialized.add(v));
   }
@@ -77,18 +97,34 @@ export function compile(ir: IR): Compiled {
     if (n > 1 && e && !VIEWS.has(e.prim.name)) materialized.add(v);
   }
 
+  // Size-1 intermediates live in JavaScript locals, not buffers, unless a kernel or the
+  // caller needs them as arrays.
+  const needsBuffer = new Set<Var>([...ir.outputs]);
+  for (const e of ir.equations) {
+    const inLoop = fusable(e.prim.name) || (e.prim.name in REDUCTIONS && trailing(e));
+    if (!inLoop || (e.prim.name === "reshape" && !onlyUnitAxes(e))) e.inputs.forEach((v) => needsBuffer.add(v));
+  }
+  const isScalar = (v: Var) => sizeOf(v.aval.shape) === 1 && !needsBuffer.has(v);
+
   const lines: string[] = [];
   const names = new Map<Var, string>();
+  /** Values held in typed arrays (the rest of `names` are scalar locals). */
+  const buffers = new Set<Var>();
   let temp = 0;
   const fresh = (p: string) => `${p}${temp++}`;
   const calls: { eqn: Equation }[] = [];
 
   ir.constVars.forEach((v, i) => {
     names.set(v, `c${i}`);
-    lines.push(`const c${i} = consts[${i}];`);
+    if (isScalar(v)) lines.push(`const c${i} = ${constValue(i)};`);
+    else {
+      buffers.add(v);
+      lines.push(`const c${i} = consts[${i}];`);
+    }
   });
   ir.inputs.forEach((v, i) => {
     names.set(v, `a${i}`);
+    buffers.add(v);
     lines.push(`const a${i} = args[${i}];`);
   });
 
@@ -105,6 +141,7 @@ export function compile(ir: IR): Compiled {
     const known = block.lookup(key);
     if (known) return known;
     let expr: string;
+    if (names.has(v) && !buffers.has(v)) return names.get(v)!;
     if (names.has(v)) {
       const t = fresh("t");
       block.lines.push(`const ${t} = ${names.get(v)}[${flatIndex(v.aval.shape, idx)}];`);
@@ -121,7 +158,7 @@ export function compile(ir: IR): Compiled {
       return s.map((d, i) => (d === 1 ? "0" : idx[i + lead]!));
     };
     if (name === "stop_gradient") return emit(ins[0]!, idx, block);
-    if (name === "slice" || name === "transpose" || name === "broadcast_to") {
+    if (name === "slice" || name === "transpose" || name === "broadcast_to" || name === "reshape") {
       return emit(ins[0]!, viewIndex(e, idx), block);
     }
     if (name === "pad") {
@@ -131,8 +168,10 @@ export function compile(ir: IR): Compiled {
         const off = p.start[d]! === 0 ? ix : `(${ix} - ${int(p.start[d]!)})`;
         if (p.shape[d] === v.aval.shape[d] && p.step[d] === 1) return ix; // axis not padded
         conds.push(`${off} >= 0`, `${off} < ${int((p.shape[d]! - 1) * p.step[d]! + 1)}`);
-        if (p.step[d] !== 1) conds.push(`${off} % ${int(p.step[d]!)} === 0`);
-        return p.step[d] === 1 ? off : `(${off} / ${int(p.step[d]!)})`;
+        const st = p.step[d]!;
+        const pow2 = (st & (st - 1)) === 0;
+        if (st !== 1) conds.push(pow2 ? `(${off} & ${int(st - 1)}) === 0` : `${off} % ${int(st)} === 0`);
+        return st === 1 ? off : pow2 ? `(${off} >> ${int(Math.log2(st))})` : `(${off} / ${int(st)})`;
       });
       const t = fresh("t");
       const nested = new Block(block);
@@ -178,16 +217,35 @@ export function compile(ir: IR): Compiled {
         const lead = idx.length - input.length;
         return input.map((d, i) => (d === 1 ? "0" : idx[i + lead]!));
       }
+      case "reshape": {
+        // Only size-1 axes differ: the other axes keep their indices, in order.
+        const kept = idx.filter((_, d) => e.outputs[0]!.aval.shape[d] !== 1);
+        let k = 0;
+        return input.map((d) => (d === 1 ? "0" : kept[k++]!));
+      }
       default:
         throw new Error(`codegen: ${e.prim.name} is not a view`);
     }
   };
 
-  /** Loops over `shape` (outer axes first); `body` receives the loop indices. */
+  /**
+   * Loops over `shape` (outer axes first); `body` receives the loop indices. Tiny shapes
+   * are unrolled with literal indices, which lets V8 fold the index arithmetic and pad
+   * conditions away (what makes small problems, like a 2-D gradient, cheap per call).
+   */
   const loops = (shape: Shape, body: (idx: string[]) => string[]): string[] => {
-    const idx = shape.map(() => fresh("i"));
+    if (sizeOf(shape) <= UNROLL_LIMIT) {
+      const out: string[] = [];
+      const strides = stridesOf(shape);
+      for (let flat = 0; flat < sizeOf(shape); flat++) {
+        out.push("{", ...body(shape.map((d, i) => int(Math.floor(flat / strides[i]!) % d))).map((l) => "  " + l), "}");
+      }
+      return out;
+    }
+    const idx = shape.map((d) => (d === 1 ? "0" : fresh("i")));
     let out = body(idx);
     for (let d = shape.length - 1; d >= 0; d--) {
+      if (shape[d] === 1) continue;
       out = [`for (let ${idx[d]} = 0; ${idx[d]} < ${int(shape[d]!)}; ${idx[d]}++) {`, ...out.map((l) => "  " + l), "}"];
     }
     return out;
@@ -203,12 +261,21 @@ export function compile(ir: IR): Compiled {
   for (const e of ir.equations) {
     const name = e.prim.name;
     const out = e.outputs[0]!;
-    if (name === "reshape") {
-      names.set(out, names.get(e.inputs[0]!)!); // its input is a buffer: same data, new shape
+    if (name === "reshape" && names.has(e.inputs[0]!) && buffers.has(e.inputs[0]!)) {
+      names.set(out, names.get(e.inputs[0]!)!); // a buffer: same data, new shape
+      buffers.add(out);
       continue;
     }
     if (fusable(name)) {
       if (!materialized.has(out)) continue;
+      if (isScalar(out)) {
+        const block = new Block();
+        const value = emit(out, out.aval.shape.map(() => "0"), block);
+        const r = fresh("r");
+        lines.push(...block.lines, `const ${r} = ${value};`);
+        names.set(out, r);
+        continue;
+      }
       const b = allocateBuffer(out);
       const p = fresh("p");
       lines.push(`let ${p} = 0;`);
@@ -220,6 +287,7 @@ export function compile(ir: IR): Compiled {
         }),
       );
       names.set(out, b);
+      buffers.add(out);
       continue;
     }
     const op = REDUCTIONS[name];
@@ -247,13 +315,17 @@ export function compile(ir: IR): Compiled {
         }),
       );
       names.set(out, b);
+      buffers.add(out);
       continue;
     }
     // Anything else runs its kernel on buffers.
     const k = calls.length;
     calls.push({ eqn: e });
     const outs = e.outputs.map(() => fresh("b"));
-    e.outputs.forEach((v, i) => names.set(v, outs[i]!));
+    e.outputs.forEach((v, i) => {
+      names.set(v, outs[i]!);
+      buffers.add(v);
+    });
     lines.push(`const [${outs.join(", ")}] = call(${k}, [${e.inputs.map((v) => names.get(v)!).join(", ")}]);`);
   }
   lines.push(`return [${ir.outputs.map((v) => names.get(v)!).join(", ")}];`);

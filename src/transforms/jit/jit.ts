@@ -19,7 +19,7 @@ function compileTraced({ closed }: Traced): NonNullable<Traced["compiled"]> {
   const ir = simplify(closed.ir);
   const index = new Map(closed.ir.constVars.map((v, i) => [v, i]));
   const consts = ir.constVars.map((v) => (closed.consts[index.get(v)!] as ConcreteArray).storage.data);
-  return { ir, run: compile(ir), consts };
+  return { ir, run: compile(ir, consts), consts };
 }
 
 /** Splits a call into static values and the leaves of the traced arguments. */
@@ -38,6 +38,12 @@ function readCall(op: string, args: readonly unknown[], statics: ReadonlySet<num
   });
   const signature = `${def}|${arrays.map((a) => `${a.dtype}${shapeString(a.shape)}`).join(" ")}|${staticKey.join(",")}`;
   return { dynamic, arrays, def, signature };
+}
+
+function readFlatCall(args: Array[]): { arrays: Array[]; def: TreeDef | undefined; signature: string } {
+  let signature = "flat";
+  for (const a of args) signature += `|${a.dtype}${a.shape.join(",")}`;
+  return { arrays: args, def: undefined, signature };
 }
 
 function staticKeyOf(op: string, value: unknown, i: number): string {
@@ -88,21 +94,21 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
   const statics = new Set(opts.staticArgnums ?? []);
   const cache = new Map<string, Traced>();
   const jitted = (...args: any[]) => {
-    const { arrays, def, signature } = readCall("jit", args, statics);
+    // The common call, Arrays only, is keyed without walking a pytree.
+    const flat = statics.size === 0 && args.every((a) => a instanceof Array);
+    const { arrays, def, signature } = flat ? readFlatCall(args as Array[]) : readCall("jit", args, statics);
     const eager = currentInterpreter() === evalInterpreter && arrays.every((a) => a instanceof ConcreteArray);
     let traced = cache.get(signature);
     if (!traced) {
-      traced = trace(f, args, statics, def, arrays);
+      traced = trace(f, args, statics, def ?? readCall("jit", args, statics).def, arrays);
       // A program that closed over traced values belongs to that trace only.
       if (traced.closed.consts.every((c) => c instanceof ConcreteArray)) cache.set(signature, traced);
     }
     if (!eager) return tree.unflatten(traced.outDef, evalIR(traced.closed, arrays));
     const { ir, run, consts } = (traced.compiled ??= compileTraced(traced));
     const outs = run(consts, arrays.map((a) => (a as ConcreteArray).storage.data));
-    return tree.unflatten(
-      traced.outDef,
-      outs.map((d, i) => new ConcreteArray(new Storage(ir.outputs[i]!.aval.dtype, ir.outputs[i]!.aval.shape, d))),
-    );
+    const results = outs.map((d, i) => new ConcreteArray(new Storage(ir.outputs[i]!.aval.dtype, ir.outputs[i]!.aval.shape, d)));
+    return traced.outDef.node.kind === "leaf" ? results[0] : tree.unflatten(traced.outDef, results);
   };
   return Object.assign(jitted, { cacheSize: () => cache.size }) as unknown as F & { cacheSize(): number };
 }
