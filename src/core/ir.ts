@@ -2,6 +2,7 @@ import { Tracer, type Array } from "./array.js";
 import { bind, currentInterpreter, withInterpreter, type Interpreter } from "./interpreter.js";
 import type { Aval, Primitive } from "./primitive.js";
 import { asArray } from "./np/convert.js";
+import { sizeOf } from "../array/index.js";
 
 /** A variable of the IR: a name and what is known of its value. */
 export class Var {
@@ -98,7 +99,10 @@ class StageInterpreter implements Interpreter {
   readonly equations: Equation[] = [];
   readonly consts = new Map<Array, Var>();
   private nextId = 0;
-  constructor(readonly parent: Interpreter) {}
+  constructor(
+    readonly parent: Interpreter,
+    readonly options: StageOptions,
+  ) {}
 
   newVar(aval: Aval): Var {
     return new Var(this.nextId++, { shape: [...aval.shape], dtype: aval.dtype });
@@ -116,12 +120,29 @@ class StageInterpreter implements Interpreter {
   }
 
   process(prim: Primitive, args: readonly Array[], params: unknown): Array[] {
-    if (!args.some((a) => this.owns(a))) return withInterpreter(this.parent, () => bind(prim, args, params));
+    const avals = prim.shapeRule(args, params);
+    if (!args.some((a) => this.owns(a)) && (this.options.foldExpanding !== false || !expands(args, avals))) {
+      return withInterpreter(this.parent, () => bind(prim, args, params));
+    }
     const inputs = args.map((a) => this.varFor(a));
-    const outputs = prim.shapeRule(args, params).map((aval) => this.newVar(aval));
+    const outputs = avals.map((aval) => this.newVar(aval));
     this.equations.push({ prim, inputs, params, outputs });
     return outputs.map((v) => new StageTracer(this, v));
   }
+}
+
+export interface StageOptions {
+  /**
+   * Fold constant work that makes a larger value than it reads (a broadcast of a
+   * scalar, say)? Default true. `jit` says false: staged, a broadcast stays a view the
+   * generated loop reads in place, instead of a large constant array.
+   */
+  foldExpanding?: boolean;
+}
+
+function expands(args: readonly Aval[], outs: readonly Aval[]): boolean {
+  const biggest = Math.max(1, ...args.map((a) => sizeOf(a.shape)));
+  return outs.some((o) => sizeOf(o.shape) > biggest);
 }
 
 /**
@@ -132,8 +153,8 @@ class StageInterpreter implements Interpreter {
  * const { ir } = stage((x) => [x.mul(x).sum()], [{ shape: [3], dtype: "float64" }]);
  * String(ir); // { lambda ; a:float64[3] . let b:float64[3] = mul a a ... }
  */
-export function stage(f: (...args: Array[]) => readonly (Array | number)[], avals: readonly Aval[]): ClosedIR {
-  const interp = new StageInterpreter(currentInterpreter());
+export function stage(f: (...args: Array[]) => readonly (Array | number)[], avals: readonly Aval[], options: StageOptions = {}): ClosedIR {
+  const interp = new StageInterpreter(currentInterpreter(), options);
   const inputs = avals.map((a) => interp.newVar(a));
   const outs = withInterpreter(interp, () => f(...inputs.map((v) => new StageTracer(interp, v))));
   const outputs = outs.map((o) => interp.varFor(asArray(o)));

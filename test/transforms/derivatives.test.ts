@@ -621,3 +621,12 @@ describe("aux outputs and argument positions", () => {
     expect(() => grad(f, { argnums: 1 })(np.array([1.5]), np.array([2], { dtype: "int32" }))).toThrow(/argument 1 has dtype int32/);
   });
 });
+
+describe("prod where inputs are zero", () => {
+  it("has the exact Hessian: ∂²Πx/∂xᵢ∂xⱼ = Π over the others (i ≠ j)", () => {
+    // [0, 2, 3]: H01 = 3, H02 = 2, H12 = 0·… = 0; [0, 0, 3]: only H01 = 3 survives.
+    expect(hessian((x: Array) => np.prod(x))(np.array([0, 2, 3])).toArray()).toEqual([[0, 3, 2], [3, 0, 0], [2, 0, 0]]);
+    expect(hessian((x: Array) => np.prod(x))(np.array([0, 0, 3])).toArray()).toEqual([[0, 3, 0], [3, 0, 0], [0, 0, 0]]);
+    checkGrads((x: Array) => np.prod(x, { axis: 1 }), [np.array([[0, 2], [3, 4]])], { order: 2 });
+  });
+});

@@ -20,14 +20,20 @@ const REDUCE_DERIVATIVES: Record<ReduceOp, ((x: Array, out: Array, axes: number[
   sum: null, // linear: handled without a derivative array
   max: extremeShare,
   min: extremeShare,
-  prod(x, out, axes) {
+  prod(x, _out, axes) {
+    // ∂/∂xᵢ Πx = Π_{j≠i} xⱼ, written so that it stays differentiable where x has zeros:
+    // the zeros enter through products and sums of themselves (value 0, derivative not).
     const isZero = np.equal(x, 0);
-    const zeros = keep(np.sum(isZero, { axis: axes }), x, axes);
-    const nonzeroProd = keep(np.prod(np.where(isZero, 1, x), { axis: axes }), x, axes);
-    const noZero = np.div(keep(out, x, axes), np.where(isZero, 1, x));
-    // One zero in the slice: only that element has a nonzero derivative.
-    const oneZero = np.where(isZero, nonzeroProd, 0);
-    return np.where(np.equal(zeros, 0), noZero, np.where(np.equal(zeros, 1), oneZero, 0));
+    const k = (v: Array) => keep(v, x, axes);
+    const count = k(np.sum(isZero, { axis: axes }));
+    const safe = np.where(isZero, 1, x);
+    const nonzeroProd = k(np.prod(safe, { axis: axes }));
+    const zeroProd = k(np.prod(np.where(isZero, x, 1), { axis: axes }));
+    const zeroSum = k(np.sum(np.where(isZero, x, 0), { axis: axes }));
+    // For a zero xᵢ: the product of the other zeros — none (1), the one other (its value),
+    // or two or more (0, and flat to second order).
+    const otherZeros = np.where(np.equal(count, 1), 1, np.where(np.equal(count, 2), np.sub(zeroSum, x), 0));
+    return np.where(isZero, np.mul(nonzeroProd, otherZeros), np.mul(np.div(nonzeroProd, safe), zeroProd));
   },
 };
 

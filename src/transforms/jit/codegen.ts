@@ -16,6 +16,8 @@ export type Compiled = (consts: readonly TypedArray[], args: readonly TypedArray
 // reshape is a view too, but of buffers only: it renames its input.
 const VIEWS = new Set(["slice", "transpose", "broadcast_to", "reshape"]);
 const REDUCTIONS: Record<string, ReduceOp> = { reduce_sum: "sum", reduce_prod: "prod", reduce_max: "max", reduce_min: "min" };
+/** A fused value used twice is recomputed when it costs at most this many ops. */
+const RECOMPUTE_LIMIT = 4;
 /** Loops over at most this many elements are written out element by element. */
 const UNROLL_LIMIT = 16;
 const ARRAY_TYPE: Record<DType, string> = { float64: "Float64Array", float32: "Float32Array", int32: "Int32Array", bool: "Uint8Array" };
@@ -91,10 +93,16 @@ export function compile(ir: IR, constValues: readonly TypedArray[]): Compiled {
     const reducesInLoop = e.prim.name in REDUCTIONS && trailing(e);
     if (!readsInPlace && !reducesInLoop) e.inputs.forEach((v) => materialized.add(v));
   }
-  for (const [v, n] of uses) {
-    const e = producer.get(v);
-    // Views of a buffer are free to re-read; other fused values are computed once.
-    if (n > 1 && e && !VIEWS.has(e.prim.name)) materialized.add(v);
+  // A fused value read more than once is stored, unless it is cheap enough to compute
+  // again at each use: these loops are bound by memory traffic, not arithmetic.
+  const cost = new Map<Var, number>();
+  const costOf = (v: Var): number => (materialized.has(v) ? 0 : (cost.get(v) ?? 0));
+  for (const e of ir.equations) {
+    if (!fusable(e.prim.name)) continue;
+    const own = isElementwise(e.prim.name) || e.prim.name === "pad" ? 1 : 0;
+    const v = e.outputs[0]!;
+    cost.set(v, own + e.inputs.reduce((sum, input) => sum + costOf(input), 0));
+    if ((uses.get(v) ?? 0) > 1 && costOf(v) > RECOMPUTE_LIMIT) materialized.add(v);
   }
 
   // Size-1 intermediates live in JavaScript locals, not buffers, unless a kernel or the

@@ -73,6 +73,7 @@ function trace(f: (...args: any[]) => any, args: readonly unknown[], statics: Re
       return outs.map((o) => (o instanceof Array ? o : np.asArray(o as number)));
     },
     arrays.map((a) => ({ shape: a.shape, dtype: a.dtype })),
+    { foldExpanding: false },
   );
   return { closed, outDef: outDef! };
 }
