@@ -115,7 +115,7 @@ async function mlp(backends: string[]): Promise<void> {
   }
   for (const b of backends) {
     await useBackend(b as "cpu");
-    const tp = { W1: tf.tensor2d(make("float32").W1.toFloat64Array() as never, [784, 256], "float32"), b1: tf.zeros([256]), W2: tf.tensor2d(make("float32").W2.toFloat64Array() as never, [256, 10], "float32"), b2: tf.zeros([10]) };
+    const tp = { W1: tf.tensor2d(Float32Array.from(make("float32").W1.toFloat64Array()), [784, 256]), b1: tf.zeros([256]), W2: tf.tensor2d(Float32Array.from(make("float32").W2.toFloat64Array()), [256, 10]), b2: tf.zeros([10]) };
     const tx = tf.tensor2d(Float32Array.from(inputs("float32").toFloat64Array()), [128, 784]);
     const ty = tf.tensor2d(Float32Array.from(onehot("float32").toFloat64Array()), [128, 10]);
     const tfLoss = (W1: tf.Tensor, b1: tf.Tensor, W2: tf.Tensor, b2: tf.Tensor) => {

@@ -17,7 +17,7 @@ export type Compiled = (consts: readonly TypedArray[], args: readonly TypedArray
 const VIEWS = new Set(["slice", "transpose", "broadcast_to", "reshape"]);
 const REDUCTIONS: Record<string, ReduceOp> = { reduce_sum: "sum", reduce_prod: "prod", reduce_max: "max", reduce_min: "min" };
 /** A fused value used twice is recomputed when it costs at most this many ops. */
-const RECOMPUTE_LIMIT = 4;
+const RECOMPUTE_LIMIT = 6;
 /** Loops over at most this many elements are written out element by element. */
 const UNROLL_LIMIT = 16;
 const ARRAY_TYPE: Record<DType, string> = { float64: "Float64Array", float32: "Float32Array", int32: "Int32Array", bool: "Uint8Array" };
@@ -56,6 +56,10 @@ class Block {
   remember(key: string, name: string): void {
     this.cache.set(key, name);
   }
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }
 
 /** A number as JavaScript source that reads back as the same double. */
@@ -136,6 +140,13 @@ export function compile(ir: IR, constValues: readonly TypedArray[]): Compiled {
     lines.push(`const a${i} = args[${i}];`);
   });
 
+  /**
+   * Loop indices of the form j·L + r (a loop unrolled by phases r = 0..L−1): for these,
+   * a pad with a step dividing L is known at compile time to hit or miss, so the loop
+   * body has no per-element branch. Keyed by the index expression itself.
+   */
+  const phases = new Map<string, { j: string; L: number; r: number; count: number }>();
+
   /** The flat position of `idx` in a contiguous buffer of `shape`. */
   const flatIndex = (shape: Shape, idx: readonly string[]): string => {
     const strides = stridesOf(shape);
@@ -172,19 +183,44 @@ export function compile(ir: IR, constValues: readonly TypedArray[]): Compiled {
     if (name === "pad") {
       const p = e.params as { start: number[]; step: number[]; shape: number[] };
       const conds: string[] = [];
+      let missed = false;
       const inner = idx.map((ix, d) => {
-        const off = p.start[d]! === 0 ? ix : `(${ix} - ${int(p.start[d]!)})`;
-        if (p.shape[d] === v.aval.shape[d] && p.step[d] === 1) return ix; // axis not padded
-        conds.push(`${off} >= 0`, `${off} < ${int((p.shape[d]! - 1) * p.step[d]! + 1)}`);
+        const start = p.start[d]!;
         const st = p.step[d]!;
+        const len = p.shape[d]!;
+        if (len === v.aval.shape[d] && st === 1) return ix; // axis not padded
+        const ph = phases.get(ix);
+        if (ph && ph.L % st === 0) {
+          // ix = j·L + r, so ix − start = j·L + rel: whether it lands on the window is static.
+          const rel = ph.r - start;
+          if (((rel % st) + st) % st !== 0) missed = true;
+          if (rel < 0) conds.push(`${ph.j} >= ${int(Math.ceil(-rel / ph.L))}`);
+          if ((ph.count - 1) * ph.L + rel > (len - 1) * st) conds.push(`${ph.j} * ${int(ph.L)} + ${int(rel)} <= ${int((len - 1) * st)}`);
+          const L = ph.L / st;
+          const q = Math.floor(rel / st);
+          const expr = L === 1 ? (q === 0 ? ph.j : `(${ph.j} + ${int(q)})`) : `(${ph.j} * ${int(L)} + ${int(q)})`;
+          if (L > 1 && q >= 0 && q < L) phases.set(expr, { j: ph.j, L, r: q, count: ph.count });
+          return expr;
+        }
+        const off = start === 0 ? ix : `(${ix} - ${int(start)})`;
+        conds.push(`${off} >= 0`, `${off} < ${int((len - 1) * st + 1)}`);
         const pow2 = (st & (st - 1)) === 0;
         if (st !== 1) conds.push(pow2 ? `(${off} & ${int(st - 1)}) === 0` : `${off} % ${int(st)} === 0`);
         return st === 1 ? off : pow2 ? `(${off} >> ${int(Math.log2(st))})` : `(${off} / ${int(st)})`;
       });
-      const t = fresh("t");
+      if (missed) {
+        block.remember(key, "0");
+        return "0";
+      }
       const nested = new Block(block);
       const value = emit(ins[0]!, inner, nested);
-      block.lines.push(`let ${t} = 0;`, `if (${conds.join(" && ") || "true"}) {`, ...nested.lines.map((l) => "  " + l), `  ${t} = ${value};`, `}`);
+      if (conds.length === 0) {
+        block.lines.push(...nested.lines);
+        block.remember(key, value);
+        return value;
+      }
+      const t = fresh("t");
+      block.lines.push(`let ${t} = 0;`, `if (${conds.join(" && ")}) {`, ...nested.lines.map((l) => "  " + l), `  ${t} = ${value};`, `}`);
       block.remember(key, t);
       return t;
     }
@@ -241,7 +277,7 @@ export function compile(ir: IR, constValues: readonly TypedArray[]): Compiled {
    * are unrolled with literal indices, which lets V8 fold the index arithmetic and pad
    * conditions away (what makes small problems, like a 2-D gradient, cheap per call).
    */
-  const loops = (shape: Shape, body: (idx: string[]) => string[]): string[] => {
+  const loops = (shape: Shape, body: (idx: string[]) => string[], phaseStep = 1): string[] => {
     if (sizeOf(shape) <= UNROLL_LIMIT) {
       const out: string[] = [];
       const strides = stridesOf(shape);
@@ -250,13 +286,54 @@ export function compile(ir: IR, constValues: readonly TypedArray[]): Compiled {
       }
       return out;
     }
+    const last = shape.length - 1;
+    const L = phaseStep;
+    const phased = L > 1 && shape[last]! % L === 0;
     const idx = shape.map((d) => (d === 1 ? "0" : fresh("i")));
-    let out = body(idx);
+    let out: string[];
+    if (phased) {
+      // The last axis as j·L + r, with the L phases written out one after another.
+      const j = fresh("j");
+      const count = shape[last]! / L;
+      out = [];
+      for (let r = 0; r < L; r++) {
+        const ix = `(${j} * ${int(L)} + ${int(r)})`;
+        phases.set(ix, { j, L, r, count });
+        out.push("{", ...body([...idx.slice(0, last), ix]).map((l) => "  " + l), "}");
+      }
+      out = [`for (let ${j} = 0; ${j} < ${int(count)}; ${j}++) {`, ...out.map((l) => "  " + l), "}"];
+    } else {
+      out = body(idx);
+    }
     for (let d = shape.length - 1; d >= 0; d--) {
-      if (shape[d] === 1) continue;
+      if (shape[d] === 1 || (phased && d === last)) continue;
       out = [`for (let ${idx[d]} = 0; ${idx[d]} < ${int(shape[d]!)}; ${idx[d]}++) {`, ...out.map((l) => "  " + l), "}"];
     }
     return out;
+  };
+
+  /** The steps of pads along the last axis inside v's fused expression, combined (lcm). */
+  const phaseStepOf = (v: Var): number => {
+    let L = 1;
+    const visit = (u: Var) => {
+      if (materialized.has(u) && u !== v) return;
+      const e = producer.get(u);
+      if (!e || !fusable(e.prim.name)) return;
+      const last = u.aval.shape.length - 1;
+      if (e.prim.name === "pad") {
+        const st = (e.params as { step: number[] }).step[last] ?? 1;
+        L = (L * st) / gcd(L, st);
+        return;
+      }
+      if (VIEWS.has(e.prim.name)) return;
+      // Elementwise: follow the inputs whose last axis is this last axis.
+      for (const input of e.inputs) {
+        const s = input.aval.shape;
+        if (s.length > 0 && s[s.length - 1] === u.aval.shape[last] && s[s.length - 1] !== 1) visit(input);
+      }
+    };
+    visit(v);
+    return L <= 8 ? L : 1;
   };
 
   /** Declares the buffer of `v`; its name is registered once its loop is written. */
@@ -288,11 +365,15 @@ export function compile(ir: IR, constValues: readonly TypedArray[]): Compiled {
       const p = fresh("p");
       lines.push(`let ${p} = 0;`);
       lines.push(
-        ...loops(out.aval.shape, (idx) => {
-          const block = new Block();
-          const value = emit(out, idx, block);
-          return [...block.lines, `${b}[${p}++] = ${value};`];
-        }),
+        ...loops(
+          out.aval.shape,
+          (idx) => {
+            const block = new Block();
+            const value = emit(out, idx, block);
+            return [...block.lines, `${b}[${p}++] = ${value};`];
+          },
+          phaseStepOf(out),
+        ),
       );
       names.set(out, b);
       buffers.add(out);
