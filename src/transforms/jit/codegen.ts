@@ -62,6 +62,79 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
+type Runner = (inputs: readonly TypedArray[]) => TypedArray[];
+
+/** Runs a primitive's kernel on buffers. */
+function kernelRunner(eqn: Equation): Runner {
+  const outAvals: Aval[] = eqn.outputs.map((v) => v.aval);
+  return (inputs) => {
+    const storages = inputs.map((d, i) => new Storage(eqn.inputs[i]!.aval.dtype, eqn.inputs[i]!.aval.shape, d));
+    return eqn.prim.impl(storages, eqn.params, outAvals).map((s) => s.data);
+  };
+}
+
+/**
+ * Control flow keeps its loops, with bodies compiled too: `while`, `scan` and `cond`
+ * run their staged bodies as generated functions instead of replaying them op by op.
+ */
+function loopRunner(eqn: Equation): Runner | undefined {
+  const run = (ir: IR) => {
+    const fn = compile(ir, []);
+    return (args: readonly TypedArray[]) => fn([], args);
+  };
+  switch (eqn.prim.name) {
+    case "while": {
+      const p = eqn.params as { condIR: IR; bodyIR: IR; nCondConsts: number; nBodyConsts: number };
+      const cond = run(p.condIR);
+      const body = run(p.bodyIR);
+      const a = p.nCondConsts;
+      const b = a + p.nBodyConsts;
+      return (ins) => {
+        const cc = ins.slice(0, a);
+        const bc = ins.slice(a, b);
+        let carry = ins.slice(b);
+        while (cond([...cc, ...carry])[0]![0]) carry = body([...bc, ...carry]);
+        return carry;
+      };
+    }
+    case "scan": {
+      const p = eqn.params as { bodyIR: IR; nConsts: number; nCarry: number; length: number; reverse: boolean };
+      const body = run(p.bodyIR);
+      const ySizes = p.bodyIR.outputs.slice(p.nCarry).map((v) => sizeOf(v.aval.shape));
+      const yTypes = eqn.outputs.slice(p.nCarry).map((v) => v.aval.dtype);
+      const xVars = eqn.inputs.slice(p.nConsts + p.nCarry);
+      const xSizes = xVars.map((v) => sizeOf(v.aval.shape.slice(1)));
+      return (ins) => {
+        const consts = ins.slice(0, p.nConsts);
+        let carry = ins.slice(p.nConsts, p.nConsts + p.nCarry);
+        const xs = ins.slice(p.nConsts + p.nCarry);
+        const ys = ySizes.map((n, k) => new ARRAY_CTOR[yTypes[k]!](n * p.length));
+        for (let step = 0; step < p.length; step++) {
+          const i = p.reverse ? p.length - 1 - step : step;
+          // Slices along the leading axis are contiguous: views, not copies.
+          const out = body([...consts, ...carry, ...xs.map((x, k) => x.subarray(i * xSizes[k]!, (i + 1) * xSizes[k]!))]);
+          carry = out.slice(0, p.nCarry);
+          out.slice(p.nCarry).forEach((y, k) => ys[k]!.set(y, i * ySizes[k]!));
+        }
+        return [...carry, ...ys];
+      };
+    }
+    case "cond": {
+      const p = eqn.params as { branches: [IR, IR]; nConsts: [number, number] };
+      const branches = p.branches.map(run);
+      const [n0, n1] = p.nConsts;
+      return ([pred, ...rest]) => {
+        const ops = rest.slice(n0 + n1);
+        return pred![0] ? branches[1]!([...rest.slice(n0, n0 + n1), ...ops]) : branches[0]!([...rest.slice(0, n0), ...ops]);
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+const ARRAY_CTOR = { float64: Float64Array, float32: Float32Array, int32: Int32Array, bool: Uint8Array } as const;
+
 /** A number as JavaScript source that reads back as the same double. */
 function numberLiteral(x: number): string {
   if (Number.isNaN(x)) return "NaN";
@@ -419,12 +492,8 @@ export function compile(ir: IR, constValues: readonly TypedArray[]): Compiled {
   }
   lines.push(`return [${ir.outputs.map((v) => names.get(v)!).join(", ")}];`);
 
-  const call = (k: number, inputs: TypedArray[]): TypedArray[] => {
-    const { eqn } = calls[k]!;
-    const storages = inputs.map((d, i) => new Storage(eqn.inputs[i]!.aval.dtype, eqn.inputs[i]!.aval.shape, d));
-    const outAvals: Aval[] = eqn.outputs.map((v) => v.aval);
-    return eqn.prim.impl(storages, eqn.params, outAvals).map((s) => s.data);
-  };
+  const runners = calls.map(({ eqn }) => loopRunner(eqn) ?? kernelRunner(eqn));
+  const call = (k: number, inputs: TypedArray[]): TypedArray[] => runners[k]!(inputs);
   const source = lines.join("\n");
   type Generated = (c: readonly TypedArray[], a: readonly TypedArray[], run: typeof call) => TypedArray[];
   const fn = new Function("consts", "args", "call", source) as Generated;
