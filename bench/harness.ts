@@ -28,6 +28,19 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
+const printed: string[] = [];
+
+/** Prints a line and keeps it for bench/RESULTS.md. */
+export function print(line = ""): void {
+  console.log(line);
+  printed.push(line);
+}
+
+/** Everything printed so far. */
+export function printedLines(): string[] {
+  return printed;
+}
+
 export interface Case {
   name: string;
   run: () => unknown;
@@ -39,8 +52,8 @@ export interface Case {
 
 /** Times each case against its baseline and prints a markdown table with the ratios. */
 export function report(title: string, cases: Case[]): void {
-  console.log(`\n## ${title}\n`);
-  const line = (cells: string[]) => console.log(`| ${cells.join(" | ")} |`);
+  print(`\n## ${title}\n`);
+  const line = (cells: string[]) => print(`| ${cells.join(" | ")} |`);
   line(["case", "nabla ms", "baseline", "baseline ms", "ratio", "goal"]);
   line(["---", "---:", "---", "---:", "---:", "---"]);
   for (const c of cases) {

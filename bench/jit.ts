@@ -1,7 +1,7 @@
 // jit against eager nabla, hand-written JavaScript and TensorFlow.js, in one process.
 import { np, grad, hessian, jit, random, valueAndGrad, type Array } from "../src/index.js";
 import { extendedRosenbrock, extendedRosenbrockByHand } from "./grad.js";
-import { report, timePair } from "./harness.js";
+import { print, report, timePair } from "./harness.js";
 import { tf, useBackend } from "./tfjs.js";
 
 function tfExtendedRosenbrock(x: tf.Tensor1D): tf.Scalar {
@@ -78,11 +78,11 @@ async function perCall(backends: string[]): Promise<void> {
     rows.push([`TF.js ${b}`, 2000 / (tfMs / 1000)]);
     tp.dispose();
   }
-  console.log("\n## 2. 2-D Rosenbrock gradient: calls per second\n");
-  console.log("| implementation | calls/s | vs hand-written |");
-  console.log("| --- | ---: | ---: |");
-  for (const [name, rate] of rows) console.log(`| ${name} | ${rate.toExponential(2)} | ${(rows[0]![1] / rate).toFixed(1)}× slower |`);
-  console.log("\nGoal: jit(grad) within 3× of hand-written.");
+  print("\n## 2. 2-D Rosenbrock gradient: calls per second\n");
+  print("| implementation | calls/s | vs hand-written |");
+  print("| --- | ---: | ---: |");
+  for (const [name, rate] of rows) print(`| ${name} | ${rate.toExponential(2)} | ${(rows[0]![1] / rate).toFixed(1)}× slower |`);
+  print("\nGoal: jit(grad) within 3× of hand-written.");
 }
 
 /** 3. MLP 784-256-10, tanh, softmax cross-entropy, batch 128. */
@@ -173,7 +173,7 @@ function hessianBench(): void {
 export async function benchJit(): Promise<void> {
   const backends: string[] = [];
   for (const b of ["cpu", "wasm"] as const) if (await useBackend(b)) backends.push(b);
-  if (!backends.includes("wasm")) console.log("(TF.js wasm backend did not load; skipped)");
+  if (!backends.includes("wasm")) print("(TF.js wasm backend did not load; skipped)");
   await rosenbrockLarge(backends);
   await perCall(backends);
   await mlp(backends);

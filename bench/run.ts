@@ -1,8 +1,22 @@
 // `npm run bench`: every benchmark, each printing ratios against its own baseline.
+// `npm run bench -- --write` also records the tables in bench/RESULTS.md.
+import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { benchEager } from "./eager.js";
 import { benchGrad } from "./grad.js";
+import { benchJit } from "./jit.js";
+import { print, printedLines } from "./harness.js";
+import { tf } from "./tfjs.js";
 
-console.log(`# nabla benchmarks — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus()[0]?.model ?? "cpu"} × ${os.cpus().length}`);
+const cpu = os.cpus()[0]?.model ?? "unknown cpu";
+print("# nabla benchmarks");
+print();
+print(`${new Date().toISOString().slice(0, 10)} · Node ${process.version} · ${cpu} × ${os.cpus().length} · ${Math.round(os.totalmem() / 2 ** 30)} GiB · TF.js ${tf.version.tfjs}`);
+print("Each row times nabla and its baseline interleaved in one process (median of repeated runs); ratio = nabla / baseline.");
 benchEager();
 benchGrad();
+await benchJit();
+if (process.argv.includes("--write")) {
+  writeFileSync(new URL("./RESULTS.md", import.meta.url), printedLines().join("\n") + "\n");
+  console.log("\nwrote bench/RESULTS.md");
+}

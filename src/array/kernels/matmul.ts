@@ -1,33 +1,64 @@
 import { sizeOf, stridesOf, type Shape } from "../shape.js";
 import { Storage } from "../storage.js";
 
+type Data = Float64Array | Float32Array | Int32Array | Uint8Array;
+
 /**
- * C = A·B for one (m×k)·(k×n) pair, i-k-j order with four k-steps fused so each row of
- * C is loaded and stored a quarter as often as in the plain triple loop.
+ * C = A·B for one (m×k)·(k×n) pair. The bulk is computed in 4×4 blocks of C held in 16
+ * local accumulators, reading 4-row panels of A and 4-column panels of B packed
+ * contiguously (the register-blocking idea of GotoBLAS, in plain JavaScript): 16
+ * multiply-adds per 8 loads, against 1 per 2 of the i-k-j loop. Leftover rows and
+ * columns take the simple loop. Each element sums over k in order.
  */
-function matmulInto(
-  a: Float64Array | Float32Array | Int32Array | Uint8Array, ao: number,
-  b: Float64Array | Float32Array | Int32Array | Uint8Array, bo: number,
-  c: Float64Array | Float32Array | Int32Array | Uint8Array, co: number,
-  m: number, k: number, n: number,
-): void {
-  const row = new Float64Array(n);
-  for (let i = 0; i < m; i++) {
-    row.fill(0);
-    const ai = ao + i * k;
-    let p = 0;
-    for (; p + 3 < k; p += 4) {
-      const a0 = a[ai + p]!, a1 = a[ai + p + 1]!, a2 = a[ai + p + 2]!, a3 = a[ai + p + 3]!;
-      const b0 = bo + p * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
-      for (let j = 0; j < n; j++) row[j]! += a0 * b[b0 + j]! + a1 * b[b1 + j]! + a2 * b[b2 + j]! + a3 * b[b3 + j]!;
+function matmulInto(a: Data, ao: number, b: Data, bo: number, c: Data, co: number, m: number, k: number, n: number): void {
+  const mb = m >> 2;
+  const nb = n >> 2;
+  const aPanels = new Float64Array(mb * 4 * k);
+  for (let ib = 0; ib < mb; ib++) {
+    for (let p = 0; p < k; p++) {
+      for (let r = 0; r < 4; r++) aPanels[(ib * k + p) * 4 + r] = a[ao + (ib * 4 + r) * k + p]!;
     }
-    for (; p < k; p++) {
-      const a0 = a[ai + p]!;
-      const b0 = bo + p * n;
-      for (let j = 0; j < n; j++) row[j]! += a0 * b[b0 + j]!;
-    }
-    c.set(row, co + i * n);
   }
+  const bPanel = new Float64Array(4 * k);
+  for (let jb = 0; jb < nb; jb++) {
+    const j = jb * 4;
+    for (let p = 0; p < k; p++) {
+      const s = bo + p * n + j;
+      bPanel[4 * p] = b[s]!;
+      bPanel[4 * p + 1] = b[s + 1]!;
+      bPanel[4 * p + 2] = b[s + 2]!;
+      bPanel[4 * p + 3] = b[s + 3]!;
+    }
+    for (let ib = 0; ib < mb; ib++) {
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      let ap = ib * k * 4;
+      for (let q = 0; q < 4 * k; q += 4, ap += 4) {
+        const b0 = bPanel[q]!, b1 = bPanel[q + 1]!, b2 = bPanel[q + 2]!, b3 = bPanel[q + 3]!;
+        const a0 = aPanels[ap]!, a1 = aPanels[ap + 1]!, a2 = aPanels[ap + 2]!, a3 = aPanels[ap + 3]!;
+        c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+        c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+        c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+        c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+      }
+      let o = co + ib * 4 * n + j;
+      c[o] = c00; c[o + 1] = c01; c[o + 2] = c02; c[o + 3] = c03;
+      o += n;
+      c[o] = c10; c[o + 1] = c11; c[o + 2] = c12; c[o + 3] = c13;
+      o += n;
+      c[o] = c20; c[o + 1] = c21; c[o + 2] = c22; c[o + 3] = c23;
+      o += n;
+      c[o] = c30; c[o + 1] = c31; c[o + 2] = c32; c[o + 3] = c33;
+    }
+  }
+  // Leftovers: columns past the last full block (for the blocked rows), then whole rows.
+  const dot = (i: number, j: number) => {
+    let s = 0;
+    for (let p = 0; p < k; p++) s += a[ao + i * k + p]! * b[bo + p * n + j]!;
+    c[co + i * n + j] = s;
+  };
+  for (let i = 0; i < mb * 4; i++) for (let j = nb * 4; j < n; j++) dot(i, j);
+  for (let i = mb * 4; i < m; i++) for (let j = 0; j < n; j++) dot(i, j);
 }
 
 /**
