@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { directionalDerivative, np, steepestDescentDirection, taylor, totalDerivative, type Array } from "../../src/index.js";
+import { errorOf } from "../helpers.js";
 
 // The worked function of this file:
 //   f(x, y) = x²y + sin y
@@ -21,15 +22,6 @@ const GHAT = [G[0]! / GNORM, G[1]! / GNORM];
 
 /** The unit vector at angle θ (counter-clockwise) from the gradient direction. */
 const rotated = (theta: number) => [Math.cos(theta) * GHAT[0]! - Math.sin(theta) * GHAT[1]!, Math.sin(theta) * GHAT[0]! + Math.cos(theta) * GHAT[1]!];
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error("expected an error, but the call returned normally");
-}
 
 describe("directional derivatives", () => {
   it("the gradient of the worked function is (4, 1 + cos 2)", () => {

@@ -1,32 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { checkGrads, cond, customJvp, customVjp, foriLoop, grad, jvp, np, scan, vmap, whileLoop, hessian, type Array } from "../../src/index.js";
+import { expectClose, errorOf } from "../helpers.js";
 
 // Expected values are closed forms derived by hand (in the comments), central finite
 // differences written here, or plain JavaScript loops.
-
-type Nested = number | Nested[];
-
-function expectClose(actual: unknown, expected: Nested, tol = 1e-10, path = "value"): void {
-  if (typeof expected === "number") {
-    expect(typeof actual, `${path} is a number`).toBe("number");
-    const a = actual as number;
-    expect(Math.abs(a - expected), `${path}: got ${a}, expected ${expected}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(expected)));
-    return;
-  }
-  expect(globalThis.Array.isArray(actual), `${path} is a list`).toBe(true);
-  const list = actual as unknown[];
-  expect(list.length, `${path}.length`).toBe(expected.length);
-  expected.forEach((e, i) => expectClose(list[i], e, tol, `${path}[${i}]`));
-}
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error("expected an error, but the call returned normally");
-}
 
 const int32 = (x: number | number[]) => np.array(x, { dtype: "int32" });
 

@@ -19,36 +19,11 @@ import {
   vmap,
   type Array,
 } from "../../src/index.js";
+import { errorOf, expectClose, type Nested } from "../helpers.js";
 
 // Every expected value here is a closed form worked out by hand (the derivation sits in
 // a comment next to it), a central finite difference written in the test, or a loop of
 // the untransformed computation.
-
-type Nested = number | Nested[];
-
-/** Deep comparison of nested numbers: same structure, |a − e| ≤ tol·max(1, |e|). */
-function expectClose(actual: unknown, expected: Nested, tol = 1e-10, path = "value"): void {
-  if (typeof expected === "number") {
-    expect(typeof actual, `${path} is a number`).toBe("number");
-    const a = actual as number;
-    expect(Math.abs(a - expected), `${path}: got ${a}, expected ${expected}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(expected)));
-    return;
-  }
-  expect(globalThis.Array.isArray(actual), `${path} is a list`).toBe(true);
-  const list = actual as unknown[];
-  expect(list.length, `${path}.length`).toBe(expected.length);
-  expected.forEach((e, i) => expectClose(list[i], e, tol, `${path}[${i}]`));
-}
-
-/** The message of the error `fn` throws (fails the test if it does not throw). */
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error("expected an error, but the call returned normally");
-}
 
 describe("gradients and Hessians in closed form", () => {
   // f(x) = ½(x₁² + 10x₂²): ∂f/∂x₁ = x₁, ∂f/∂x₂ = 10x₂, so ∇f(1,1) = (1, 10);

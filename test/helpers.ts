@@ -1,0 +1,28 @@
+// Assertions shared by the test files.
+import { expect } from "vitest";
+
+export type Nested = number | Nested[];
+
+/** Deep comparison of nested numbers: same structure, |a − e| ≤ tol·max(1, |e|). */
+export function expectClose(actual: unknown, expected: Nested, tol = 1e-10, path = "value"): void {
+  if (typeof expected === "number") {
+    expect(typeof actual, `${path} is a number`).toBe("number");
+    const a = actual as number;
+    expect(Math.abs(a - expected), `${path}: got ${a}, expected ${expected}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(expected)));
+    return;
+  }
+  expect(globalThis.Array.isArray(actual), `${path} is a list`).toBe(true);
+  const list = actual as unknown[];
+  expect(list.length, `${path}.length`).toBe(expected.length);
+  expected.forEach((e, i) => expectClose(list[i], e, tol, `${path}[${i}]`));
+}
+
+/** The message of the error `fn` throws (fails the test if it does not throw). */
+export function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error("expected an error, but the call returned normally");
+}
