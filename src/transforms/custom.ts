@@ -21,6 +21,24 @@ function leavesOf(x: Tree): Array[] {
   return arrayLeaves(x)[0];
 }
 
+/** `f` as a call of `prim`: f staged once per call, its closed-over values leading inputs. */
+function callWithRule<F extends (...args: any[]) => any, R>(f: F, prim: Primitive<CustomParams & R>, rule: R): F {
+  return ((...args: any[]) => {
+    const flat = args.map((a) => arrayLeaves(a as Tree));
+    const inDefs = flat.map(([, d]) => d);
+    const leaves = flat.flatMap(([ls]) => ls);
+    const traced = traceFn(f, inDefs, avalsOf(leaves));
+    const outs = bind(prim, [...traced.consts, ...leaves], {
+      ir: traced.ir,
+      nConsts: traced.consts.length,
+      inDefs,
+      outDef: traced.outDef,
+      ...rule,
+    });
+    return tree.unflatten(traced.outDef, outs);
+  }) as F;
+}
+
 type JvpRule = (primals: any[], tangents: any[]) => [any, any];
 
 export const customJvpPrimitive: Primitive<CustomParams & { rule: JvpRule }> = definePrimitive({
@@ -67,20 +85,7 @@ export const customJvpPrimitive: Primitive<CustomParams & { rule: JvpRule }> = d
  * const softplus = customJvp((x) => np.softplus(x), ([x], [t]) => [np.softplus(x), t.mul(np.sigmoid(x))]);
  */
 export function customJvp<F extends (...args: any[]) => any>(f: F, rule: (primals: Parameters<F>, tangents: Parameters<F>) => [ReturnType<F>, ReturnType<F>]): F {
-  return ((...args: any[]) => {
-    const flat = args.map((a) => arrayLeaves(a as Tree));
-    const inDefs = flat.map(([, d]) => d);
-    const leaves = flat.flatMap(([ls]) => ls);
-    const traced = traceFn(f, inDefs, avalsOf(leaves));
-    const outs = bind(customJvpPrimitive, [...traced.consts, ...leaves], {
-      ir: traced.ir,
-      nConsts: traced.consts.length,
-      inDefs,
-      outDef: traced.outDef,
-      rule: rule as JvpRule,
-    });
-    return tree.unflatten(traced.outDef, outs);
-  }) as F;
+  return callWithRule(f, customJvpPrimitive, { rule: rule as JvpRule });
 }
 
 type Fwd = (...args: any[]) => [any, any];
@@ -130,20 +135,6 @@ export const customVjpPrimitive: Primitive<CustomParams & { fwd: Fwd; bwd: Bwd }
  * const clipGrad = customVjp((x) => x, (x) => [x, null], (_r, g) => [np.clip(g, -1, 1)]);
  */
 export function customVjp<F extends (...args: any[]) => any>(f: F, fwd: (...args: Parameters<F>) => [ReturnType<F>, any], bwd: (residuals: any, cotangent: ReturnType<F>) => any[]): F {
-  return ((...args: any[]) => {
-    const flat = args.map((a) => arrayLeaves(a as Tree));
-    const inDefs = flat.map(([, d]) => d);
-    const leaves = flat.flatMap(([ls]) => ls);
-    const traced = traceFn(f, inDefs, avalsOf(leaves));
-    const outs = bind(customVjpPrimitive, [...traced.consts, ...leaves], {
-      ir: traced.ir,
-      nConsts: traced.consts.length,
-      inDefs,
-      outDef: traced.outDef,
-      fwd: fwd as Fwd,
-      bwd: bwd as Bwd,
-    });
-    return tree.unflatten(traced.outDef, outs);
-  }) as F;
+  return callWithRule(f, customVjpPrimitive, { fwd: fwd as Fwd, bwd: bwd as Bwd });
 }
 
