@@ -111,8 +111,15 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
   };
   const run = (traced: Traced, arrays: readonly Array[]) => {
     const { ir, run, consts } = (traced.compiled ??= compileTraced(traced));
-    const outs = run(consts, arrays.map((a) => (a as ConcreteArray).storage.data));
-    const results = outs.map((d, i) => new ConcreteArray(new Storage(ir.outputs[i]!.aval.dtype, ir.outputs[i]!.aval.shape, d)));
+    // Plain loops: this is the per-call path of small problems, where every allocation shows.
+    const data = new globalThis.Array<TypedArray>(arrays.length);
+    for (let i = 0; i < arrays.length; i++) data[i] = (arrays[i] as ConcreteArray).storage.data;
+    const outs = run(consts, data);
+    const results = new globalThis.Array<Array>(outs.length);
+    for (let i = 0; i < outs.length; i++) {
+      const { dtype, shape } = ir.outputs[i]!.aval;
+      results[i] = new ConcreteArray(new Storage(dtype, shape, outs[i]!));
+    }
     return traced.outDef.node.kind === "leaf" ? results[0] : tree.unflatten(traced.outDef, results);
   };
   const jitted = (...args: any[]) => {
