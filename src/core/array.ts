@@ -1,6 +1,7 @@
 import { formatStorage, shapeString, sizeOf, type DType, type Shape, Storage } from "../array/index.js";
 import * as np from "./np/index.js";
 import type { AxisOptions, NormOptions, SliceSpec, ArrayLike } from "./np/index.js";
+import type { Weak } from "./primitive.js";
 
 /**
  * An immutable n-d array: row-major, float64 by default. Every method is a thin
@@ -18,6 +19,10 @@ export abstract class Array {
   /** The concrete data, or a clear error when this Array is a tracer. */
   protected abstract concrete(op: string): Storage;
 
+  /** "int" or "float" for a JavaScript number made into an Array (it promotes weakly). */
+  get weak(): Weak | undefined {
+    return undefined;
+  }
   get ndim(): number {
     return this.shape.length;
   }
@@ -143,8 +148,14 @@ export abstract class Array {
 
 /** An Array with its data at hand: what eager code and `np.array` produce. */
 export class ConcreteArray extends Array {
-  constructor(readonly storage: Storage) {
+  constructor(
+    readonly storage: Storage,
+    private readonly weakKind?: Weak,
+  ) {
     super();
+  }
+  override get weak(): Weak | undefined {
+    return this.weakKind;
   }
   get shape(): Shape {
     return this.storage.shape;

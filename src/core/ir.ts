@@ -1,4 +1,4 @@
-import { Tracer, type Array } from "./array.js";
+import { ConcreteArray, Tracer, type Array } from "./array.js";
 import { bind, currentInterpreter, withInterpreter, type Interpreter } from "./interpreter.js";
 import type { Aval, Primitive } from "./primitive.js";
 import { asArray } from "./np/convert.js";
@@ -85,6 +85,9 @@ class StageTracer extends Tracer {
   get dtype() {
     return this.variable.aval.dtype;
   }
+  override get weak() {
+    return this.variable.aval.weak;
+  }
 }
 
 /**
@@ -98,6 +101,7 @@ class StageInterpreter implements Interpreter {
   readonly name = "stage";
   readonly equations: Equation[] = [];
   readonly consts = new Map<Array, Var>();
+  private readonly scalars = new Map<string, Var>();
   private nextId = 0;
   constructor(
     readonly parent: Interpreter,
@@ -105,7 +109,7 @@ class StageInterpreter implements Interpreter {
   ) {}
 
   newVar(aval: Aval): Var {
-    return new Var(this.nextId++, { shape: [...aval.shape], dtype: aval.dtype });
+    return new Var(this.nextId++, { shape: [...aval.shape], dtype: aval.dtype, ...(aval.weak ? { weak: aval.weak } : {}) });
   }
 
   owns(x: Array): x is StageTracer {
@@ -115,7 +119,16 @@ class StageInterpreter implements Interpreter {
   varFor(x: Array): Var {
     if (this.owns(x)) return x.variable;
     let v = this.consts.get(x);
-    if (!v) this.consts.set(x, (v = this.newVar(x)));
+    if (v) return v;
+    // Equal scalar constants (each `2` in x·2 + x·2 is its own Array) share one variable,
+    // so common-subexpression elimination can see the repeated work.
+    const scalar = x instanceof ConcreteArray && x.size === 1 ? `${x.dtype}:${x.shape.length}:${numberKey(x.storage.data[0]!)}` : undefined;
+    if (scalar !== undefined) v = this.scalars.get(scalar);
+    if (!v) {
+      v = this.newVar(x);
+      if (scalar !== undefined) this.scalars.set(scalar, v);
+    }
+    this.consts.set(x, v);
     return v;
   }
 
@@ -129,6 +142,11 @@ class StageInterpreter implements Interpreter {
     this.equations.push({ prim, inputs, params, outputs });
     return outputs.map((v) => new StageTracer(this, v));
   }
+}
+
+/** A number's exact identity as a string: -0 and NaN included. */
+export function numberKey(x: number): string {
+  return Object.is(x, -0) ? "-0" : String(x);
 }
 
 export interface StageOptions {
@@ -158,9 +176,11 @@ export function stage(f: (...args: Array[]) => readonly (Array | number)[], aval
   const inputs = avals.map((a) => interp.newVar(a));
   const outs = withInterpreter(interp, () => f(...inputs.map((v) => new StageTracer(interp, v))));
   const outputs = outs.map((o) => interp.varFor(asArray(o)));
-  const consts = [...interp.consts.keys()];
-  const ir = new IR(consts.map((c) => interp.consts.get(c)!), inputs, interp.equations, outputs);
-  return { ir, consts };
+  // One entry per constant variable (equal scalars share one).
+  const byVar = new Map<Var, Array>();
+  for (const [value, v] of interp.consts) if (!byVar.has(v)) byVar.set(v, value);
+  const ir = new IR([...byVar.keys()], inputs, interp.equations, outputs);
+  return { ir, consts: [...byVar.values()] };
 }
 
 /** Replays an IR through `bind` under the current interpreter. */

@@ -5,7 +5,17 @@ import type { Array } from "./array.js";
 export interface Aval {
   readonly shape: Shape;
   readonly dtype: DType;
+  /** Set for a plain JavaScript number turned into an Array: see {@link Weak}. */
+  readonly weak?: Weak;
 }
+
+/**
+ * A JavaScript number is "weakly typed" (as in JAX): in an op with an Array it takes the
+ * Array's dtype, and only a non-integer number lifts an integer Array to float. Its kind
+ * ("int" for an integer value) is all promotion needs, so `jit` keys on the kind, not
+ * the value.
+ */
+export type Weak = "int" | "float";
 
 /** A tangent or cotangent; `null` is a symbolic zero (nothing flows), which rules skip. */
 export type Tangent = Array | null;

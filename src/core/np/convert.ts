@@ -14,7 +14,8 @@ export function asArray(x: ArrayLike, dtype?: DType): Array {
     const s = Storage.zeros(dt, []);
     // A bool holds 0/1 (nonzero is true); a Uint8Array would truncate 0.5 to 0.
     s.data[0] = dt === "bool" ? (Number(x) !== 0 ? 1 : 0) : Number(x);
-    return new ConcreteArray(s);
+    const weak = dtype === undefined && typeof x === "number" ? (Number.isInteger(x) ? "int" : "float") : undefined;
+    return new ConcreteArray(s, weak);
   }
   throw new Error(`expected an Array or a number, got ${describeValue(x)}`);
 }
@@ -31,14 +32,14 @@ export function describeValue(x: unknown): string {
  * non-integer number lifts an integer array to float64.
  */
 export function resultDtype(...xs: ArrayLike[]): DType {
+  const weakness = (x: ArrayLike) => (typeof x === "number" ? (Number.isInteger(x) ? "int" : "float") : x instanceof Array ? x.weak : undefined);
   let dtype: DType | undefined;
-  for (const x of xs) if (x instanceof Array) dtype = dtype ? promoteTypes(dtype, x.dtype) : x.dtype;
+  for (const x of xs) if (x instanceof Array && !x.weak) dtype = dtype ? promoteTypes(dtype, x.dtype) : x.dtype;
   if (dtype === undefined) return xs.every((x) => typeof x === "boolean") ? "bool" : "float64";
   for (const x of xs) {
-    if (typeof x === "number") {
-      if (!Number.isInteger(x) && !isFloat(dtype)) dtype = "float64";
-      else if (dtype === "bool") dtype = "int32";
-    }
+    const weak = weakness(x);
+    if (weak === "float" && !isFloat(dtype)) dtype = "float64";
+    else if (weak && dtype === "bool") dtype = "int32";
   }
   return dtype;
 }

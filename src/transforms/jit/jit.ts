@@ -1,4 +1,4 @@
-import { Array, ConcreteArray, IR, Tracer, currentInterpreter, evalIR, evalInterpreter, np, stage, tree, type ClosedIR, type Tree, type TreeDef } from "../../core/index.js";
+import { Array, ConcreteArray, IR, Tracer, numberKey, currentInterpreter, evalIR, evalInterpreter, np, stage, tree, type ClosedIR, type Tree, type TreeDef } from "../../core/index.js";
 import { shapeString, Storage, type TypedArray } from "../../array/index.js";
 import { compile, type Compiled } from "./codegen.js";
 import { simplify } from "./simplify.js";
@@ -36,25 +36,57 @@ function readCall(op: string, args: readonly unknown[], statics: ReadonlySet<num
     if (typeof l === "number" || typeof l === "boolean") return np.asArray(l);
     throw new Error(`${op}: leaf ${k} of the arguments is ${typeof l}; pass Arrays and numbers, or mark the argument static (staticArgnums)`);
   });
-  const signature = `${def}|${arrays.map((a) => `${a.dtype}${shapeString(a.shape)}`).join(" ")}|${staticKey.join(",")}`;
+  const signature = `${def}|${arrays.map(avalKey).join(" ")}|${staticKey.join(",")}`;
   return { dynamic, arrays, def, signature };
+}
+
+/** What a trace depends on: shape, dtype and, for a number, its weak kind (not its value). */
+function avalKey(a: Array): string {
+  return `${a.dtype}${shapeString(a.shape)}${a.weak ? `~${a.weak}` : ""}`;
 }
 
 function readFlatCall(args: Array[]): { arrays: Array[]; def: TreeDef | undefined; signature: string } {
   let signature = "flat";
-  for (const a of args) signature += `|${a.dtype}${a.shape.join(",")}`;
+  for (const a of args) signature += `|${avalKey(a)}`;
   return { arrays: args, def: undefined, signature };
 }
 
+/**
+ * A static argument's cache key. Numbers, strings, booleans, null and undefined by value
+ * (exactly: NaN, ±Infinity and −0 are their own keys); plain objects and lists by their
+ * contents; concrete Arrays by dtype, shape and every element; anything else (functions,
+ * class instances) by identity, since equal-looking functions can differ.
+ */
 function staticKeyOf(op: string, value: unknown, i: number): string {
-  if (value === null || ["number", "string", "boolean", "undefined"].includes(typeof value)) return JSON.stringify(value) ?? "undefined";
   if (value instanceof Tracer) throw new Error(`${op}: static argument ${i} is a traced Array; static arguments must be concrete`);
-  if (value instanceof Array) return `array:${value.toString()}`;
-  try {
-    return JSON.stringify(value);
-  } catch {
-    throw new Error(`${op}: static argument ${i} cannot be used as a cache key (it is not JSON-serializable)`);
+  if (value === null || value === undefined) return String(value);
+  switch (typeof value) {
+    case "number":
+      return `n:${numberKey(value)}`;
+    case "string":
+      return `s:${JSON.stringify(value)}`;
+    case "boolean":
+    case "bigint":
+      return `${typeof value}:${String(value)}`;
   }
+  if (value instanceof ConcreteArray) {
+    return `a:${value.dtype}${shapeString(value.shape)}:${globalThis.Array.from(value.storage.data, numberKey).join(",")}`;
+  }
+  if (globalThis.Array.isArray(value)) return `[${value.map((v) => staticKeyOf(op, v, i)).join(",")}]`;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) {
+    const entries = Object.keys(value as object).sort();
+    return `{${entries.map((k) => `${JSON.stringify(k)}:${staticKeyOf(op, (value as Record<string, unknown>)[k], i)}`).join(",")}}`;
+  }
+  return `ref:${identity(value as object)}`;
+}
+
+const identities = new WeakMap<object, number>();
+let nextIdentity = 0;
+function identity(x: object): number {
+  let id = identities.get(x);
+  if (id === undefined) identities.set(x, (id = nextIdentity++));
+  return id;
 }
 
 /** Rebuilds the user's argument list with traced leaves in place of the dynamic ones. */
@@ -72,7 +104,7 @@ function trace(f: (...args: any[]) => any, args: readonly unknown[], statics: Re
       outDef = d;
       return outs.map((o) => (o instanceof Array ? o : np.asArray(o as number)));
     },
-    arrays.map((a) => ({ shape: a.shape, dtype: a.dtype })),
+    arrays.map((a) => ({ shape: a.shape, dtype: a.dtype, ...(a.weak ? { weak: a.weak } : {}) })),
     { foldExpanding: false },
   );
   return { closed, outDef: outDef! };
@@ -96,12 +128,12 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
   const cache = new Map<string, Traced>();
   // The signature of the last eager call, checked first: repeated calls (an optimizer's
   // thousands of small evaluations) then skip building and hashing a key.
-  let last: { shapes: (readonly number[])[]; dtypes: string[]; traced: Traced } | undefined;
+  let last: { shapes: (readonly number[])[]; dtypes: string[]; weak: (string | undefined)[]; traced: Traced } | undefined;
   const sameAsLast = (args: readonly unknown[]) => {
     if (!last || args.length !== last.shapes.length || currentInterpreter() !== evalInterpreter) return false;
     for (let i = 0; i < args.length; i++) {
       const a = args[i];
-      if (!(a instanceof ConcreteArray) || a.dtype !== last.dtypes[i]) return false;
+      if (!(a instanceof ConcreteArray) || a.dtype !== last.dtypes[i] || a.weak !== last.weak[i]) return false;
       const s = a.shape;
       const t = last.shapes[i]!;
       if (s.length !== t.length) return false;
@@ -136,7 +168,7 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
     }
     if (!eager) return tree.unflatten(traced.outDef, evalIR(traced.closed, arrays));
     if (flat && cache.get(signature) === traced) {
-      last = { shapes: arrays.map((a) => a.shape), dtypes: arrays.map((a) => a.dtype), traced };
+      last = { shapes: arrays.map((a) => a.shape), dtypes: arrays.map((a) => a.dtype), weak: arrays.map((a) => a.weak), traced };
     }
     return run(traced, arrays);
   };
