@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
-  checkGrads, cond, customJvp, customVjp, foriLoop, grad, jvp, np, random, scan, stopGradient, tree, vjp, vmap, whileLoop,
+  checkGrads, cond, customJvp, customVjp, foriLoop, grad, jvp, linalg, np, random, scan, stopGradient, tree, vjp, vmap, whileLoop,
   type Array, type DType, type Tree,
 } from "../../src/index.js";
 import { bind, currentInterpreter, primitives, withInterpreter, type Interpreter } from "../../src/core/index.js";
@@ -582,6 +582,53 @@ addCase({
     })),
   args: (s: MatmulSpec) => [floats(s.a), floats(s.b)],
   f: () => (a, b) => np.matmul(a, b),
+});
+
+// --- dense linear algebra (linalg) ---------------------------------------------------
+// f makes its inputs well-conditioned (entries of X lie in [−1, 1], n ≤ 3): SPD as
+// X·Xᵀ + n·I, general as X + 3·I, tall as X + 3·eye(m, n), symmetric with eigenvalue gaps
+// as diag(1, 4, 9) + (X + Xᵀ)/10.
+const mT = (x: Array) => np.swapaxes(x, -1, -2);
+const shifted = (x: Array, c: number) => np.add(x, np.mul(c, np.eye(x.shape[x.ndim - 2]!, x.shape[x.ndim - 1]!)));
+const side = fc.integer({ min: 1, max: 3 });
+addCase({
+  title: "cholesky (linalg.cholesky of X·Xᵀ + n·I)", covers: ["cholesky"],
+  spec: fc.tuple(dims(0, 1), side),
+  args: ([batch, n]: [number[], number]) => [floats([...batch, n, n], -1, 1)],
+  f: ([, n]: [number[], number]) => (x) => linalg.cholesky(np.add(np.matmul(x, mT(x)), np.mul(n, np.eye(n)))),
+});
+interface SolveSpec { a: number[]; b: number[]; n: number; opts: { lower: boolean; transpose: boolean; unitDiagonal: boolean } }
+const solveSpec: fc.Arbitrary<SolveSpec> = fc
+  .record({ batches: compatibleShapes(2, 2), n: side, k: side, vec: fc.boolean(), lower: fc.boolean(), transpose: fc.boolean(), unitDiagonal: fc.boolean() })
+  .map(({ batches: [ba, bb], n, k, vec, ...opts }) => ({ a: [...ba!, n, n], b: vec ? [n] : [...bb!, n, k], n, opts }));
+addCase({
+  title: "triangular_solve (linalg.triangularSolve: both triangles, transposed, unit diagonal, broadcast batches)",
+  covers: ["triangular_solve"], spec: solveSpec,
+  args: (s: SolveSpec) => [floats(s.a, -1, 1), floats(s.b)],
+  f: (s: SolveSpec) => (a, b) => linalg.triangularSolve(shifted(a, 3), b, s.opts),
+});
+addCase({
+  title: "lu_solve (linalg.solve, broadcast batches, vector right-hand sides)", covers: ["lu_solve"], spec: solveSpec,
+  args: (s: SolveSpec) => [floats(s.a, -1, 1), floats(s.b)],
+  f: () => (a, b) => linalg.solve(shifted(a, 3), b),
+});
+addCase({
+  title: "slogdet (linalg.slogdet; the sign has no derivative)", covers: ["slogdet"],
+  spec: fc.tuple(dims(0, 1), side),
+  args: ([batch, n]: [number[], number]) => [floats([...batch, n, n], -1, 1)],
+  f: () => (a) => linalg.slogdet(shifted(a, 3)),
+});
+addCase({
+  title: "eigh (linalg.eigh of a symmetric matrix with gapped eigenvalues)", covers: ["eigh"],
+  spec: fc.tuple(dims(0, 1), side),
+  args: ([batch, n]: [number[], number]) => [floats([...batch, n, n], -1, 1)],
+  f: ([, n]: [number[], number]) => (x) => linalg.eigh(np.add(np.diag(np.array([1, 4, 9].slice(0, n))), np.mul(0.1, np.add(x, mT(x))))),
+});
+addCase({
+  title: "qr (linalg.qr of a tall or square full-rank matrix)", covers: ["qr"],
+  spec: fc.tuple(dims(0, 1), side, fc.integer({ min: 0, max: 2 })),
+  args: ([batch, n, extra]: [number[], number, number]) => [floats([...batch, n + extra, n], -1, 1)],
+  f: () => (x) => linalg.qr(shifted(x, 3)),
 });
 
 // --- randomness ------------------------------------------------------------------------

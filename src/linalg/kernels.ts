@@ -1,0 +1,213 @@
+// Typed-array kernels of the dense decompositions: one matrix at a time, always in
+// float64 (float32 inputs are widened on read and rounded on write). Nothing here knows
+// about Arrays, tracing or derivatives; the primitives in primitives.ts call these.
+import { sizeOf, stridesOf, type DType, type Shape, type TypedArray } from "../array/index.js";
+
+/** Unit roundoff of the dtype the data came in: what "numerically zero" is measured by. */
+export function epsOf(dtype: DType): number {
+  return dtype === "float32" ? 2 ** -23 : 2 ** -52;
+}
+
+/**
+ * For each matrix of the broadcast batch `out`, the offset of the matching matrix of an
+ * input whose batch shape `inp` broadcasts to it (numpy rules, aligned from the right).
+ */
+export function batchOffsets(out: Shape, inp: Shape, matrixSize: number): number[] {
+  const lead = out.length - inp.length;
+  const strides = stridesOf(inp);
+  const offsets: number[] = [];
+  for (let b = 0, count = sizeOf(out); b < count; b++) {
+    let rest = b;
+    let offset = 0;
+    for (let d = out.length - 1; d >= 0; d--) {
+      const i = rest % out[d]!;
+      rest = Math.floor(rest / out[d]!);
+      const di = d - lead;
+      if (di >= 0 && inp[di] !== 1) offset += i * strides[di]!;
+    }
+    offsets.push(offset * matrixSize);
+  }
+  return offsets;
+}
+
+/** A float64 copy of the rows×cols matrix at `offset`. */
+export function readMatrix(data: TypedArray, offset: number, size: number): Float64Array {
+  return Float64Array.from(data.subarray(offset, offset + size));
+}
+
+/**
+ * Cholesky factor of the symmetric matrix whose lower triangle is `a[off..]`, into `out`
+ * (lower triangle; the upper stays zero). Returns 0, or the 1-based order of the first
+ * leading minor that is not positive. A NaN input propagates instead of failing.
+ */
+export function choleskyInto(a: TypedArray, off: number, n: number, out: TypedArray, outOff: number): number {
+  const L = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    let s = a[off + j * n + j]!;
+    for (let p = 0; p < j; p++) s -= L[j * n + p]! * L[j * n + p]!;
+    if (s <= 0) return j + 1;
+    const ljj = Math.sqrt(s);
+    L[j * n + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      let t = a[off + i * n + j]!;
+      for (let p = 0; p < j; p++) t -= L[i * n + p]! * L[j * n + p]!;
+      L[i * n + j] = t / ljj;
+    }
+  }
+  out.set(L, outOff);
+  return 0;
+}
+
+/** What a triangular solve reads of its matrix. */
+export interface TriangularOptions {
+  lower: boolean;
+  transpose: boolean;
+  unitDiagonal: boolean;
+}
+
+/**
+ * Solves op(T)·X = B in place (B is n×k, row-major), op(T) = T or Tᵀ, with T the lower
+ * or upper triangle of the n×n matrix at `t[off..]`. Only that triangle is read.
+ */
+export function triangularSolveInPlace(t: TypedArray, off: number, n: number, B: Float64Array, k: number, o: TriangularOptions): void {
+  // op(T) is lower triangular when exactly one of "lower" and "transpose" holds.
+  const forward = o.lower !== o.transpose;
+  const at = o.transpose ? (i: number, j: number) => t[off + j * n + i]! : (i: number, j: number) => t[off + i * n + j]!;
+  for (let step = 0; step < n; step++) {
+    const i = forward ? step : n - 1 - step;
+    const row = i * k;
+    const [from, to] = forward ? [0, i] : [i + 1, n];
+    for (let j = from; j < to; j++) {
+      const tij = at(i, j);
+      if (tij === 0) continue;
+      const rj = j * k;
+      for (let c = 0; c < k; c++) B[row + c] = B[row + c]! - tij * B[rj + c]!;
+    }
+    if (!o.unitDiagonal) {
+      const d = at(i, i);
+      for (let c = 0; c < k; c++) B[row + c] = B[row + c]! / d;
+    }
+  }
+}
+
+/** An LU factorization with partial pivoting: P·A = L·U, packed in one matrix. */
+export interface LU {
+  /** L below the diagonal (unit diagonal implied), U on and above it; n×n row-major. */
+  lu: Float64Array;
+  /** Row i of P·A is row perm[i] of A. */
+  perm: Int32Array;
+  /** The permutation's sign, ±1. */
+  sign: number;
+}
+
+/** LU with partial pivoting of the n×n matrix at `a[off..]`; a zero column is skipped. */
+export function luFactor(a: TypedArray, off: number, n: number): LU {
+  const lu = readMatrix(a, off, n * n);
+  const perm = Int32Array.from({ length: n }, (_, i) => i);
+  let sign = 1;
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    for (let i = k + 1; i < n; i++) if (Math.abs(lu[i * n + k]!) > Math.abs(lu[p * n + k]!)) p = i;
+    if (p !== k) {
+      for (let j = 0; j < n; j++) {
+        const tmp = lu[k * n + j]!;
+        lu[k * n + j] = lu[p * n + j]!;
+        lu[p * n + j] = tmp;
+      }
+      [perm[k], perm[p]] = [perm[p]!, perm[k]!];
+      sign = -sign;
+    }
+    const pivot = lu[k * n + k]!;
+    if (pivot === 0) continue;
+    for (let i = k + 1; i < n; i++) {
+      const l = lu[i * n + k]! / pivot;
+      lu[i * n + k] = l;
+      if (l === 0) continue;
+      for (let j = k + 1; j < n; j++) lu[i * n + j] = lu[i * n + j]! - l * lu[k * n + j]!;
+    }
+  }
+  return { lu, perm, sign };
+}
+
+/** Solves op(A)·X = B (B n×k) from A's LU factors; returns X. */
+export function luSolve({ lu, perm }: LU, n: number, B: Float64Array, k: number, transpose: boolean): Float64Array {
+  if (!transpose) {
+    // A = Pᵀ·L·U: X = U⁻¹·L⁻¹·(P·B).
+    const X = new Float64Array(n * k);
+    for (let i = 0; i < n; i++) X.set(B.subarray(perm[i]! * k, perm[i]! * k + k), i * k);
+    triangularSolveInPlace(lu, 0, n, X, k, { lower: true, transpose: false, unitDiagonal: true });
+    triangularSolveInPlace(lu, 0, n, X, k, { lower: false, transpose: false, unitDiagonal: false });
+    return X;
+  }
+  // Aᵀ = Uᵀ·Lᵀ·P: X = Pᵀ·L⁻ᵀ·U⁻ᵀ·B.
+  const Y = Float64Array.from(B);
+  triangularSolveInPlace(lu, 0, n, Y, k, { lower: false, transpose: true, unitDiagonal: false });
+  triangularSolveInPlace(lu, 0, n, Y, k, { lower: true, transpose: true, unitDiagonal: true });
+  const X = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) X.set(Y.subarray(i * k, i * k + k), perm[i]! * k);
+  return X;
+}
+
+/**
+ * Reduced Householder QR of the m×n matrix at `a[off..]`, m ≥ n: Q (m×n, orthonormal
+ * columns) and R (n×n upper triangular) with R's diagonal made non-negative, which makes
+ * the factorization unique for full-rank input and so a smooth function of it.
+ */
+export function householderQR(a: TypedArray, off: number, m: number, n: number): { Q: Float64Array; R: Float64Array } {
+  // Work on the transpose so that a column of A is a contiguous row.
+  const W = new Float64Array(n * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) W[j * m + i] = a[off + i * n + j]!;
+  const V = new Float64Array(n * m); // Householder vector k in row k, entries k..m-1
+  const betas = new Float64Array(n);
+  const R = new Float64Array(n * n);
+  for (let k = 0; k < n; k++) {
+    const col = k * m;
+    let tail = 0;
+    for (let i = k + 1; i < m; i++) tail += W[col + i]! ** 2;
+    const x0 = W[col + k]!;
+    if (tail === 0) {
+      // Already upper triangular in this column: H = I.
+      R[k * n + k] = x0;
+    } else {
+      const norm = Math.sqrt(x0 * x0 + tail);
+      const alpha = x0 > 0 ? -norm : norm; // the sign that avoids cancellation in x0 − alpha
+      const v0 = x0 - alpha;
+      V[col + k] = v0;
+      for (let i = k + 1; i < m; i++) V[col + i] = W[col + i]!;
+      const beta = 2 / (v0 * v0 + tail);
+      betas[k] = beta;
+      R[k * n + k] = alpha;
+      for (let j = k + 1; j < n; j++) {
+        const cj = j * m;
+        let s = 0;
+        for (let i = k; i < m; i++) s += V[col + i]! * W[cj + i]!;
+        s *= beta;
+        for (let i = k; i < m; i++) W[cj + i] = W[cj + i]! - s * V[col + i]!;
+      }
+    }
+    for (let j = k + 1; j < n; j++) R[k * n + j] = W[j * m + k]!;
+  }
+  // Q = H_0·H_1⋯H_{n-1} applied to the first n columns of I, accumulated backwards;
+  // stored transposed (row c is column c of Q) for contiguous updates.
+  const Qt = new Float64Array(n * m);
+  for (let c = 0; c < n; c++) Qt[c * m + c] = 1;
+  for (let k = n - 1; k >= 0; k--) {
+    const beta = betas[k]!;
+    if (beta === 0) continue;
+    const col = k * m;
+    for (let c = k; c < n; c++) {
+      const qc = c * m;
+      let s = 0;
+      for (let i = k; i < m; i++) s += V[col + i]! * Qt[qc + i]!;
+      s *= beta;
+      for (let i = k; i < m; i++) Qt[qc + i] = Qt[qc + i]! - s * V[col + i]!;
+    }
+  }
+  const Q = new Float64Array(m * n);
+  for (let c = 0; c < n; c++) {
+    const flip = R[c * n + c]! < 0 ? -1 : 1;
+    for (let j = c; j < n; j++) R[c * n + j] = R[c * n + j]! * flip;
+    for (let i = 0; i < m; i++) Q[i * n + c] = flip * Qt[c * m + i]!;
+  }
+  return { Q, R };
+}

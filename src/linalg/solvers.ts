@@ -1,0 +1,228 @@
+// Primitives that solve linear systems: triangular_solve, lu_solve, and slogdet (which
+// shares the LU factorization). Rules are written with the primitives themselves, so a
+// derivative of a solve is a solve and derivatives of any order work.
+import { allocate, broadcastShapes, shapeString, sizeOf, Storage } from "../array/index.js";
+import { bind, bind1, definePrimitive, np, type Array, type Aval, type Primitive } from "../core/index.js";
+import { alignForBroadcast, unbroadcast } from "../core/primitives/index.js";
+import { batchOffsets, epsOf, luFactor, luSolve, readMatrix, triangularSolveInPlace } from "./kernels.js";
+import { eye, mT, squareAval, tril, triu } from "./util.js";
+
+type Tangent = Array | null;
+
+/** Which triangle of a is read, and which system is solved: op(a)·x = b. */
+export interface TriangularSolveParams {
+  lower: boolean;
+  /** Solve aᵀ·x = b instead. */
+  transpose: boolean;
+  /** Take a's diagonal as ones (it is not read). */
+  unitDiagonal: boolean;
+  /** The public function to name in errors. */
+  caller: string;
+  /**
+   * 0: only an exactly zero diagonal entry is an error. Otherwise an entry with
+   * |t_ii| ≤ rankTol·‖T‖_F is, reported as rank deficiency (lstsq uses this on R).
+   */
+  rankTol: number;
+  /** The shape of the caller's input, for errors when a is derived from it (lstsq's R). */
+  inputShape?: readonly number[];
+}
+
+export interface LuSolveParams {
+  transpose: boolean;
+  caller: string;
+}
+
+/** Shapes of op(a)·x = b: a [..., n, n], b [..., n, k], batch axes broadcast. */
+function solveShapes(op: string, a: Aval, b: Aval): Aval[] {
+  const n = squareAval(op, a);
+  const sb = b.shape;
+  if (sb.length < 2 || sb[sb.length - 2] !== n) {
+    throw new Error(`${op}: shapes ${shapeString(a.shape)} and ${shapeString(sb)} do not match (b needs ${n} rows)`);
+  }
+  if (a.dtype !== b.dtype) throw new Error(`${op}: dtypes differ (${a.dtype}, ${b.dtype})`);
+  let batch: number[];
+  try {
+    batch = broadcastShapes(op, a.shape.slice(0, -2), sb.slice(0, -2));
+  } catch {
+    throw new Error(`${op}: the batch axes of shapes ${shapeString(a.shape)} and ${shapeString(sb)} do not broadcast`);
+  }
+  return [{ shape: [...batch, n, sb[sb.length - 1]!], dtype: a.dtype }];
+}
+
+/** Runs `solveOne(aOffset, B, k)` on each matrix of the broadcast batch. */
+function solveEach(a: Storage, b: Storage, out: Aval, solveOne: (aOff: number, B: Float64Array, k: number, index: number) => Float64Array): Storage[] {
+  const n = a.shape[a.shape.length - 1]!;
+  const k = out.shape[out.shape.length - 1]!;
+  const batch = out.shape.slice(0, -2);
+  const aOffs = batchOffsets(batch, a.shape.slice(0, -2), n * n);
+  const bOffs = batchOffsets(batch, b.shape.slice(0, -2), n * k);
+  const data = allocate(out.dtype, sizeOf(out.shape));
+  aOffs.forEach((aOff, i) => data.set(solveOne(aOff, readMatrix(b.data, bOffs[i]!, n * k), k, i), i * n * k));
+  return [new Storage(out.dtype, out.shape, data)];
+}
+
+/** Where a failing matrix is, for errors: the input's shape, and which one of a batch. */
+export const located = (shape: readonly number[], index: number, count: number): string =>
+  ` [input shape ${shapeString(shape)}${count > 1 ? `, matrix ${index} of the batch` : ""}]`;
+
+/**
+ * The rules every solve shares. With x = op(a)⁻¹b: ẋ = op(a)⁻¹(ḃ − op(ȧ)·x); the
+ * cotangents are b̄ = op(a)⁻ᵀ·x̄ and ā = −b̄·xᵀ (−x·b̄ᵀ when transposed), restricted to
+ * the part of a that is read.
+ */
+function solveRules<P extends { transpose: boolean }>(prim: () => Primitive<P>, readPart: (t: Array, p: P) => Array) {
+  return {
+    jvp([a, b]: readonly Array[], [ta, tb]: readonly Tangent[], p: P): [Array[], Tangent[]] {
+      const x = bind1(prim(), [a!, b!], p);
+      let rhs = tb ?? null;
+      if (ta) {
+        const opTa = p.transpose ? mT(readPart(ta, p)) : readPart(ta, p);
+        const ax = np.matmul(opTa, x);
+        rhs = rhs ? np.sub(rhs, ax) : np.neg(ax);
+      }
+      return [[x], [rhs ? bind1(prim(), [a!, rhs], p) : null]];
+    },
+    vjp([ct]: readonly Tangent[], [a, b]: readonly Array[], [x]: readonly Array[], p: P, wanted: readonly boolean[]): Tangent[] {
+      if (!ct) return [null, null];
+      const bbar = bind1(prim(), [a!, ct], { ...p, transpose: !p.transpose });
+      const outer = p.transpose ? np.matmul(x!, mT(bbar)) : np.matmul(bbar, mT(x!));
+      return [
+        wanted[0] ? unbroadcast(np.neg(readPart(outer, p)), a!.shape) : null,
+        wanted[1] ? unbroadcast(bbar, b!.shape) : null,
+      ];
+    },
+    batch(args: readonly Array[], batched: readonly boolean[], p: P): [Array[], boolean[]] {
+      return [[bind1(prim(), alignForBroadcast(args, batched), p)], [true]];
+    },
+  };
+}
+
+/** The part of a matrix a triangular solve reads. */
+function triangle(t: Array, p: TriangularSolveParams): Array {
+  const strict = p.unitDiagonal ? 1 : 0;
+  return p.lower ? tril(t, -strict) : triu(t, strict);
+}
+
+/** op(a)·x = b for triangular a (only its `lower` or upper triangle is read). */
+export const triangularSolveP: Primitive<TriangularSolveParams> = definePrimitive<TriangularSolveParams>({
+  name: "triangular_solve",
+  shapeRule: ([a, b], p) => solveShapes(p.caller, a!, b!),
+  impl([a, b], p, [out]) {
+    const n = a!.shape[a!.shape.length - 1]!;
+    const count = sizeOf(out!.shape.slice(0, -2));
+    return solveEach(a!, b!, out!, (off, B, k, index) => {
+      if (!p.unitDiagonal) checkDiagonal(a!.data, off, n, p, located(p.inputShape ?? a!.shape, index, count));
+      triangularSolveInPlace(a!.data, off, n, B, k, p);
+      return B;
+    });
+  },
+  ...solveRules(() => triangularSolveP, triangle),
+});
+
+function checkDiagonal(t: Storage["data"], off: number, n: number, p: TriangularSolveParams, where: string): void {
+  let limit = 0;
+  if (p.rankTol > 0) {
+    let fro = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = p.lower ? 0 : i; j < (p.lower ? i + 1 : n); j++) fro += t[off + i * n + j]! ** 2;
+    }
+    limit = p.rankTol * Math.sqrt(fro);
+  }
+  for (let i = 0; i < n; i++) {
+    const d = Math.abs(t[off + i * n + i]!);
+    if (d > limit || Number.isNaN(d)) continue;
+    if (p.rankTol === 0) throw new Error(`${p.caller}: the triangular matrix is singular (diagonal entry ${i} is zero)${where}`);
+    throw new Error(
+      `${p.caller}: the matrix is rank deficient: diagonal entry ${i} of its triangular factor R is ` +
+        `${d.toExponential(2)}, at most ${p.rankTol.toExponential(2)}·‖R‖_F = ${limit.toExponential(2)}${where}`,
+    );
+  }
+}
+
+/**
+ * op(a)·x = b by LU with partial pivoting. A pivot with |u_kk| ≤ n·ε·max|a_ij| (ε of the
+ * dtype) counts as zero: LU's backward error is of that size, so such a matrix cannot
+ * be told from a singular one (and its condition number exceeds about 1/(n²ε)).
+ */
+export const luSolveP: Primitive<LuSolveParams> = definePrimitive<LuSolveParams>({
+  name: "lu_solve",
+  shapeRule: ([a, b], p) => solveShapes(p.caller, a!, b!),
+  impl([a, b], p, [out]) {
+    const n = a!.shape[a!.shape.length - 1]!;
+    const count = sizeOf(out!.shape.slice(0, -2));
+    const factors = new Map<number, ReturnType<typeof luFactor>>(); // a broadcast over b is factored once
+    return solveEach(a!, b!, out!, (off, B, k, index) => {
+      let f = factors.get(off);
+      if (!f) {
+        f = luFactor(a!.data, off, n);
+        checkPivots(a!.data, off, n, f.lu, epsOf(a!.dtype), p.caller, located(a!.shape, index, count));
+        factors.set(off, f);
+      }
+      return luSolve(f, n, B, k, p.transpose);
+    });
+  },
+  ...solveRules(() => luSolveP, (t) => t),
+});
+
+function checkPivots(a: Storage["data"], off: number, n: number, lu: Float64Array, eps: number, caller: string, where: string): void {
+  let big = 0;
+  for (let i = 0; i < n * n; i++) big = Math.max(big, Math.abs(a[off + i]!));
+  const limit = n * eps * big;
+  for (let k = 0; k < n; k++) {
+    const pivot = Math.abs(lu[k * n + k]!);
+    if (pivot <= limit) {
+      throw new Error(
+        `${caller}: the matrix is singular: pivot ${k} of its LU factorization is ${pivot.toExponential(2)}, ` +
+          `at most n·ε·max|a| = ${limit.toExponential(2)}${where}`,
+      );
+    }
+  }
+}
+
+/** a⁻ᵀ, for the derivative of log|det a|; its errors are slogdet's. */
+function inverseTranspose(a: Array): Array {
+  const n = a.shape[a.ndim - 1]!;
+  return bind1(luSolveP, [a, eye(n, a.dtype)], { transpose: true, caller: "slogdet" });
+}
+
+/**
+ * [sign, log|det a|] from the LU factorization; a singular matrix gives [0, −∞].
+ * d log|det a| = tr(a⁻¹·ȧ) = ⟨a⁻ᵀ, ȧ⟩; the sign is piecewise constant (no tangent).
+ */
+export const slogdetP: Primitive<Record<string, never>> = definePrimitive<Record<string, never>>({
+  name: "slogdet",
+  shapeRule([a]) {
+    squareAval("slogdet", a!);
+    const out = { shape: a!.shape.slice(0, -2), dtype: a!.dtype };
+    return [out, out];
+  },
+  impl([a], _p, [out]) {
+    const n = a!.shape[a!.shape.length - 1]!;
+    const count = sizeOf(out!.shape);
+    const sign = allocate(a!.dtype, count);
+    const logabs = allocate(a!.dtype, count);
+    for (let b = 0; b < count; b++) {
+      const { lu, sign: s } = luFactor(a!.data, b * n * n, n);
+      let sg = s;
+      let sum = 0;
+      for (let k = 0; k < n; k++) {
+        const u = lu[k * n + k]!;
+        sg *= Math.sign(u);
+        sum += Math.log(Math.abs(u));
+      }
+      sign[b] = sg;
+      logabs[b] = sg === 0 ? -Infinity : sum;
+    }
+    return [new Storage(a!.dtype, out!.shape, sign), new Storage(a!.dtype, out!.shape, logabs)];
+  },
+  jvp([a], [ta]) {
+    const outs = bind(slogdetP, [a!], {});
+    if (!ta) return [outs, [null, null]];
+    return [outs, [null, np.sum(np.mul(inverseTranspose(a!), ta), { axis: [-2, -1] })]];
+  },
+  vjp([, ct], [a]) {
+    if (!ct) return [null];
+    return [np.mul(np.reshape(ct, [...ct.shape, 1, 1]), inverseTranspose(a!))];
+  },
+  batch: ([a]) => [bind(slogdetP, [a!], {}), [true, true]],
+});
