@@ -6,3 +6,6 @@ export { Array, np, tree, random, IR, stage, evalIR } from "./core/index.js";
 export type { Tree, TreeDef, Primitive, Aval, ClosedIR } from "./core/index.js";
 export type { DType, Shape } from "./array/index.js";
 export * from "./transforms/index.js";
+export * as linalg from "./linalg/index.js";
+export * as optim from "./optim/index.js";
+export { minimize, type MinimizeOptions, type MinimizeResult, type MinimizeMethod, type MinimizeStatus } from "./optim/index.js";

@@ -1,0 +1,152 @@
+// The bookkeeping every method shares: the current iterate, the stopping tests, the path,
+// the callback, and a line search along a direction with its evaluations counted.
+import { lineSearchBacktracking, lineSearchStrongWolfe, type LineSearchResult } from "./linesearch.js";
+import type { FlatObjective } from "./objective.js";
+import type { LineSearchKind, MinimizeOptions, MinimizeStatus, PathPoint } from "./types.js";
+import { addScaled, allFinite, dot, normInf, sub } from "./vec.js";
+
+/** Why a run ended, ready for the result record. */
+export interface Outcome {
+  status: MinimizeStatus;
+  success: boolean;
+  message: string;
+}
+
+/** The options after defaults, as the methods read them. */
+export interface Settings extends Required<Pick<MinimizeOptions, "gtol" | "ftol" | "xtol" | "maxIter" | "maxEval" | "m" | "b1" | "b2" | "eps" | "trustRadius">> {
+  lr: number | undefined;
+  lineSearch: LineSearchKind;
+  schedule: MinimizeOptions["schedule"];
+  callback: MinimizeOptions["callback"];
+  recordPath: boolean;
+}
+
+/** A point reached by a line search, with what was evaluated there. */
+export interface Step {
+  alpha: number;
+  x: Float64Array;
+  f: number;
+  g: Float64Array;
+}
+
+const fmt = (v: number) => v.toExponential(2);
+
+export class Progress {
+  x: Float64Array;
+  f = NaN;
+  g: Float64Array;
+  gradNorm = NaN;
+  nit = 0;
+  readonly path: PathPoint[] | undefined;
+
+  constructor(
+    readonly objective: FlatObjective,
+    readonly settings: Settings,
+  ) {
+    this.x = objective.x0;
+    this.g = new Float64Array(objective.n);
+    this.path = settings.recordPath ? [] : undefined;
+  }
+
+  /** Evaluates f at x0; an outcome when there is nothing more to do. */
+  start(): Outcome | undefined {
+    const { f, g } = this.objective.valueAndGrad(this.x);
+    this.f = f;
+    this.g = g;
+    this.gradNorm = normInf(g);
+    this.record();
+    if (!Number.isFinite(f) || !allFinite(g)) return this.nonFinite("at the starting point x0");
+    if (this.gradNorm <= this.settings.gtol) return this.converged();
+    if (this.settings.maxIter === 0) return this.end("maxIter", false, "maxIter = 0: no iterations were asked for");
+    return undefined;
+  }
+
+  /** Moves to a new iterate and applies every stopping test; an outcome ends the run. */
+  accept(x: Float64Array, f: number, g: Float64Array): Outcome | undefined {
+    const s = this.settings;
+    // The last finite iterate is the one worth returning.
+    if (!Number.isFinite(f) || !allFinite(g)) return this.nonFinite(`at iteration ${this.nit + 1}`);
+    const fPrev = this.f;
+    const step = normInf(sub(x, this.x));
+    this.x = x;
+    this.f = f;
+    this.g = g;
+    this.gradNorm = normInf(g);
+    this.nit++;
+    this.record();
+    // The callback sees every iteration, the last one too; its stop request ranks below
+    // the convergence tests.
+    const stopRequested = s.callback?.({ nit: this.nit, x: this.objective.toTree(x), fun: f, gradNorm: this.gradNorm }) === true;
+    if (this.gradNorm <= s.gtol) return this.converged();
+    const df = Math.abs(fPrev - f);
+    if (s.ftol > 0 && df <= s.ftol * Math.max(Math.abs(f), Math.abs(fPrev), 1)) {
+      return this.end("stalled", true, `f changed by ${fmt(df)}, within ftol = ${s.ftol} (relative); ‖∇f‖∞ = ${fmt(this.gradNorm)}`);
+    }
+    if (s.xtol > 0 && step <= s.xtol * (1 + normInf(x))) {
+      return this.end("stalled", true, `x moved by ${fmt(step)}, within xtol = ${s.xtol} (relative); ‖∇f‖∞ = ${fmt(this.gradNorm)}`);
+    }
+    if (step === 0) {
+      return this.end("stalled", false, `the step no longer changes x (below floating-point resolution) while ‖∇f‖∞ = ${fmt(this.gradNorm)} > gtol = ${s.gtol}`);
+    }
+    if (stopRequested) return this.end("stopped", false, `the callback asked to stop at iteration ${this.nit}`);
+    if (this.nit >= s.maxIter) return this.end("maxIter", false, `reached maxIter = ${s.maxIter} with ‖∇f‖∞ = ${fmt(this.gradNorm)} > gtol = ${s.gtol}`);
+    if (this.objective.nfev >= s.maxEval) return this.outOfEvaluations();
+    return undefined;
+  }
+
+  /**
+   * Searches along `d` from the current x with the configured rule, starting from the
+   * trial step `alpha0`; the point found, or the outcome of a failure.
+   */
+  search(d: Float64Array, alpha0: number, c2 = 0.9, kind: LineSearchKind = this.settings.lineSearch): Step | Outcome {
+    const budget = this.settings.maxEval - this.objective.nfev;
+    if (budget <= 0) return this.outOfEvaluations();
+    const tried = new Map<number, Step>();
+    const phi = (alpha: number) => {
+      const x = addScaled(this.x, alpha, d);
+      const { f, g } = this.objective.valueAndGrad(x);
+      tried.set(alpha, { alpha, x, f, g });
+      return [f, dot(g, d)] as const;
+    };
+    if (kind === "none") {
+      phi(alpha0);
+      return tried.get(alpha0)!;
+    }
+    const dphi0 = dot(this.g, d);
+    const opts = { alpha0, c2, maxEval: Math.min(30, budget) };
+    const ls = kind === "backtracking" ? lineSearchBacktracking(phi, this.f, dphi0, opts) : lineSearchStrongWolfe(phi, this.f, dphi0, opts);
+    if (ls.success) return tried.get(ls.alpha)!;
+    return this.searchFailed(ls);
+  }
+
+  private searchFailed(ls: LineSearchResult): Outcome {
+    if (ls.status === "nonFinite") return this.nonFinite(`at every trial step of the line search in iteration ${this.nit + 1}`);
+    if (ls.status === "maxEval" && this.objective.nfev >= this.settings.maxEval) return this.outOfEvaluations();
+    return this.end("lineSearchFailed", false, `the line search found no acceptable step in iteration ${this.nit + 1} (${ls.status} after ${ls.nfev} evaluations); ‖∇f‖∞ = ${fmt(this.gradNorm)}`);
+  }
+
+  end(status: MinimizeStatus, success: boolean, message: string): Outcome {
+    return { status, success, message };
+  }
+
+  private converged(): Outcome {
+    return this.end("converged", true, `‖∇f‖∞ = ${fmt(this.gradNorm)} ≤ gtol = ${this.settings.gtol} after ${this.nit} iteration${this.nit === 1 ? "" : "s"}`);
+  }
+
+  private nonFinite(where: string): Outcome {
+    return this.end("nonFinite", false, `f or its gradient is NaN or infinite ${where}; x is the last finite iterate`);
+  }
+
+  private outOfEvaluations(): Outcome {
+    return this.end("maxEval", false, `reached maxEval = ${this.settings.maxEval} evaluations with ‖∇f‖∞ = ${fmt(this.gradNorm)} > gtol = ${this.settings.gtol}`);
+  }
+
+  private record(): void {
+    this.path?.push({ x: Array.from(this.x), f: this.f, gradNorm: this.gradNorm });
+  }
+}
+
+/** Tells a line search's failure from the point it found. */
+export function isOutcome(r: Step | Outcome): r is Outcome {
+  return "status" in r;
+}
