@@ -5,6 +5,7 @@ import os from "node:os";
 import { benchEager } from "./eager.js";
 import { benchGrad } from "./grad.js";
 import { benchJit } from "./jit.js";
+import { benchOptim } from "./optim.js";
 import { print, printedLines } from "./harness.js";
 import { tf } from "./tfjs.js";
 
@@ -16,6 +17,7 @@ print("Each row times nabla and its baseline interleaved in one process (median 
 benchEager();
 benchGrad();
 await benchJit();
+benchOptim();
 if (process.argv.includes("--write")) {
   writeFileSync(new URL("./RESULTS.md", import.meta.url), printedLines().join("\n") + "\n");
   console.log("\nwrote bench/RESULTS.md");

@@ -1,10 +1,46 @@
 // Small loops over Float64Array: the optimizers' own arithmetic, kept off the Array
 // machinery because it runs once per iteration on plain vectors.
 
+/**
+ * aᵀb with four running sums: one sum is a chain of dependent additions that waits on
+ * each add's latency; four independent chains keep the adder busy (~3× faster at large n).
+ */
 export function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
+  const n = a.length;
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += a[i]! * b[i]!;
+    s1 += a[i + 1]! * b[i + 1]!;
+    s2 += a[i + 2]! * b[i + 2]!;
+    s3 += a[i + 3]! * b[i + 3]!;
+  }
+  for (; i < n; i++) s0 += a[i]! * b[i]!;
+  return s0 + s1 + (s2 + s3);
+}
+
+/**
+ * q ← scale·(q + c·u), returning wᵀq of the updated q: one pass where the two-loop
+ * recursion would take two (an update, then the next pair's dot product).
+ */
+export function updateAndDot(q: Float64Array, c: number, u: Float64Array, scale: number, w: Float64Array): number {
+  const n = q.length;
+  let s0 = 0, s1 = 0;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const v0 = scale * (q[i]! + c * u[i]!);
+    const v1 = scale * (q[i + 1]! + c * u[i + 1]!);
+    q[i] = v0;
+    q[i + 1] = v1;
+    s0 += w[i]! * v0;
+    s1 += w[i + 1]! * v1;
+  }
+  for (; i < n; i++) {
+    const v = scale * (q[i]! + c * u[i]!);
+    q[i] = v;
+    s0 += w[i]! * v;
+  }
+  return s0 + s1;
 }
 
 export function norm2(a: Float64Array): number {

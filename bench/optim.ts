@@ -1,0 +1,216 @@
+// minimize() at scale against scipy's L-BFGS-B (run in a python3 child process), and every
+// method on the Moré–Garbow–Hillstrom problems. Every figure printed comes from this run.
+import { spawnSync } from "node:child_process";
+import v8 from "node:v8";
+import vm from "node:vm";
+import { grad, np, type Array } from "../src/index.js";
+import { minimize, problems } from "../src/optim/index.js";
+import { print } from "./harness.js";
+
+// A handle on the collector without --expose-gc on the command line, so that live memory
+// can be measured (see memory below); it is only called outside timed runs.
+v8.setFlagsFromString("--expose-gc");
+const collect = vm.runInNewContext("gc") as () => void;
+// Twice: the ArrayBuffers a collection frees are released by a background sweeper, and
+// process.memoryUsage().arrayBuffers still counts them until the next collection waits for it.
+const gc = () => {
+  collect();
+  collect();
+};
+
+/** ‖∇f(x)‖∞ and f(x), recomputed here so every method and scipy are judged alike. */
+function judge(f: (x: Array) => Array, x: Array): { f: number; gInf: number } {
+  const g = (grad(f)(x) as Array).toFloat64Array();
+  let gInf = 0;
+  for (const v of g) gInf = Math.max(gInf, Math.abs(v));
+  return { f: f(x).item(), gInf };
+}
+
+const liveBytes = () => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+
+interface NablaRun {
+  ms: number;
+  nit: number;
+  nfev: number;
+  f: number;
+  gInf: number;
+  /** Largest heapUsed + arrayBuffers seen in the callback, over its value before the call. */
+  peakMB: number;
+  /** The same, with a full collection before each sample: what the optimizer keeps alive. */
+  liveMB: number;
+}
+
+/**
+ * Median wall time of `reps` L-BFGS runs with no callback, then two untimed runs that
+ * sample memory in the callback (sampling costs ~0.1 ms, a lot beside an iteration at n = 1e3).
+ */
+function runNabla(n: number, reps: number): NablaRun {
+  const p = problems.extendedRosenbrock(n);
+  const x0 = np.array(Float64Array.from(p.x0));
+  const times: number[] = [];
+  let res!: ReturnType<typeof minimize>;
+  for (let r = 0; r < reps; r++) {
+    gc();
+    const t = performance.now();
+    res = minimize(p.f, x0, { method: "lbfgs" });
+    times.push(performance.now() - t);
+  }
+  const growth = (collect: boolean) => {
+    gc();
+    const base = liveBytes();
+    let top = base;
+    minimize(p.f, x0, {
+      method: "lbfgs",
+      callback: () => {
+        if (collect) gc();
+        top = Math.max(top, liveBytes());
+      },
+    });
+    return (top - base) / 2 ** 20;
+  };
+  const { f, gInf } = judge(p.f, res.x as Array);
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(reps / 2)]!, nit: res.nit, nfev: res.nfev, f, gInf, peakMB: growth(false), liveMB: growth(true) };
+}
+
+interface ScipyRun {
+  ms: number;
+  nit: number;
+  nfev: number;
+  fun: number;
+  gInf: number;
+  /** Peak allocation traced by tracemalloc in one untimed run (the one-thread call only). */
+  peakTracedMB: number | null;
+}
+
+const scipyScript = new URL("./scipy_lbfgs.py", import.meta.url).pathname;
+
+/** scipy's and numpy's versions, or why they cannot run here. */
+function findScipy(): { versions: string } | { missing: string } {
+  const r = spawnSync("python3", ["-c", "import sys, scipy, numpy; print(f'python {sys.version.split()[0]}, scipy {scipy.__version__}, numpy {numpy.__version__}')"], { encoding: "utf8" });
+  if (r.error) return { missing: `python3 not found (${r.error.message})` };
+  if (r.status !== 0) return { missing: `python3 has no scipy/numpy (${r.stderr.trim().split("\n").pop()})` };
+  return { versions: r.stdout.trim() };
+}
+
+/** scipy in a child process; `oneThread` pins OpenBLAS (which numpy and L-BFGS-B call) to one thread. */
+function runScipy(n: number, reps: number, oneThread: boolean): ScipyRun | string {
+  const env = oneThread ? { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1" } : process.env;
+  const r = spawnSync("python3", [scipyScript, String(n), String(reps), ...(oneThread ? ["--memory"] : [])], { encoding: "utf8", env, timeout: 600_000 });
+  if (r.status !== 0) return `scipy run failed: ${r.error?.message ?? r.stderr.trim().split("\n").pop()}`;
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as ScipyRun;
+}
+
+const e = (v: number) => v.toExponential(2);
+const row = (cells: (string | number)[]) => print(`| ${cells.join(" | ")} |`);
+
+/** Table 1: L-BFGS on extended Rosenbrock at n = 1e3, 1e5, 1e6 against scipy's L-BFGS-B. */
+function largeScale(): void {
+  const sizes = [1e3, 1e5, 1e6];
+  const reps = (n: number) => (n <= 1e3 ? 7 : n <= 1e5 ? 3 : 1);
+  const found = findScipy();
+  const missing = "missing" in found ? found.missing : undefined;
+  // Warm-up, as the harness does: V8 needs a few dozen runs to optimize the kernels and
+  // the optimizer loop, which would otherwise be billed to the n = 1e3 row.
+  const warm = problems.extendedRosenbrock(1000);
+  const warmX0 = np.array(warm.x0);
+  for (const end = performance.now() + 1500; performance.now() < end; ) minimize(warm.f, warmX0, { method: "lbfgs" });
+
+  print("\n## L-BFGS on extended Rosenbrock (MGH pairs) from the standard start, against scipy L-BFGS-B\n");
+  print('nabla `minimize(f, x0, { method: "lbfgs" })`, gradient by autodiff (jit); scipy `minimize(fg, x0, jac=True, method="L-BFGS-B")`,');
+  print("default options (m = 10), a hand-written numpy gradient, in a python3 child process. Times are medians of 7 / 3 / 1 runs at");
+  print("n = 1e3 / 1e5 / 1e6 (scipy's exclude interpreter start and imports). scipy is run twice: with OpenBLAS's default threads,");
+  print("and pinned to one thread (OPENBLAS_NUM_THREADS=1; nabla is single-threaded) — on a small, busy machine the threaded run");
+  print("can be much slower, so the ratio is taken against the faster of the two. nit / nfev / f / ‖g‖∞ for scipy are from the");
+  print("one-thread run; f and ‖g‖∞ are recomputed at the returned x on both sides.");
+  print("versions" in found ? `\n${found.versions}.` : `\nscipy columns skipped: ${found.missing}.`);
+  print();
+  row(["n", "nabla ms", "nit", "nfev", "f", "‖g‖∞", "scipy ms", "scipy ms (1 thread)", "nit", "nfev", "f", "‖g‖∞", "nabla ÷ faster scipy", "goal"]);
+  row(["---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---"]);
+  const memory: string[][] = [];
+  for (const n of sizes) {
+    const a = runNabla(n, reps(n));
+    const threaded = missing ? `skipped` : runScipy(n, reps(n), false);
+    const single = missing ? `skipped` : runScipy(n, reps(n), true);
+    const ms = (r: ScipyRun | string) => (typeof r === "string" ? r : r.ms.toFixed(1));
+    const sc = typeof single === "string" ? ["", "", "", ""] : [single.nit, single.nfev, e(single.fun), e(single.gInf)];
+    const times = [threaded, single].flatMap((r) => (typeof r === "string" ? [] : [r.ms]));
+    const ratio = times.length ? (a.ms / Math.min(...times)).toFixed(2) + "×" : "";
+    row([n.toExponential(0), a.ms.toFixed(1), a.nit, a.nfev, e(a.f), e(a.gInf), ms(threaded), ms(single), ...sc, ratio, n === 1e5 ? "≤ 1×" : ""]);
+    memory.push([
+      n.toExponential(0),
+      a.peakMB.toFixed(1),
+      a.liveMB.toFixed(1),
+      ((a.liveMB * 2 ** 20) / (8 * n)).toFixed(1),
+      typeof single === "string" || single.peakTracedMB === null ? "" : single.peakTracedMB.toFixed(1),
+      typeof single === "string" || single.peakTracedMB === null ? "" : ((single.peakTracedMB * 2 ** 20) / (8 * n)).toFixed(1),
+    ]);
+  }
+  print("\nMemory. nabla: the largest heapUsed + arrayBuffers (process.memoryUsage) sampled in the per-iteration callback, less");
+  print("its value just before the call, in an untimed run (\"peak\": garbage not yet collected included) and in one more that");
+  print("forces a full collection before each sample (\"live\": what the optimizer and the current f and ∇f hold). O(m·n) means");
+  print("the live figure counted in float64 vectors of length n stays flat as n grows (m = 10: 2m pairs plus a few work vectors).");
+  print("scipy: the peak of memory allocated during one more untimed run, traced by tracemalloc (numpy buffers and the");
+  print("L-BFGS-B workspace; the peak RSS is not used, as the kernel maps the zeroed workspace only when touched).\n");
+  row(["n", "nabla peak MB", "nabla live MB", "live ÷ 8n bytes (vectors)", "scipy peak MB", "scipy ÷ 8n bytes (vectors)"]);
+  row(["---:", "---:", "---:", "---:", "---:", "---:"]);
+  for (const m of memory) row(m);
+}
+
+type Method = "lbfgs" | "bfgs" | "newton" | "cg" | "newton-cg";
+const methods: Method[] = ["lbfgs", "bfgs", "newton", "cg", "newton-cg"];
+
+/** Why `method` is not run on `p`, if it is not. */
+function unsuitable(method: Method, p: problems.Problem): string | undefined {
+  if (method === "newton" && p.n > 100) return "skipped: dense n×n Hessian and O(n³) solve per step";
+  return undefined;
+}
+
+/** What the end value matches: the global minimum, a documented local one, or neither. */
+function where(p: problems.Problem, f: number): string {
+  const near = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+  if (near(f, p.fmin)) return "min";
+  const local = p.localMinima?.find((m) => near(f, m.f));
+  return local ? `local ${local.f.toPrecision(6)}` : "—";
+}
+
+/** Table 2: every method on every MGH problem from its standard start, default options. */
+function mghTable(): void {
+  const cases = [...problems.all, problems.extendedRosenbrock(100), problems.extendedRosenbrock(1000)];
+  print("\n## minimize() on the Moré–Garbow–Hillstrom problems, standard starts, default options\n");
+  print("f and ‖g‖∞ are recomputed at the returned x. \"ends at\": \"min\" when |f − f*| ≤ 1e-6·max(1, |f*|) for the known minimum f*,");
+  print("\"local …\" likewise for a documented local minimum, \"—\" otherwise. \"converged\" means ‖∇f‖∞ ≤ gtol = 1e-5 (the default).");
+  print("ms is one run's wall time, including jit-compiling f's derivatives for that call.\n");
+  row(["problem", "n", "method", "nit", "nfev", "f", "‖g‖∞", "status", "ends at", "ms"]);
+  row(["---", "---:", "---", "---:", "---:", "---:", "---:", "---", "---", "---:"]);
+  for (const p of cases) {
+    const x0 = np.array(p.x0);
+    for (const method of methods) {
+      const skip = unsuitable(method, p);
+      if (skip) {
+        row([p.name, p.n, method, "", "", "", "", skip, "", ""]);
+        continue;
+      }
+      try {
+        const t = performance.now();
+        const res = minimize(p.f, x0, { method });
+        const ms = performance.now() - t;
+        const { f, gInf } = judge(p.f, res.x as Array);
+        row([p.name, p.n, method, res.nit, res.nfev, e(f), e(gInf), res.status === "converged" ? "converged" : `${res.status}${res.success ? "" : " (fail)"}: ${res.message}`, where(p, f), ms.toFixed(1)]);
+      } catch (err) {
+        row([p.name, p.n, method, "", "", "", "", `threw: ${(err as Error).message.split("\n")[0]}`, "", ""]);
+      }
+    }
+  }
+}
+
+/** Both optimizer tables (run by bench/run.ts, or alone with `npx tsx bench/optim.ts`). */
+export function benchOptim(): void {
+  largeScale();
+  mghTable();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) benchOptim();
