@@ -1,7 +1,7 @@
 import { Array, ConcreteArray, IR, Tracer, numberKey, currentInterpreter, evalIR, evalInterpreter, np, stage, tree, type ClosedIR, type Tree, type TreeDef } from "../../core/index.js";
 import { shapeString, Storage, type TypedArray } from "../../array/index.js";
 import { compile, type Compiled } from "./codegen.js";
-import { simplify } from "./simplify.js";
+import { identity, simplify } from "./simplify.js";
 
 export interface JitOptions {
   /** Positions of arguments that are not traced: they key the cache by value. */
@@ -79,14 +79,6 @@ function staticKeyOf(op: string, value: unknown, i: number): string {
     return `{${entries.map((k) => `${JSON.stringify(k)}:${staticKeyOf(op, (value as Record<string, unknown>)[k], i)}`).join(",")}}`;
   }
   return `ref:${identity(value as object)}`;
-}
-
-const identities = new WeakMap<object, number>();
-let nextIdentity = 0;
-function identity(x: object): number {
-  let id = identities.get(x);
-  if (id === undefined) identities.set(x, (id = nextIdentity++));
-  return id;
 }
 
 /** Rebuilds the user's argument list with traced leaves in place of the dynamic ones. */

@@ -23,7 +23,8 @@ function equationKey(e: Equation, rename: (v: Var) => Var): string {
 
 const ids = new WeakMap<object, number>();
 let nextIdentity = 0;
-function identity(x: object): number {
+/** A number naming an object for the life of the process: keys by identity, not value. */
+export function identity(x: object): number {
   let id = ids.get(x);
   if (id === undefined) ids.set(x, (id = nextIdentity++));
   return id;
