@@ -1,0 +1,248 @@
+// The entry of the nabla command: dispatch a subcommand, print its text or JSON, and turn
+// bad input into exit code 2 with one line of reason (and a caret under the mistake).
+import { readFileSync } from "node:fs";
+import { parseCommandLine, parseVarNames, UsageError, type OptionSpec } from "./args.js";
+import { evalCommand, gradCommand, hessianCommand, minimizeCommand, taylorCommand, terminalProgress, type Context, type Output } from "./commands.js";
+import { CONSTANT_NAMES, FUNCTION_NAMES, parseExpr } from "./expr.js";
+
+/** Where the command writes; `tty` says whether stdout is a terminal (for the bar). */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  tty: boolean;
+}
+
+interface Command {
+  usage: string;
+  summary: string;
+  options: Record<string, OptionSpec & { help: string }>;
+  run(ctx: Context): Output | Promise<Output>;
+}
+
+const at = { type: "string", help: "the point: x=1,y=2, or 1,2 in variable order; values may be constant expressions (x=pi/4)" } as const;
+const COMMON: Record<string, OptionSpec & { help: string }> = {
+  json: { type: "boolean", help: "print a JSON record instead of text (non-finite numbers as strings)" },
+  vars: { type: "string", help: "the variables' order, e.g. y,x (default: order of first appearance); other names are errors" },
+  help: { type: "boolean", short: "h", help: "this help" },
+};
+
+const COMMANDS: Record<string, Command> = {
+  eval: { usage: "eval EXPR --at x=1,y=2", summary: "the value of f", options: { at }, run: evalCommand },
+  grad: {
+    usage: "grad EXPR --at … [--dir u1,u2]",
+    summary: "gradient, its norm, the steepest-ascent direction; with --dir the directional derivative",
+    options: { at, dir: { type: "string", help: "a direction (normalized to unit length), same forms as --at" } },
+    run: gradCommand,
+  },
+  hessian: {
+    usage: "hessian EXPR --at …",
+    summary: "Hessian, eigenvalues, condition number, and the kind of critical point",
+    options: { at },
+    run: hessianCommand,
+  },
+  taylor: {
+    usage: "taylor EXPR --at … [--order 1|2] [--eval-at …]",
+    summary: "the Taylor model's coefficients, its value and error at a nearby point",
+    options: {
+      at,
+      order: { type: "string", help: "1 or 2 (default 2)" },
+      "eval-at": { type: "string", help: "where to compare model and f (default: every coordinate of --at + 0.1)" },
+    },
+    run: taylorCommand,
+  },
+  minimize: {
+    usage: "minimize EXPR --from … [--method M | --compare M1,M2,…] [--lr η] [--max-iter N] [--plot out.svg]",
+    summary: "run an optimizer: iteration table and result; --compare runs several side by side",
+    options: {
+      from: { ...at, help: "the starting point, same forms as --at" },
+      method: { type: "string", help: "gd momentum nesterov adam newton bfgs lbfgs cg newton-cg trust-ncg (default lbfgs)" },
+      compare: { type: "string", help: "several methods from the same start, e.g. gd,newton,lbfgs" },
+      lr: { type: "string", help: "step size (first-order methods) or first trial step (line searches)" },
+      "max-iter": { type: "string", help: "iteration budget (default 10000 first-order, 1000 otherwise)" },
+      gtol: { type: "string", help: "stop when ‖∇f‖∞ ≤ gtol (default 1e-5)" },
+      every: { type: "string", help: "show every k-th iteration (default: about 25 rows)" },
+      plot: { type: "string", help: "write a plot (.svg or .png): contours and paths for 2 variables, convergence for any" },
+    },
+    run: minimizeCommand,
+  },
+};
+
+const TOUR_USAGE = "tour [DIR]";
+const TOUR_SUMMARY = "a guided tour with plots written to DIR (default ./nabla-tour)";
+
+function version(): string {
+  try {
+    // src/cli and dist/cli both sit two levels below package.json.
+    return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  } catch {
+    return "unknown";
+  }
+}
+
+function generalHelp(): string {
+  const lines = [
+    "nabla: calculus on math expressions, from the command line",
+    "",
+    "usage: nabla COMMAND EXPR [options]",
+    "",
+    "commands:",
+    ...Object.values(COMMANDS).map((c) => `  ${c.usage}\n      ${c.summary}`),
+    `  ${TOUR_USAGE}\n      ${TOUR_SUMMARY}`,
+    "",
+    "options of every command:",
+    ...Object.entries(COMMON).map(([name, o]) => `  ${o.short ? `-${o.short}, ` : ""}--${name}  ${o.help}`),
+    "",
+    "expressions: numbers (2, 0.5, 1e-3), variables (any other name), + - * / ^, parentheses.",
+    "  ^ is right-associative and binds tighter than a leading minus: -x^2 = -(x^2), 2^-x = 2^(-x).",
+    `  functions: ${FUNCTION_NAMES.join(" ")}`,
+    `  constants: ${CONSTANT_NAMES.join(" ")}`,
+    "  quote the expression for the shell; one starting with '-' may follow '--'.",
+    "",
+    'example: nabla grad "0.5*(x^2 + 10*y^2)" --at x=1,y=1',
+    "exit status: 0 done, 2 bad input (reason and a caret on stderr), 1 an internal error.",
+  ];
+  return lines.join("\n");
+}
+
+function commandHelp(name: string, c: Command): string {
+  const options = { ...c.options, ...COMMON };
+  const width = Math.max(...Object.keys(options).map((n) => n.length)) + 4;
+  return [
+    `usage: nabla ${c.usage} [--json] [--vars x,y]`,
+    "",
+    c.summary,
+    "",
+    ...Object.entries(options).map(([n, o]) => `  ${`--${n}`.padEnd(width)}${o.help}`),
+  ].join("\n");
+}
+
+/** Replaces control characters (newlines, tabs…) by spaces, keeping every index in place. */
+const printable = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, " ");
+
+/**
+ * A UsageError as printed: "nabla: reason" and, when it points into some text, that text
+ * (windowed if long) with a caret under the position.
+ *
+ * @example
+ * formatError(new UsageError('unknown name "z"', { source: "x + z", index: 4 }));
+ * // nabla: unknown name "z" (column 5)
+ * //   x + z
+ * //       ^
+ */
+export function formatError(e: UsageError): string {
+  const reason = printable(e.message);
+  if (!e.where) return `nabla: ${reason}`;
+  const chars = [...printable(e.where.source)];
+  // Columns count code points, so a caret lands under π or an emoji, not beside it.
+  const col = [...e.where.source.slice(0, e.where.index)].length;
+  const from = Math.max(0, Math.min(col - 40, chars.length - 80));
+  const to = Math.min(chars.length, from + 80);
+  const shown = (from > 0 ? "…" : "") + chars.slice(from, to).join("") + (to < chars.length ? "…" : "");
+  const caret = " ".repeat(col - from + (from > 0 ? 1 : 0)) + "^";
+  return `nabla: ${reason} (column ${col + 1})\n  ${shown}\n  ${caret}`;
+}
+
+async function runTour(positionals: string[], io: Io): Promise<number> {
+  if (positionals.length > 1) throw new UsageError(`tour takes at most one directory, got ${positionals.length} arguments`);
+  // Loaded only when asked for: the tour pulls in the plotting stack.
+  const { tour } = await import("./tour.js");
+  const text = await tour(positionals[0] ?? "./nabla-tour");
+  if (text) io.out(text);
+  return 0;
+}
+
+async function dispatch(argv: readonly string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.err(`${generalHelp()}\n`);
+    return 2;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
+    io.out(`${generalHelp()}\n`);
+    return 0;
+  }
+  if (name === "--version") {
+    io.out(`${version()}\n`);
+    return 0;
+  }
+  if (name === "tour") {
+    const { values, positionals } = parseCommandLine(rest, { help: COMMON.help! });
+    if (values.help) {
+      io.out(`usage: nabla ${TOUR_USAGE}\n\n${TOUR_SUMMARY}\n`);
+      return 0;
+    }
+    return runTour(positionals, io);
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) throw new UsageError(`unknown command "${name}" (commands: ${[...Object.keys(COMMANDS), "tour"].join(", ")}; see nabla --help)`);
+  const { values, positionals } = parseCommandLine(rest, { ...command.options, ...COMMON });
+  if (values.help) {
+    io.out(`${commandHelp(name, command)}\n`);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError(`${name} needs an expression, e.g. nabla ${command.usage.replace("EXPR", '"x^2 + y^2"')}`);
+  if (positionals.length > 1) {
+    throw new UsageError(`expected one expression, got ${positionals.length} arguments (${positionals.map((p) => JSON.stringify(p)).join(" ")}); quote it: "${positionals.join(" ")}"`);
+  }
+  const vars = typeof values.vars === "string" ? parseVarNames(values.vars) : undefined;
+  const expr = parseExpr(positionals[0]!, vars ? { vars } : {});
+  const json = values.json === true;
+  const progress = io.tty && !json && process.stderr.isTTY ? terminalProgress(process.stderr) : undefined;
+  const output = await command.run({ expr, values, ...(progress ? { progress } : {}) });
+  io.out(json ? `${toJson(output.json)}\n` : `${output.text}\n`);
+  return 0;
+}
+
+/** JSON has no NaN or ±Infinity: they are written as the strings "NaN", "Infinity", "-Infinity". */
+function finite(_key: string, value: unknown): unknown {
+  return typeof value === "number" && !Number.isFinite(value) ? String(value) : value;
+}
+
+/**
+ * Indented JSON with arrays of numbers (vectors, matrix rows) kept on one line.
+ *
+ * @example
+ * toJson({ grad: [1, 10], cond: Infinity }); // '{\n  "grad": [1, 10],\n  "cond": "Infinity"\n}'
+ */
+export function toJson(value: unknown, indent = ""): string {
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.every((v) => v === null || typeof v !== "object")) return `[${value.map((v) => JSON.stringify(v, finite) ?? "null").join(", ")}]`;
+    return `[\n${value.map((v) => inner + toJson(v, inner)).join(",\n")}\n${indent}]`;
+  }
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return "{}";
+    return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${toJson(v, inner)}`).join(",\n")}\n${indent}}`;
+  }
+  return JSON.stringify(value, finite);
+}
+
+const processIo: Io = {
+  out: (text) => void process.stdout.write(text),
+  err: (text) => void process.stderr.write(text),
+  tty: process.stdout.isTTY === true,
+};
+
+/**
+ * Runs the nabla command on argv (without "node" and the script) and returns the exit
+ * code: 0 done, 2 bad input (reason, expression and caret on stderr), 1 a bug (one
+ * line; the stack only with NABLA_DEBUG=1).
+ *
+ * @example
+ * process.exitCode = await main(["eval", "x^2", "--at", "x=3"]); // prints "value  9"
+ */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`${formatError(e)}\n`);
+      return 2;
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    io.err(`nabla: internal error: ${printable(err.message)}\n`);
+    if (process.env.NABLA_DEBUG === "1" && err.stack) io.err(`${err.stack}\n`);
+    return 1;
+  }
+}

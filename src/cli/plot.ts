@@ -1,0 +1,316 @@
+// Plots for `--plot` and the tour: the contour map of a two-variable f with each
+// optimizer's path, and convergence curves for any dimension. Observable Plot draws them
+// into linkedom's small DOM (no browser in Node); resvg turns the SVG into PNG.
+import { writeFile } from "node:fs/promises";
+import * as Plot from "@observablehq/plot";
+import { Resvg } from "@resvg/resvg-js";
+import { parseHTML } from "linkedom";
+import { np, vmap, type Array } from "../index.js";
+
+/** One optimizer run: its iterates (x₀ first), f and ‖∇f‖ at each. */
+export interface PlotRun {
+  method: string;
+  path: number[][];
+  fvals: number[];
+  gradNorms: number[];
+}
+
+/** What to plot: the objective, its variable names, the runs and (if known) the minimizer. */
+export interface PlotSpec {
+  f: (x: Array) => Array;
+  vars: string[];
+  runs: PlotRun[];
+  xmin?: number[];
+}
+
+// Tableau 10: distinct on white and under colour-blindness; the run colours are literal,
+// because Plot's one colour scale belongs to the contour levels.
+const PALETTE = ["#e15759", "#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7", "#9c755f", "#bab0ac"];
+const GRID = 120;
+const LEVELS = 18;
+// Beyond this many iterates per run the dots would hide the line; the line alone remains
+// (with its two ends dotted on the map).
+const MAX_DOTS = 150;
+const MAX_CURVE_DOTS = 40;
+const LEGEND_ROW = 16;
+
+const colorOf = (i: number) => PALETTE[i % PALETTE.length]!;
+const label = (run: PlotRun) => `${run.method} (${run.path.length - 1} step${run.path.length === 2 ? "" : "s"})`;
+const short = (v: number) => minusSign(String(Number(v.toPrecision(4))));
+const minusSign = (s: string) => s.replace(/^-/, "−");
+
+/** The part of a rendered SVG element used here (the project compiles without the DOM lib). */
+interface SvgElement {
+  getAttribute(name: string): string | null;
+  setAttribute(name: string, value: string): void;
+  outerHTML: string;
+}
+
+type PlotDocument = Plot.PlotOptions["document"];
+
+function newDocument(): PlotDocument {
+  return parseHTML("<!doctype html><html><body></body></html>").document as unknown as PlotDocument;
+}
+
+/** The legend as text marks in the top margin: Plot's own swatch legend is HTML, not SVG. */
+function legend(entries: { text: string; color: string }[]): Plot.Markish[] {
+  return entries.map((e, i) =>
+    Plot.text([e.text], {
+      text: (d: string) => d,
+      frameAnchor: "top-left",
+      // Only above the top facet, however many the plot has.
+      facetAnchor: "top",
+      textAnchor: "start",
+      dy: -LEGEND_ROW * (entries.length - i) - 4,
+      fill: e.color,
+      fontSize: 12,
+      fontWeight: "bold",
+    }),
+  );
+}
+
+const marginTopFor = (rows: number) => 14 + LEGEND_ROW * rows;
+
+/** The window to draw: every path point and the minimum, padded, and not too thin. */
+function frame(spec: PlotSpec): { x: [number, number]; y: [number, number]; equal: boolean } {
+  const pts = spec.runs.flatMap((r) => r.path).concat(spec.xmin ? [spec.xmin] : []).filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
+  if (pts.length === 0) throw new Error("writePlot: no finite point to frame");
+  const xs = pts.map((p) => p[0]!);
+  const ys = pts.map((p) => p[1]!);
+  let [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  let [w, h] = [x1 - x0, y1 - y0];
+  const size = Math.max(w, h) || Math.max(Math.abs(x0), Math.abs(y0), 1);
+  // Comparable ranges share one unit (circles stay round); very different ones keep their own axes.
+  const equal = Math.max(w, h) <= 4 * Math.max(Math.min(w, h), 1e-12 * size) || w === 0 || h === 0;
+  if (equal) {
+    // Widen the shorter side so the picture is at most 4:3 either way.
+    const minSide = 0.75 * size;
+    if (w < minSide) [x0, x1, w] = [(x0 + x1 - minSide) / 2, (x0 + x1 + minSide) / 2, minSide];
+    if (h < minSide) [y0, y1, h] = [(y0 + y1 - minSide) / 2, (y0 + y1 + minSide) / 2, minSide];
+  }
+  const [px, py] = [0.12 * w, 0.12 * h];
+  return { x: [x0 - px, x1 + px], y: [y0 - py, y1 + py], equal };
+}
+
+/**
+ * f on a GRID×GRID raster of cell centres, row 0 at the bottom: one batched call through
+ * vmap; a pointwise loop when f cannot be batched (it reads values in a JavaScript `if`).
+ */
+function sample(f: (x: Array) => Array, xr: [number, number], yr: [number, number]): number[] {
+  const pts: number[][] = [];
+  for (let j = 0; j < GRID; j++) {
+    for (let i = 0; i < GRID; i++) {
+      pts.push([xr[0] + ((i + 0.5) * (xr[1] - xr[0])) / GRID, yr[0] + ((j + 0.5) * (yr[1] - yr[0])) / GRID]);
+    }
+  }
+  try {
+    return globalThis.Array.from(np.asArray(vmap(f)(np.array(pts))).toFloat64Array());
+  } catch {
+    return pts.map((p) => np.asArray(f(np.array(p))).item() as number);
+  }
+}
+
+/**
+ * The values to contour: log(f − f_lo + δ), so that evenly spaced levels crowd near the
+ * minimum, where the paths end, and thin out on steep walls. δ keeps the innermost level
+ * a visible ring rather than a point.
+ */
+function logGap(values: number[]): { values: number[]; thresholds: number[] } {
+  const finite = values.filter(Number.isFinite);
+  const lo = Math.min(...finite);
+  const delta = 2e-3 * (Math.max(...finite) - lo) || 1;
+  const out = values.map((v) => Math.log(v - lo + delta));
+  const [a, b] = [Math.log(delta), Math.log(Math.max(...finite) - lo + delta)];
+  return { values: out, thresholds: globalThis.Array.from({ length: LEVELS }, (_, k) => a + ((k + 0.5) * (b - a)) / LEVELS) };
+}
+
+function contourPlot(spec: PlotSpec, document: PlotDocument): SvgElement {
+  const win = frame(spec);
+  const { values, thresholds } = logGap(sample(spec.f, win.x, win.y));
+  const points = spec.runs.flatMap((r, i) => r.path.map((p, k) => ({ run: i, k, x: p[0]!, y: p[1]!, f: r.fvals[k] })));
+  const dotted = points.filter((p) => spec.runs[p.run]!.path.length <= MAX_DOTS || p.k === 0 || p.k === spec.runs[p.run]!.path.length - 1);
+  const entries = spec.runs.map((r, i) => ({ text: `● ${label(r)}`, color: colorOf(i) }));
+  const minimum = spec.xmin ? `minimum (${spec.xmin.map(short).join(", ")})` : "";
+  if (spec.xmin) entries.push({ text: `★ ${minimum}`, color: "#111" });
+  // Long tick labels (1.5e+152 from a diverging run, 0.000125) need room on the left.
+  const longTicks = win.y.some((v) => Math.abs(v) >= 1e5) || Math.max(...win.y.map(Math.abs)) < 1e-2;
+  return Plot.plot({
+    document,
+    width: 560,
+    marginTop: marginTopFor(entries.length),
+    marginRight: 20,
+    marginLeft: longTicks ? 84 : 44,
+    ...(win.equal ? { aspectRatio: 1 } : { height: 480 }),
+    style: { fontSize: "12px", fontFamily: "DejaVu Sans, sans-serif" },
+    x: { domain: win.x, label: spec.vars[0] ?? "x₁", tickFormat: axisTick },
+    y: { domain: win.y, label: spec.vars[1] ?? "x₂", tickFormat: axisTick },
+    // Light near the minimum so the paths stand out where they end.
+    color: { type: "linear", range: ["#ffffff", "#7fa8d1"] },
+    marks: [
+      Plot.contour(values, {
+        width: GRID,
+        height: GRID,
+        x1: win.x[0],
+        x2: win.x[1],
+        // Plot's raster rows run from y1; row 0 of the samples is the bottom one.
+        y1: win.y[0],
+        y2: win.y[1],
+        thresholds,
+        fill: Plot.identity,
+        stroke: "#4b6584",
+        strokeOpacity: 0.6,
+        strokeWidth: 0.7,
+      }),
+      Plot.frame({ stroke: "#999" }),
+      ...spec.runs.map((r, i) =>
+        Plot.line(
+          points.filter((p) => p.run === i),
+          { x: "x", y: "y", stroke: colorOf(i), strokeWidth: 2, curve: "linear", clip: true },
+        ),
+      ),
+      Plot.dot(dotted, {
+        x: "x",
+        y: "y",
+        r: 3,
+        fill: (p: { run: number }) => colorOf(p.run),
+        stroke: "white",
+        strokeWidth: 0.8,
+        clip: true,
+        // Hover text in a browser, and a readable record of every drawn iterate.
+        title: (p: { run: number; k: number; x: number; y: number; f: number | undefined }) => `${spec.runs[p.run]!.method} x${p.k} = (${short(p.x)}, ${short(p.y)})${p.f === undefined ? "" : `, f = ${short(p.f)}`}`,
+      }),
+      ...(spec.xmin ? [Plot.dot([spec.xmin], { x: (p: number[]) => p[0], y: (p: number[]) => p[1], symbol: "star", r: 9, fill: "#111", stroke: "white", title: () => minimum })] : []),
+      ...legend(entries),
+    ],
+  }) as unknown as SvgElement;
+}
+
+/** Linear-axis labels at 6 digits: no 0.30000000000000004, no −6.0000000001e+152. */
+const axisTick = (v: number) => minusSign(String(Number(v.toPrecision(6))));
+
+/** Log-axis labels: plain numbers near 1 (0.5, 20), powers of ten elsewhere (1e-8). */
+function logTick(v: number): string {
+  return v >= 1e-3 && v < 1e4 ? String(Number(v.toPrecision(2))) : v.toExponential(0).replace("e+", "e");
+}
+
+/** 0, 1, 2, 5, 10, 20, 50, … up to n: Plot's default symlog ticks crowd at the far end. */
+function symlogTicks(n: number): number[] {
+  const ticks = [0];
+  for (let p = 1; p <= n; p *= 10) for (const m of [1, 2, 5]) if (m * p <= n) ticks.push(m * p);
+  return ticks;
+}
+
+/** One row of the convergence plot. */
+interface Sample {
+  run: number;
+  k: number;
+  value: number;
+  measure: string;
+  exactZero: boolean;
+}
+
+function convergencePlot(spec: PlotSpec, document: PlotDocument, height: number): SvgElement {
+  const fstar = spec.xmin ? np.asArray(spec.f(np.array(spec.xmin))).item() as number : undefined;
+  const gradLabel = "‖∇f‖";
+  const gapLabel = "f − f*";
+  const rows: Omit<Sample, "exactZero">[] = spec.runs.flatMap((r, i) => [
+    ...r.gradNorms.map((g, k) => ({ run: i, k, value: g, measure: gradLabel })),
+    ...(fstar === undefined ? [] : r.fvals.map((f, k) => ({ run: i, k, value: Math.abs(f - fstar), measure: gapLabel }))),
+  ]);
+  // A log axis has no 0: exact zeros (Newton landing on a quadratic's minimum) sit on a
+  // floor below the smallest positive value, drawn as open circles and said in the legend.
+  const positive = rows.map((s) => s.value).filter((v) => v > 0 && Number.isFinite(v));
+  const floor = positive.length > 0 ? Math.min(...positive) / 10 : 1e-16;
+  const data: Sample[] = rows
+    .filter((s) => Number.isFinite(s.value))
+    .map((s) => ({ ...s, exactZero: s.value <= 0, value: s.value > 0 ? s.value : floor }));
+  const maxK = Math.max(1, ...spec.runs.map((r) => r.path.length - 1));
+  const entries = spec.runs.map((r, i) => ({ text: `● ${label(r)}`, color: colorOf(i) }));
+  if (data.some((s) => s.exactZero)) entries.push({ text: `○ exactly 0 (drawn at ${short(floor)})`, color: "#333" });
+  const faceted = fstar !== undefined; // a second panel for f − f*
+  return Plot.plot({
+    document,
+    width: 500,
+    height,
+    marginTop: marginTopFor(entries.length),
+    marginRight: 50,
+    marginLeft: 56,
+    style: { fontSize: "12px", fontFamily: "DejaVu Sans, sans-serif" },
+    // Runs of very different lengths (L-BFGS's dozens, GD's thousands) both stay readable on a symlog axis.
+    x: maxK > 200 ? { type: "symlog", label: "iteration (symlog)", domain: [0, maxK], grid: true, ticks: symlogTicks(maxK), tickFormat: (k: number) => (k >= 1000 ? `${k / 1000}k` : String(k)) } : { label: "iteration", domain: [0, maxK], grid: true },
+    // The facet labels on the right name the measure; the y label slot would collide with the legend.
+    y: { type: "log", label: null, grid: true, tickFormat: logTick },
+    fy: { label: null, domain: faceted ? [gradLabel, gapLabel] : [gradLabel] },
+    marks: [
+      Plot.frame({ stroke: "#999" }),
+      ...spec.runs.map((_r, i) =>
+        Plot.line(
+          data.filter((s) => s.run === i),
+          { x: "k", y: "value", fy: "measure", z: "measure", stroke: colorOf(i), strokeWidth: 2 },
+        ),
+      ),
+      Plot.dot(
+        data.filter((s) => spec.runs[s.run]!.path.length <= MAX_CURVE_DOTS || s.exactZero),
+        {
+          x: "k",
+          y: "value",
+          fy: "measure",
+          r: 2.5,
+          fill: (s: Sample) => (s.exactZero ? "white" : colorOf(s.run)),
+          stroke: (s: Sample) => colorOf(s.run),
+          title: (s: Sample) => `${spec.runs[s.run]!.method} k=${s.k}: ${s.measure} = ${s.exactZero ? 0 : short(s.value)}`,
+        },
+      ),
+      ...legend(entries),
+    ],
+  }) as unknown as SvgElement;
+}
+
+/**
+ * The figure for `spec` as an SVG string: with two variables, the contour map of f with
+ * each run's path and the minimum beside the convergence curves; otherwise the
+ * convergence curves alone (‖∇f‖, and f − f* when `xmin` is given, on log axes).
+ *
+ * @example
+ * const svg = renderPlotSvg({ f, vars: ["x", "y"], runs: [{ method: "gd", path, fvals, gradNorms }], xmin: [0, 0] });
+ */
+export function renderPlotSvg(spec: PlotSpec): string {
+  if (spec.runs.length === 0) throw new Error("writePlot: no runs to plot");
+  const document = newDocument();
+  const panels: SvgElement[] = [];
+  if (spec.vars.length === 2) panels.push(contourPlot(spec, document));
+  const contourHeight = panels[0] ? Number(panels[0].getAttribute("height")) : 0;
+  panels.push(convergencePlot(spec, document, Math.max(contourHeight, 420)));
+  // Side by side in one SVG; the white backdrop is for viewers (and resvg) that ignore
+  // Plot's CSS background.
+  let x = 0;
+  const inner = panels.map((svg) => {
+    svg.setAttribute("x", String(x));
+    svg.setAttribute("y", "0");
+    x += Number(svg.getAttribute("width"));
+    return svg.outerHTML;
+  });
+  const height = Math.max(...panels.map((svg) => Number(svg.getAttribute("height"))));
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${x}" height="${height}" viewBox="0 0 ${x} ${height}"><rect width="100%" height="100%" fill="white"/>${inner.join("")}</svg>`;
+}
+
+/** The SVG as PNG, at twice its size; text in DejaVu Sans (the fonts resvg finds here). */
+export function svgToPng(svg: string): Uint8Array {
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: "zoom", value: 2 },
+    font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans", sansSerifFamily: "DejaVu Sans" },
+  });
+  return resvg.render().asPng();
+}
+
+/**
+ * Writes the figure of `renderPlotSvg(spec)` to `path`: SVG, or PNG when the path ends
+ * in ".png".
+ *
+ * @example
+ * await writePlot("out.png", { f, vars: ["x", "y"], runs, xmin: [1, 1] });
+ */
+export async function writePlot(path: string, spec: PlotSpec): Promise<void> {
+  const svg = renderPlotSvg(spec);
+  await writeFile(path, path.toLowerCase().endsWith(".png") ? svgToPng(svg) : svg);
+}
