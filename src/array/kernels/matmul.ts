@@ -11,6 +11,8 @@ type Data = Float64Array | Float32Array | Int32Array | Uint8Array;
  * columns take the simple loop. Each element sums over k in order.
  */
 function matmulInto(a: Data, ao: number, b: Data, bo: number, c: Data, co: number, m: number, k: number, n: number): void {
+  // Matrix-vector shapes (fewer than 4 rows or columns) have no 4×4 blocks to speak of.
+  if (m < 4 || n < 4) return matmulRows(a, ao, b, bo, c, co, m, k, n);
   const mb = m >> 2;
   const nb = n >> 2;
   const aPanels = new Float64Array(mb * 4 * k);
@@ -61,6 +63,20 @@ function matmulInto(a: Data, ao: number, b: Data, bo: number, c: Data, co: numbe
   for (let i = mb * 4; i < m; i++) for (let j = 0; j < n; j++) dot(i, j);
 }
 
+/** C = A·B row by row (i-k-j), for thin shapes; each element sums over k in order. */
+function matmulRows(a: Data, ao: number, b: Data, bo: number, c: Data, co: number, m: number, k: number, n: number): void {
+  const row = new Float64Array(n);
+  for (let i = 0; i < m; i++) {
+    row.fill(0);
+    for (let p = 0; p < k; p++) {
+      const aip = a[ao + i * k + p]!;
+      const bp = bo + p * n;
+      for (let j = 0; j < n; j++) row[j]! += aip * b[bp + j]!;
+    }
+    c.set(row, co + i * n);
+  }
+}
+
 /**
  * Batched matmul with numpy semantics for operands of rank ≥ 2: the last two axes
  * multiply, the leading (batch) axes broadcast. `outShape` is already checked.
@@ -79,6 +95,31 @@ export function matmulStorage(a: Storage, b: Storage, outShape: Shape): Storage 
     const lead = batchShape.length - (s.length - 2);
     return batchShape.map((_, i) => (i < lead || s[i - lead] === 1 ? 0 : own[i - lead]!));
   };
+  const aBatch = sizeOf(a.shape.slice(0, -2));
+  const bBatch = sizeOf(b.shape.slice(0, -2));
+  // One matrix shared by the whole batch (what vmap of a matrix-vector product makes):
+  // fold the batch into one large product, which the blocked kernel does far faster.
+  if (batch > 1 && bBatch === 1 && aBatch === batch) {
+    matmulInto(a.data, 0, b.data, 0, out.data, 0, batch * m, k, n); // a's matrices stack into rows
+    return out;
+  }
+  if (batch > 1 && aBatch === 1 && bBatch === batch) {
+    // B' = [B₁ | B₂ | …] (k × batch·n), C' = A·B', then C' is split back per batch.
+    const wide = new Float64Array(k * batch * n);
+    for (let t = 0; t < batch; t++) {
+      for (let p = 0; p < k; p++) {
+        for (let j = 0; j < n; j++) wide[p * batch * n + t * n + j] = b.data[(t * k + p) * n + j]!;
+      }
+    }
+    const product = new Float64Array(m * batch * n);
+    matmulInto(a.data, 0, wide, 0, product, 0, m, k, batch * n);
+    for (let t = 0; t < batch; t++) {
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) out.data[(t * m + i) * n + j] = product[i * batch * n + t * n + j]!;
+      }
+    }
+    return out;
+  }
   const sa = batchStrides(a.shape);
   const sb = batchStrides(b.shape);
   const idx = new Int32Array(batchShape.length);
