@@ -183,7 +183,14 @@ export function stage(f: (...args: Array[]) => readonly (Array | number)[], aval
   return { ir, consts: [...byVar.values()] };
 }
 
-/** Replays an IR through `bind` under the current interpreter. */
+/**
+ * Replays an IR through `bind` under the current interpreter, so a staged program can
+ * be run, differentiated or batched like the function it came from.
+ *
+ * @example
+ * const closed = stage((x) => [x.sin()], [{ shape: [2], dtype: "float64" }]);
+ * evalIR(closed, [np.array([0, 1])]); // [sin 0, sin 1]
+ */
 export function evalIR({ ir, consts }: ClosedIR, args: readonly Array[]): Array[] {
   if (args.length !== ir.inputs.length) throw new Error(`evalIR: the IR takes ${ir.inputs.length} inputs, got ${args.length}`);
   const env = new Map<Var, Array>();

@@ -6,7 +6,13 @@ import { convert } from "../primitives/index.js";
 /** Anything an op accepts where an Array is expected: an Array or a plain number. */
 export type ArrayLike = Array | number | boolean;
 
-/** An Array for `x`; numbers become 0-d float64 arrays (booleans 0-d bool). */
+/**
+ * An Array for `x`; numbers become 0-d float64 arrays (weakly typed, see `resultDtype`),
+ * booleans 0-d bool; with `dtype`, converted to it.
+ *
+ * @example
+ * np.asArray(2).shape; // []
+ */
 export function asArray(x: ArrayLike, dtype?: DType): Array {
   if (x instanceof Array) return dtype && x.dtype !== dtype ? astype(x, dtype) : x;
   if (typeof x === "number" || typeof x === "boolean") {
@@ -20,7 +26,7 @@ export function asArray(x: ArrayLike, dtype?: DType): Array {
   throw new Error(`expected an Array or a number, got ${describeValue(x)}`);
 }
 
-export function describeValue(x: unknown): string {
+function describeValue(x: unknown): string {
   if (x === null) return "null";
   if (globalThis.Array.isArray(x)) return "a JavaScript array (wrap it with np.array)";
   return typeof x === "object" ? (x.constructor?.name ?? "object") : typeof x;
@@ -30,6 +36,9 @@ export function describeValue(x: unknown): string {
  * The dtype of an op over these operands. Plain numbers are "weak", as in JAX and
  * numpy 2: `float32Array * 2` stays float32, `int32Array + 1` stays int32, and only a
  * non-integer number lifts an integer array to float64.
+ *
+ * @example
+ * np.resultDtype(np.array([1], { dtype: "float32" }), 2); // "float32"
  */
 export function resultDtype(...xs: ArrayLike[]): DType {
   const weakness = (x: ArrayLike) => (typeof x === "number" ? (Number.isInteger(x) ? "int" : "float") : x instanceof Array ? x.weak : undefined);
@@ -44,13 +53,24 @@ export function resultDtype(...xs: ArrayLike[]): DType {
   return dtype;
 }
 
-/** Like `resultDtype`, then lifted to float64 unless already floating (for exp, div, ...). */
+/**
+ * Like `resultDtype`, then lifted to float64 unless already floating (for exp, div, ...).
+ *
+ * @example
+ * np.floatDtype(np.array([1], { dtype: "int32" })); // "float64"
+ */
 export function floatDtype(...xs: ArrayLike[]): DType {
   const dt = resultDtype(...xs);
   return isFloat(dt) ? dt : "float64";
 }
 
-/** A copy with another element type; a no-op when the dtype already matches. */
+/**
+ * A copy with another element type; a no-op when the dtype already matches. Float to
+ * int truncates toward zero; nonzero becomes true.
+ *
+ * @example
+ * np.astype(np.array([1.7, -1.7]), "int32").toArray(); // [1, -1]
+ */
 export function astype(x: ArrayLike, dtype: DType): Array {
   const a = asArray(x);
   return a.dtype === dtype ? a : bind1(convert, [a], { dtype });
