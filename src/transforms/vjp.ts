@@ -156,7 +156,11 @@ function scalarOutput(op: string, value: unknown): Array {
  * const [value, g] = valueAndGrad((x) => x.mul(x).sum())(np.array([1, 2])); // 5, [2, 4]
  */
 export function valueAndGrad(f: (...args: any[]) => any, opts: GradOptions = {}) {
-  const op = "valueAndGrad";
+  return valueAndGradNamed("valueAndGrad", f, opts);
+}
+
+/** `valueAndGrad`, with errors named after the function the user called. */
+function valueAndGradNamed(op: string, f: (...args: any[]) => any, opts: GradOptions) {
   return (...args: any[]): [any, any] => {
     const nums = argnumList(op, opts.argnums ?? 0, args.length);
     nums.forEach((n) => differentiableLeaves(op, args[n], n)); // errors name the real position
@@ -186,7 +190,7 @@ export function valueAndGrad(f: (...args: any[]) => any, opts: GradOptions = {})
  * grad(grad((x) => x.sin()))(np.array(0.3)); // −sin(0.3)
  */
 export function grad(f: (...args: any[]) => any, opts: GradOptions = {}) {
-  const vg = valueAndGrad(f, opts);
+  const vg = valueAndGradNamed("grad", f, opts);
   return (...args: any[]): any => {
     const [value, g] = vg(...args);
     return opts.hasAux ? [g, value[1]] : g;
