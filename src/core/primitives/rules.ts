@@ -62,6 +62,7 @@ export function placeWindow(u: Array, start: readonly number[], step: readonly n
  * (per-example random keys, gathers with per-example indices).
  */
 export function batchByLoop<P>(prim: Primitive<P>, args: readonly Array[], batched: readonly boolean[], params: P, size: number): [Array[], boolean[]] {
+  if (size === 0) throw new Error(`vmap: ${prim.name} cannot be batched over an empty axis (size 0)`);
   const results: Array[][] = [];
   for (let b = 0; b < size; b++) {
     results.push(bind(prim, args.map((a, i) => (batched[i] ? np.slice(a, b) : a)), params));
