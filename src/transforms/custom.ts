@@ -1,5 +1,6 @@
 import { bind, definePrimitive, np, tree, type Array, type IR, type Primitive, type Tree, type TreeDef } from "../core/index.js";
-import { arrayLeaves, avalsOf, concrete, runIR, storages, traceFn } from "./control/traced.js";
+import { avalsOf, concrete, runIR, storages, traceFn } from "./control/traced.js";
+import { outputLeaves } from "./args.js";
 import { vjp } from "./vjp.js";
 import { vmap } from "./vmap.js";
 import { materializeBatch } from "../core/primitives/index.js";
@@ -18,13 +19,13 @@ function argsOf(inputs: readonly Array[], p: CustomParams): Tree[] {
 }
 
 function leavesOf(x: Tree): Array[] {
-  return arrayLeaves(x)[0];
+  return outputLeaves(x)[0];
 }
 
 /** `f` as a call of `prim`: f staged once per call, its closed-over values leading inputs. */
 function callWithRule<F extends (...args: any[]) => any, R>(f: F, prim: Primitive<CustomParams & R>, rule: R): F {
   return ((...args: any[]) => {
-    const flat = args.map((a) => arrayLeaves(a as Tree));
+    const flat = args.map((a) => outputLeaves(a as Tree));
     const inDefs = flat.map(([, d]) => d);
     const leaves = flat.flatMap(([ls]) => ls);
     const traced = traceFn(f, inDefs, avalsOf(leaves));

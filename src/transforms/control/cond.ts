@@ -1,6 +1,7 @@
 import { isFloat } from "../../array/index.js";
 import { bind, definePrimitive, np, tree, type Array, type IR, type Primitive, type Tree } from "../../core/index.js";
-import { concrete, describeAvals, jvpIR, runIR, sameAvals, storages, traceFn, vjpIR, vmapIR, arrayLeaves, avalsOf } from "./traced.js";
+import { concrete, describeAvals, jvpIR, runIR, sameAvals, storages, traceFn, vjpIR, vmapIR, avalsOf } from "./traced.js";
+import { outputLeaves } from "../args.js";
 
 interface CondParams {
   /** The false and true branches, each taking [its consts..., operands...]. */
@@ -81,7 +82,7 @@ export const condPrimitive: Primitive<CondParams> = definePrimitive({
 export function cond<T>(pred: Array | boolean | number, trueFn: (...ops: any[]) => T, falseFn: (...ops: any[]) => T, ...operands: any[]): T {
   const p = np.asArray(pred);
   if (p.ndim !== 0) throw new Error(`cond: the predicate must be a scalar, got shape (${p.shape})`);
-  const flat = operands.map((o) => arrayLeaves(o as Tree));
+  const flat = operands.map((o) => outputLeaves(o as Tree));
   const defs = flat.map(([, def]) => def);
   const leaves = flat.flatMap(([ls]) => ls);
   const avals = avalsOf(leaves);

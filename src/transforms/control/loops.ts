@@ -1,7 +1,8 @@
 import { isFloat } from "../../array/index.js";
 import { bind, definePrimitive, np, tree, type Array, type IR, type Primitive, type Tree } from "../../core/index.js";
 import { materializeBatch } from "../../core/primitives/index.js";
-import { arrayLeaves, avalsOf, concrete, describeAvals, jvpIR, runIR, sameAvals, storages, traceFn, vjpIR, vmapIR } from "./traced.js";
+import { avalsOf, concrete, describeAvals, jvpIR, runIR, sameAvals, storages, traceFn, vjpIR, vmapIR } from "./traced.js";
+import { outputLeaves } from "../args.js";
 
 interface WhileParams {
   condIR: IR;
@@ -77,7 +78,7 @@ export const whilePrimitive: Primitive<WhileParams> = definePrimitive({
  * whileLoop((x) => np.less(x, 100), (x) => x.mul(2), np.array(1)).item(); // 128
  */
 export function whileLoop<T>(condFn: (carry: T) => Array | boolean, bodyFn: (carry: T) => T, init: T): T {
-  const [leaves, def] = arrayLeaves(init as Tree);
+  const [leaves, def] = outputLeaves(init as Tree);
   const avals = avalsOf(leaves);
   const c = traceFn(condFn, [def], avals);
   if (c.outAvals.length !== 1 || c.outAvals[0]!.shape.length !== 0 || c.outAvals[0]!.dtype !== "bool") {
@@ -220,8 +221,8 @@ export interface ScanOptions {
  * scan((c, x) => [c.add(x), c.add(x)], np.array(0), np.array([1, 2, 3]))[1].toArray(); // [1, 3, 6]
  */
 export function scan<C, X, Y>(fn: (carry: C, x: X) => [C, Y], init: C, xs: X, opts: ScanOptions = {}): [C, Y] {
-  const [carryLeaves, carryDef] = arrayLeaves(init as Tree);
-  const [xLeaves, xDef] = arrayLeaves(xs as Tree);
+  const [carryLeaves, carryDef] = outputLeaves(init as Tree);
+  const [xLeaves, xDef] = outputLeaves(xs as Tree);
   let length = opts.length;
   for (const x of xLeaves) {
     if (x.ndim === 0) throw new Error("scan: every leaf of xs needs a leading axis to scan over, got a 0-d array");
@@ -233,14 +234,14 @@ export function scan<C, X, Y>(fn: (carry: C, x: X) => [C, Y], init: C, xs: X, op
   if (length === undefined) throw new Error("scan: with no xs, pass { length }");
   const carryAvals = avalsOf(carryLeaves);
   const xAvals = xLeaves.map((x) => ({ shape: x.shape.slice(1), dtype: x.dtype }));
-  let yDef: ReturnType<typeof arrayLeaves>[1] | undefined;
+  let yDef: ReturnType<typeof outputLeaves>[1] | undefined;
   const body = traceFn(
     (c: C, x: X) => {
       const result = fn(c, x);
       if (!globalThis.Array.isArray(result) || result.length !== 2) throw new Error("scan: fn must return [carry, y]");
       const [carryOut, y] = result;
-      const [cl, cdef] = arrayLeaves(carryOut as Tree);
-      const [yl, ydef] = arrayLeaves(y as Tree);
+      const [cl, cdef] = outputLeaves(carryOut as Tree);
+      const [yl, ydef] = outputLeaves(y as Tree);
       if (!cdef.equals(carryDef) || !sameAvals(avalsOf(cl), carryAvals)) {
         throw new Error(`scan: fn must return a carry of type ${carryDef} ${describeAvals(carryAvals)}, got ${cdef} ${describeAvals(avalsOf(cl))}`);
       }

@@ -35,11 +35,6 @@ export function traceFn(fn: (...args: any[]) => unknown, inDefs: readonly TreeDe
   return { ir, consts: [...closed.consts], outDef: outDef!, outAvals: ir.outputs.map((v) => v.aval) };
 }
 
-/** Leaves of a pytree as Arrays (numbers become float64 0-d arrays). */
-export function arrayLeaves(x: Tree): [Array[], TreeDef] {
-  return outputLeaves(x);
-}
-
 export function avalsOf(xs: readonly Array[]): Aval[] {
   return xs.map((x) => ({ shape: x.shape, dtype: x.dtype }));
 }

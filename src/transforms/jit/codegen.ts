@@ -1,5 +1,5 @@
 import {
-  ELEMENTWISE_EXPR, REDUCERS, Storage, sizeOf, stridesOf, type DType, type ElementwiseOp, type ReduceOp, type Shape, type TypedArray,
+  ELEMENTWISE_EXPR, REDUCERS, Storage, allocate, sizeOf, stridesOf, type DType, type ElementwiseOp, type ReduceOp, type Shape, type TypedArray,
 } from "../../array/index.js";
 import type { Aval, Equation, IR, Var } from "../../core/index.js";
 
@@ -108,7 +108,7 @@ function loopRunner(eqn: Equation): Runner | undefined {
         const consts = ins.slice(0, p.nConsts);
         let carry = ins.slice(p.nConsts, p.nConsts + p.nCarry);
         const xs = ins.slice(p.nConsts + p.nCarry);
-        const ys = ySizes.map((n, k) => new ARRAY_CTOR[yTypes[k]!](n * p.length));
+        const ys = ySizes.map((n, k) => allocate(yTypes[k]!, n * p.length));
         for (let step = 0; step < p.length; step++) {
           const i = p.reverse ? p.length - 1 - step : step;
           // Slices along the leading axis are contiguous: views, not copies.
@@ -133,7 +133,6 @@ function loopRunner(eqn: Equation): Runner | undefined {
   }
 }
 
-const ARRAY_CTOR = { float64: Float64Array, float32: Float32Array, int32: Int32Array, bool: Uint8Array } as const;
 
 /** A number as JavaScript source that reads back as the same double. */
 function numberLiteral(x: number): string {
