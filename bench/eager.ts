@@ -1,5 +1,5 @@
 // Eager kernels against hand-written Float64Array loops in the same process.
-import { np } from "../src/index.js";
+import { np } from "nabla";
 import { report } from "./harness.js";
 
 function filled(n: number, f: (i: number) => number): Float64Array {

@@ -1,6 +1,6 @@
 // The cheap-gradient principle, measured: eager valueAndGrad of the extended Rosenbrock
 // function against evaluating f alone and against a hand-written analytic gradient.
-import { np, valueAndGrad, type Array } from "../src/index.js";
+import { np, valueAndGrad, type Array } from "nabla";
 import { report } from "./harness.js";
 
 /** Moré–Garbow–Hillstrom's extended Rosenbrock: Σ 100(x₂ᵢ − x₂ᵢ₋₁²)² + (1 − x₂ᵢ₋₁)². */

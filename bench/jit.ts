@@ -1,5 +1,5 @@
 // jit against eager nabla, hand-written JavaScript and TensorFlow.js, in one process.
-import { np, grad, hessian, jit, random, valueAndGrad, type Array } from "../src/index.js";
+import { np, grad, hessian, jit, random, valueAndGrad, type Array } from "nabla";
 import { extendedRosenbrock, extendedRosenbrockByHand } from "./grad.js";
 import { print, report, timePair } from "./harness.js";
 import { tf, useBackend } from "./tfjs.js";

@@ -3,8 +3,7 @@
 import { spawnSync } from "node:child_process";
 import v8 from "node:v8";
 import vm from "node:vm";
-import { grad, np, type Array } from "../src/index.js";
-import { minimize, problems } from "../src/optim/index.js";
+import { grad, minimize, np, optim, type Array } from "nabla";
 import { print } from "./harness.js";
 
 // A handle on the collector without --expose-gc on the command line, so that live memory
@@ -48,7 +47,7 @@ interface NablaRun {
  * sample memory in the callback (sampling costs ~0.1 ms, a lot beside an iteration at n = 1e3).
  */
 function runNabla(n: number, reps: number): NablaRun {
-  const p = problems.extendedRosenbrock(n);
+  const p = optim.problems.extendedRosenbrock(n);
   const x0 = np.array(Float64Array.from(p.x0));
   const times: number[] = [];
   let res!: ReturnType<typeof minimize>;
@@ -115,7 +114,7 @@ function largeScale(): void {
   const missing = "missing" in found ? found.missing : undefined;
   // Warm-up, as the harness does: V8 needs a few dozen runs to optimize the kernels and
   // the optimizer loop, which would otherwise be billed to the n = 1e3 row.
-  const warm = problems.extendedRosenbrock(1000);
+  const warm = optim.problems.extendedRosenbrock(1000);
   const warmX0 = np.array(warm.x0);
   for (const end = performance.now() + 1500; performance.now() < end; ) minimize(warm.f, warmX0, { method: "lbfgs" });
 
@@ -164,13 +163,13 @@ type Method = "lbfgs" | "bfgs" | "newton" | "cg" | "newton-cg";
 const methods: Method[] = ["lbfgs", "bfgs", "newton", "cg", "newton-cg"];
 
 /** Why `method` is not run on `p`, if it is not. */
-function unsuitable(method: Method, p: problems.Problem): string | undefined {
+function unsuitable(method: Method, p: optim.problems.Problem): string | undefined {
   if (method === "newton" && p.n > 100) return "skipped: dense n×n Hessian and O(n³) solve per step";
   return undefined;
 }
 
 /** What the end value matches: the global minimum, a documented local one, or neither. */
-function where(p: problems.Problem, f: number): string {
+function where(p: optim.problems.Problem, f: number): string {
   const near = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
   if (near(f, p.fmin)) return "min";
   const local = p.localMinima?.find((m) => near(f, m.f));
@@ -179,7 +178,7 @@ function where(p: problems.Problem, f: number): string {
 
 /** Table 2: every method on every MGH problem from its standard start, default options. */
 function mghTable(): void {
-  const cases = [...problems.all, problems.extendedRosenbrock(100), problems.extendedRosenbrock(1000)];
+  const cases = [...optim.problems.all, optim.problems.extendedRosenbrock(100), optim.problems.extendedRosenbrock(1000)];
   print("\n## minimize() on the Moré–Garbow–Hillstrom problems, standard starts, default options\n");
   print("f and ‖g‖∞ are recomputed at the returned x. \"ends at\": \"min\" when |f − f*| ≤ 1e-6·max(1, |f*|) for the known minimum f*,");
   print("\"local …\" likewise for a documented local minimum, \"—\" otherwise. \"converged\" means ‖∇f‖∞ ≤ gtol = 1e-5 (the default).");

@@ -3,7 +3,7 @@
 import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { tour } from "../src/cli/tour.js";
+import { tour } from "../packages/nabla-cli/src/tour.js";
 
 const docs = new URL("../docs/", import.meta.url).pathname;
 const dir = await mkdtemp(join(tmpdir(), "nabla-docs-"));

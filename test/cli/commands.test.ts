@@ -7,13 +7,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { parseCommandLine, parsePoint, UsageError } from "../../src/cli/args.js";
-import { classify, terminalProgress } from "../../src/cli/commands.js";
-import { evalConstant } from "../../src/cli/expr.js";
-import { formatError, main, toJson, type Io } from "../../src/cli/main.js";
+import { parseCommandLine, parsePoint, UsageError } from "../../packages/nabla-cli/src/args.js";
+import { classify, terminalProgress } from "../../packages/nabla-cli/src/commands.js";
+import { evalConstant } from "../../packages/nabla-cli/src/expr.js";
+import { formatError, main, toJson, type Io } from "../../packages/nabla-cli/src/main.js";
 import { expectClose } from "../helpers.js";
 
-const BIN = fileURLToPath(new URL("../../bin/nabla.js", import.meta.url));
+const BIN = fileURLToPath(new URL("../../packages/nabla-cli/bin/nabla.js", import.meta.url));
 
 interface Ran {
   code: number | null;

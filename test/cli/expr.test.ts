@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { grad, hessian, jit, np } from "../../src/index.js";
-import { UsageError } from "../../src/cli/args.js";
-import { evalConstant, FUNCTION_NAMES, parseExpr } from "../../src/cli/expr.js";
-import { main, type Io } from "../../src/cli/main.js";
+import { grad, hessian, jit, np } from "nabla";
+import { UsageError } from "../../packages/nabla-cli/src/args.js";
+import { evalConstant, FUNCTION_NAMES, parseExpr } from "../../packages/nabla-cli/src/expr.js";
+import { main, type Io } from "../../packages/nabla-cli/src/main.js";
 import { expectClose } from "../helpers.js";
 
 const at = (source: string, values: number[], vars?: string[]) => parseExpr(source, vars ? { vars } : {}).f(np.array(values, { dtype: "float64" })).item();
@@ -146,7 +146,7 @@ describe("parseExpr: mistakes carry their position", () => {
 
   it("never evaluates text as JavaScript", () => {
     // Neither the CLI's sources nor what it builds call eval or the Function constructor.
-    const dir = new URL("../../src/cli/", import.meta.url);
+    const dir = new URL("../../packages/nabla-cli/src/", import.meta.url);
     for (const file of readdirSync(dir).filter((f) => ["expr.ts", "args.ts", "commands.ts", "main.ts"].includes(f))) {
       const text = readFileSync(new URL(file, dir), "utf8");
       expect(text, file).not.toMatch(/\beval\s*\(|new\s+Function\b|\bFunction\s*\(/);

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DOMParser } from "linkedom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { minimize, np, type Array } from "../../src/index.js";
-import { renderPlotSvg, writePlot, type PlotRun } from "../../src/cli/plot.js";
+import { minimize, np, type Array } from "nabla";
+import { renderPlotSvg, writePlot, type PlotRun } from "../../packages/nabla-cli/src/plot.js";
 import { errorOf } from "../helpers.js";
 
 // ½(x₁² + 10x₂²): the minimum is at 0; GD with η = 0.1 from (1, 1) goes to (0.9, 0), then

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tour } from "../../src/cli/tour.js";
+import { tour } from "../../packages/nabla-cli/src/tour.js";
 
 // The worked numbers, computed here by hand (plain arithmetic, no nabla), in the tour's
 // formats: fixed-point coordinates, 4 significant digits, a true minus sign.

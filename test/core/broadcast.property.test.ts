@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { np, type Array } from "../../src/index.js";
+import { np, type Array } from "nabla";
 
 // Everything the properties compare against is computed here, independently of the
 // library: the broadcast shape, the index mapping and numpy's shape notation.

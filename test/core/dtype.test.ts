@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { np, Array } from "../../src/index.js";
-import type { DType } from "../../src/index.js";
+import { np, Array } from "nabla";
+import type { DType } from "nabla";
 
 // `Array` is nabla's Array; the JavaScript one is `globalThis.Array`.
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { np, Array } from "../../src/index.js";
+import { np, Array } from "nabla";
 
 // ---------------------------------------------------------------------------------------
 // Helpers. Note: `Array` here is nabla's Array; the JavaScript one is `globalThis.Array`.

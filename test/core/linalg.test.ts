@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { np } from "../../src/index.js";
+import { np } from "nabla";
 
 // Expected values come from naive loops over plain JavaScript arrays. The test data are
 // small half-integers, so every product and sum is exact in float64 and results can be

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { np, random, tree, type Array } from "../../src/index.js";
+import { np, random, tree, type Array } from "nabla";
 
 describe("tree.flatten / unflatten", () => {
   const A = np.array([1, 2]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { np, type Array } from "../../src/index.js";
+import { np, type Array } from "nabla";
 
 // Expected values come from explicit loops over plain JavaScript arrays, never from the
 // library itself.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkGrads, grad, jit, jvp, linalg, np, random, vmap, type Array } from "../../src/index.js";
+import { checkGrads, grad, jit, jvp, linalg, np, random, vmap, type Array } from "nabla";
 
 // Dense linear algebra is checked by identities (L·Lᵀ = A, Q·R = A, V·diag(w)·Vᵀ = A,
 // A·solve(A, b) = b, ...), closed forms, batching against loops, and derivatives against

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hessian, hvp, linalg, np, random, type Array } from "../../src/index.js";
+import { hessian, hvp, linalg, np, random, type Array } from "nabla";
 
 // The matrix-free solvers against dense references: solve for linear systems, eigh for
 // eigenpairs; and their statuses on operators that break their assumptions.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { minimize, np, optim, type Array } from "../../src/index.js";
+import { minimize, np, optim, type Array } from "nabla";
 import { quad, rosen } from "./fixtures.js";
 
 const { conditionNumber, convergenceRate } = optim;

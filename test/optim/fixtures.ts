@@ -1,6 +1,6 @@
 // Small test problems with known minima, defined here so the optimizer tests do not
 // depend on src/optim/problems.ts.
-import { np, type Array } from "../../src/index.js";
+import { np, type Array } from "nabla";
 
 /** Rosenbrock, 100(x₂ − x₁²)² + (1 − x₁)²: minimum 0 at (1, 1); start (−1.2, 1). */
 export const rosen = (x: Array): Array => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { optim } from "../../src/index.js";
+import { optim } from "nabla";
 
 const { lineSearchBacktracking, lineSearchStrongWolfe } = optim;
 

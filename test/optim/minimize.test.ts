@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { customVjp, grad, minimize, np, optim, tree, type Array, type MinimizeMethod } from "../../src/index.js";
-import { currentInterpreter } from "../../src/core/index.js";
+import { customVjp, grad, minimize, np, optim, tree, type Array, type MinimizeMethod } from "nabla";
+import { currentInterpreter } from "../../packages/nabla/src/core/index.js";
 import { errorOf } from "../helpers.js";
 import { gradInfNorm, quad, rosen } from "./fixtures.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { grad, jit, np, optim, tree, type Array, type Tree } from "../../src/index.js";
+import { grad, jit, np, optim, tree, type Array, type Tree } from "nabla";
 
 const { adam, adamw, applyUpdates, chain, clip, clipByGlobalNorm, constantSchedule, cosineDecay, exponentialDecay, globalNorm, linearWarmup, momentum, rmsprop, sgd } = optim;
 

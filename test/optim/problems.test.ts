@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkGrads, grad, hessian, jit, np, vmap, type Array } from "../../src/index.js";
-import * as problems from "../../src/optim/problems.js";
+import { checkGrads, grad, hessian, jit, np, vmap, type Array } from "nabla";
+import * as problems from "../../packages/nabla/src/optim/problems.js";
 
 const value = (p: problems.Problem, x: readonly number[]) => p.f(np.array([...x])).item();
 const gradAt = (p: problems.Problem, x: readonly number[]) => Math.max(...(grad(p.f)(np.array([...x])) as Array).toFloat64Array().map(Math.abs));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { directionalDerivative, np, steepestDescentDirection, taylor, totalDerivative, type Array } from "../../src/index.js";
+import { directionalDerivative, np, steepestDescentDirection, taylor, totalDerivative, type Array } from "nabla";
 import { errorOf } from "../helpers.js";
 
 // The worked function of this file:

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkGrads, cond, customJvp, customVjp, foriLoop, grad, jvp, np, scan, vmap, whileLoop, hessian, type Array } from "../../src/index.js";
+import { checkGrads, cond, customJvp, customVjp, foriLoop, grad, jvp, np, scan, vmap, whileLoop, hessian, type Array } from "nabla";
 import { expectClose, errorOf } from "../helpers.js";
 
 // Expected values are closed forms derived by hand (in the comments), central finite

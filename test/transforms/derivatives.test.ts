@@ -18,7 +18,7 @@ import {
   vjp,
   vmap,
   type Array,
-} from "../../src/index.js";
+} from "nabla";
 import { errorOf, expectClose, type Nested } from "../helpers.js";
 
 // Every expected value here is a closed form worked out by hand (the derivation sits in

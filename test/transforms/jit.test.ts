@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import {
   IR, cond, customJvp, customVjp, evalIR, foriLoop, grad, hessian, jit, linalg, makeIR, np, random, scan, stage, stopGradient, tree,
   valueAndGrad, vmap, whileLoop, type Array as NdArray, type DType, type Tree,
-} from "../../src/index.js";
-import { ConcreteArray, primitives } from "../../src/core/index.js";
-import { compile } from "../../src/transforms/jit/codegen.js";
-import { eliminateCommonSubexpressions, eliminateDeadCode, simplify } from "../../src/transforms/jit/simplify.js";
+} from "nabla";
+import { ConcreteArray, primitives } from "../../packages/nabla/src/core/index.js";
+import { compile } from "../../packages/nabla/src/transforms/jit/codegen.js";
+import { eliminateCommonSubexpressions, eliminateDeadCode, simplify } from "../../packages/nabla/src/transforms/jit/simplify.js";
 
 // jit is checked against eager evaluation, which needs no compiler: every jitted result
 // must equal the eager one to the last bit (Object.is per element, so NaN matches NaN and

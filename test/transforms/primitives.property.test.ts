@@ -3,8 +3,8 @@ import fc from "fast-check";
 import {
   checkGrads, cond, customJvp, customVjp, foriLoop, grad, jvp, linalg, np, random, scan, stopGradient, tree, vjp, vmap, whileLoop,
   type Array, type DType, type Tree,
-} from "../../src/index.js";
-import { bind, currentInterpreter, primitives, withInterpreter, type Interpreter } from "../../src/core/index.js";
+} from "nabla";
+import { bind, currentInterpreter, primitives, withInterpreter, type Interpreter } from "../../packages/nabla/src/core/index.js";
 
 // Every registered primitive, reached through the public `np` op (or function) that binds
 // it, is checked two ways on random inputs of random shapes:

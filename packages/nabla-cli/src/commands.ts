@@ -3,7 +3,7 @@
 import {
   directionalDerivative, hessian, linalg, minimize, np, steepestDescentDirection, taylor, valueAndGrad,
   type Array as Tensor, type MinimizeMethod, type MinimizeResult,
-} from "../index.js";
+} from "nabla";
 import { parseCount, parsePoint, parsePositive, UsageError } from "./args.js";
 import { evalConstant, type Expr } from "./expr.js";
 

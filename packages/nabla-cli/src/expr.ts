@@ -2,7 +2,7 @@
 // and mapped here onto nabla's own ops, so grad, hessian, jit and the optimizers all work
 // on the result. Text is only ever parsed, never run as JavaScript.
 import jsep from "jsep";
-import { np, type Array } from "../index.js";
+import { np, type Array } from "nabla";
 import { UsageError } from "./args.js";
 
 /** A parsed expression: a scalar function of a 1-D Array of its variables. */

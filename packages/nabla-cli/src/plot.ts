@@ -5,7 +5,7 @@ import { writeFile } from "node:fs/promises";
 import * as Plot from "@observablehq/plot";
 import { Resvg } from "@resvg/resvg-js";
 import { parseHTML } from "linkedom";
-import { np, vmap, type Array } from "../index.js";
+import { np, vmap, type Array } from "nabla";
 
 /** One optimizer run: its iterates (x₀ first), f and ‖∇f‖ at each. */
 export interface PlotRun {

@@ -72,8 +72,8 @@ const TOUR_SUMMARY = "a guided tour with plots written to DIR (default ./nabla-t
 
 function version(): string {
   try {
-    // src/cli and dist/cli both sit two levels below package.json.
-    return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+    // src/ and dist/ both sit one level below package.json.
+    return (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
   } catch {
     return "unknown";
   }

@@ -2,7 +2,7 @@
 // Taylor models) in numbers, every one computed here through the public API, with plots.
 import { mkdir } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { directionalDerivative, grad, hessian, linalg, minimize, np, optim, steepestDescentDirection, taylor, type Array, type MinimizeOptions } from "../index.js";
+import { directionalDerivative, grad, hessian, linalg, minimize, np, optim, steepestDescentDirection, taylor, type Array, type MinimizeOptions } from "nabla";
 import { writePlot, type PlotRun, type PlotSpec } from "./plot.js";
 
 // Numbers print with a true minus sign, as in the formulas beside them.
