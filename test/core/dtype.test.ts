@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { np, Array } from "nabla";
+import { inspect } from "node:util";
+import { np, grad, Array } from "nabla";
 import type { DType } from "nabla";
 
 // `Array` is nabla's Array; the JavaScript one is `globalThis.Array`.
@@ -611,5 +612,34 @@ describe("toString is numpy-like", () => {
         "       [[4., 5.],\n" +
         "        [6., 7.]]])",
     );
+  });
+  it("more than 1000 elements: three at each edge of every axis, as numpy", () => {
+    expect(np.arange(2000).toString()).toBe("array([   0.,    1.,    2., ..., 1997., 1998., 1999.])");
+    expect(np.reshape(np.arange(4000), [2, 2000]).toString()).toBe(
+      "array([[   0.,    1.,    2., ..., 1997., 1998., 1999.],\n" + "       [2000., 2001., 2002., ..., 3997., 3998., 3999.]])",
+    );
+    // 10^6 elements print as quickly as a few (only the shown cells are formatted).
+    expect(np.zeros([1000, 1000]).toString().split("\n")).toHaveLength(7);
+  });
+});
+
+describe("console.log, util.inspect and JSON.stringify show values", () => {
+  it("util.inspect (what console.log uses) prints as String(x), also inside objects", () => {
+    expect(inspect(np.array([1, 2]))).toBe("array([1., 2.])");
+    expect(inspect({ w: np.array([1, 2]), b: np.array(3) })).toBe("{ w: array([1., 2.]), b: array(3.) }");
+  });
+
+  it("a traced value shows its shape, dtype and transformation instead of throwing", () => {
+    let seen = "";
+    grad((x: Array) => {
+      seen = inspect(x);
+      return x.sum();
+    })(np.array([1, 2]));
+    expect(seen).toBe("Traced<float64[2]> by vjp");
+  });
+
+  it("JSON.stringify of a pytree of Arrays gives nested numbers (NaN as null, as JSON does)", () => {
+    const tree = { w: np.array([[1, 2]]), b: [np.array(3), 4], flags: np.array([true, false]), bad: np.array([NaN]) };
+    expect(JSON.stringify(tree)).toBe('{"w":[[1,2]],"b":[3,4],"flags":[true,false],"bad":[null]}');
   });
 });

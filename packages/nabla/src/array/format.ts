@@ -1,5 +1,9 @@
 import type { Storage } from "./storage.js";
 
+/** numpy's print options: arrays larger than this show only their edges. */
+const SUMMARY_THRESHOLD = 1000;
+const EDGE_ITEMS = 3;
+
 function formatNumber(v: number, dtype: Storage["dtype"]): string {
   if (dtype === "bool") return v ? "true" : "false";
   if (dtype === "int32") return String(v);
@@ -10,21 +14,41 @@ function formatNumber(v: number, dtype: Storage["dtype"]): string {
   return a !== 0 && (a < 1e-4 || a >= 1e16) ? v.toExponential(8).replace(/\.?0+e/, "e") : String(Number(v.toPrecision(8)));
 }
 
-/** numpy-like text: `array([[1., 2.], [3., 4.]])`, with the dtype when not float64. */
+/** The indices shown along an axis of length n: all, or the first and last few. */
+function shownIndices(n: number, summarize: boolean): (number | null)[] {
+  if (!summarize || n <= 2 * EDGE_ITEMS) return Array.from({ length: n }, (_, i) => i);
+  const head = Array.from({ length: EDGE_ITEMS }, (_, i) => i);
+  const tail = Array.from({ length: EDGE_ITEMS }, (_, i) => n - EDGE_ITEMS + i);
+  return [...head, null, ...tail]; // null: the "..." in between
+}
+
+/**
+ * numpy-like text: `array([[1., 2.], [3., 4.]])`, with the dtype when not float64; arrays
+ * of more than 1000 elements show three items at each edge of every axis, as numpy does.
+ */
 export function formatStorage(s: Storage): string {
-  const cells = Array.from(s.data, (v) => formatNumber(v, s.dtype));
-  const width = Math.max(0, ...cells.map((c) => c.length));
-  const pad = (c: string) => c.padStart(width);
+  const summarize = s.size > SUMMARY_THRESHOLD;
+  const strides = s.shape.map((_, axis) => s.shape.slice(axis + 1).reduce((a, b) => a * b, 1));
+  // Format only the cells that will be shown, so a large array costs little to print.
+  const cells = new Map<number, string>();
+  const collect = (axis: number, offset: number): void => {
+    if (axis === s.shape.length) {
+      cells.set(offset, formatNumber(s.data[offset]!, s.dtype));
+      return;
+    }
+    for (const i of shownIndices(s.shape[axis]!, summarize)) if (i !== null) collect(axis + 1, offset + i * strides[axis]!);
+  };
+  collect(0, 0);
+  let width = 0;
+  for (const c of cells.values()) width = Math.max(width, c.length);
   const indent = "array(".length;
-  const render = (axis: number, offset: number, stride: number): string => {
-    if (axis === s.shape.length) return pad(cells[offset]!);
-    const n = s.shape[axis]!;
-    const inner = stride / n;
-    const parts = Array.from({ length: n }, (_, i) => render(axis + 1, offset + i * inner, inner));
+  const render = (axis: number, offset: number): string => {
+    if (axis === s.shape.length) return cells.get(offset)!.padStart(width);
+    const parts = shownIndices(s.shape[axis]!, summarize).map((i) => (i === null ? "..." : render(axis + 1, offset + i * strides[axis]!)));
     // numpy's layout: rows on new lines, a blank line between blocks of higher rank.
     const sep = axis === s.shape.length - 1 ? ", " : "," + "\n".repeat(s.shape.length - 1 - axis) + " ".repeat(indent + axis + 1);
     return `[${parts.join(sep)}]`;
   };
-  const body = s.shape.length === 0 ? (cells[0] ?? "") : render(0, 0, s.size);
+  const body = render(0, 0);
   return s.dtype === "float64" ? `array(${body})` : `array(${body}, dtype=${s.dtype})`;
 }
