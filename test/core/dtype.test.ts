@@ -589,6 +589,7 @@ describe("toString is numpy-like", () => {
     expect(np.array([1, -2]).toString()).toBe("array([ 1., -2.])");
     expect(np.array([0.5, 0.25]).toString()).toBe("array([ 0.5, 0.25])");
     expect(np.array([NaN, Infinity, -Infinity]).toString()).toBe("array([ nan,  inf, -inf])");
+    expect(np.array([2.9999999999999996, 0.1 + 0.2]).toString()).toBe("array([ 3., 0.3])");
   });
 
   it("the dtype is shown when not float64", () => {

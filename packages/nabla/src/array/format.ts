@@ -11,7 +11,10 @@ function formatNumber(v: number, dtype: Storage["dtype"]): string {
   if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
   if (Number.isInteger(v) && Math.abs(v) < 1e16) return `${v}.`;
   const a = Math.abs(v);
-  return a !== 0 && (a < 1e-4 || a >= 1e16) ? v.toExponential(8).replace(/\.?0+e/, "e") : String(Number(v.toPrecision(8)));
+  if (a !== 0 && (a < 1e-4 || a >= 1e16)) return v.toExponential(8).replace(/\.?0+e/, "e");
+  // Rounded to 8 digits, 2.9999999999999996 reads 3: it keeps its point, as in numpy.
+  const text = String(Number(v.toPrecision(8)));
+  return text.includes(".") ? text : `${text}.`;
 }
 
 /** The indices shown along an axis of length n: all, or the first and last few. */
