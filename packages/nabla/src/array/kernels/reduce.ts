@@ -2,15 +2,20 @@ import { sizeOf, type Shape } from "../shape.js";
 import { Storage } from "../storage.js";
 import type { DType, TypedArray } from "../dtype.js";
 import { transposeStorage } from "./layout.js";
+import { canGenerateCode } from "../codegen.js";
 
-/** Reductions as (initial value, update) over the accumulator `acc` and element `x`. */
+/**
+ * Reductions as (initial value, update) over the accumulator `acc` and element `x`, and
+ * beside them the update as a function, run where code generation is forbidden
+ * (`canGenerateCode`). Keep each function the same expression as its string.
+ */
 export const REDUCERS = {
-  sum: ["0", "acc + x"],
-  prod: ["1", "acc * x"],
+  sum: ["0", "acc + x", (acc, x) => acc + x],
+  prod: ["1", "acc * x", (acc, x) => acc * x],
   // NaN wins, as in numpy.
-  max: ["-Infinity", "(x > acc || x !== x ? x : acc)"],
-  min: ["Infinity", "(x < acc || x !== x ? x : acc)"],
-} as const;
+  max: ["-Infinity", "(x > acc || x !== x ? x : acc)", (acc, x) => (x > acc || x !== x ? x : acc)],
+  min: ["Infinity", "(x < acc || x !== x ? x : acc)", (acc, x) => (x < acc || x !== x ? x : acc)],
+} satisfies Record<string, readonly [string, string, (acc: number, x: number) => number]>;
 
 export type ReduceOp = keyof typeof REDUCERS;
 
@@ -42,6 +47,32 @@ function compile(op: ReduceOp): ReduceKernel {
   return new Function("xs", "out", "outer", "r", "inner", src) as ReduceKernel;
 }
 
+/** The loops of `compile`, calling the update function: the same order of operations. */
+function interpret(op: ReduceOp): ReduceKernel {
+  const [init, , update] = REDUCERS[op];
+  const start = Number(init);
+  return (xs, out, outer, r, inner) => {
+    if (inner === 1) {
+      for (let o = 0; o < outer; o++) {
+        let acc = start;
+        const base = o * r;
+        for (let j = 0; j < r; j++) acc = update(acc, xs[base + j]!);
+        out[o] = acc;
+      }
+      return;
+    }
+    const acc = new Float64Array(inner);
+    for (let o = 0; o < outer; o++) {
+      acc.fill(start);
+      for (let j = 0; j < r; j++) {
+        const base = (o * r + j) * inner;
+        for (let i = 0; i < inner; i++) acc[i] = update(acc[i]!, xs[base + i]!);
+      }
+      out.set(acc, o * inner);
+    }
+  };
+}
+
 /** Moves the reduced axes together so the reduction is over one contiguous block. */
 function contiguous(x: Storage, axes: readonly number[]): [Storage, number, number, number] {
   const nd = x.shape.length;
@@ -67,7 +98,7 @@ export function reduce(op: ReduceOp, x: Storage, axes: readonly number[], outDty
     throw new Error(`${op}: zero-size reduction over axes (${axes.join(",")}) has no identity`);
   }
   let kernel = cache.get(op);
-  if (!kernel) cache.set(op, (kernel = compile(op)));
+  if (!kernel) cache.set(op, (kernel = canGenerateCode() ? compile(op) : interpret(op)));
   kernel(xc.data, out.data, outer, r, inner);
   return out;
 }

@@ -1,7 +1,8 @@
 import {
   ELEMENTWISE_EXPR, REDUCERS, Storage, allocate, sizeOf, stridesOf, type DType, type ElementwiseOp, type ReduceOp, type Shape, type TypedArray,
 } from "../../array/index.js";
-import type { Aval, Equation, IR, Var } from "../../core/index.js";
+import { ConcreteArray, evalIR, type Aval, type Equation, type IR, type Var } from "../../core/index.js";
+import { canGenerateCode } from "../../array/codegen.js";
 
 /**
  * Generates one JavaScript function from an IR. Chains of elementwise ops, the views
@@ -143,8 +144,23 @@ function numberLiteral(x: number): string {
   return String(x);
 }
 
+/**
+ * Where code generation is forbidden: the (simplified) IR replayed by `evalIR` on the
+ * eager kernels, so a jitted function gives what eager code gives, bit for bit. Control
+ * flow runs its bodies the same way.
+ */
+function interpret(ir: IR): Compiled {
+  // Weak types ride along: a primitive applied again sees the operands it was traced with.
+  const wrap = (v: Var, data: TypedArray) => new ConcreteArray(new Storage(v.aval.dtype, v.aval.shape, data), v.aval.weak);
+  return (consts, args) => {
+    const closed = { ir, consts: ir.constVars.map((v, i) => wrap(v, consts[i]!)) };
+    return evalIR(closed, ir.inputs.map((v, i) => wrap(v, args[i]!))).map((a) => (a as ConcreteArray).storage.data);
+  };
+}
+
 /** Compiles `ir`; `constValues` are its constants' data (size-1 ones become literals). */
 export function compile(ir: IR, constValues: readonly TypedArray[]): Compiled {
+  if (!canGenerateCode()) return interpret(ir);
   const constValue = (i: number) => numberLiteral(constValues[i]![0]!);
   const producer = new Map<Var, Equation>();
   const uses = new Map<Var, number>();

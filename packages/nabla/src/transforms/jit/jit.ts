@@ -106,7 +106,9 @@ function trace(f: (...args: any[]) => any, args: readonly unknown[], statics: Re
  * Compiles `f`: traces it once per input signature (tree structure, shapes, dtypes and
  * the values of static arguments) to an IR, simplifies it (dead code, repeated
  * subexpressions; constants were folded while tracing), fuses elementwise chains and
- * their reductions into loops, generates one JavaScript function and caches it. Under
+ * their reductions into loops, generates one JavaScript function and caches it (where
+ * code generation is forbidden, see `canGenerateCode`, the simplified program is cached
+ * and replayed on the eager kernels instead, with the same results bit for bit). Under
  * another transformation (grad(jit(f)), vmap(jit(f))) the staged program is replayed
  * through that transformation. A JavaScript branch on a traced value is an error that
  * points to `cond` / `whileLoop`.
