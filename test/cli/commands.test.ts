@@ -12,6 +12,7 @@ import { classify, terminalProgress } from "../../packages/nabla-cli/src/command
 import { evalConstant } from "../../packages/nabla-cli/src/expr.js";
 import { formatError, main, toJson, type Io } from "../../packages/nabla-cli/src/main.js";
 import { expectClose } from "../helpers.js";
+import { RUN_FACTOR, runs } from "../setup.js";
 
 const BIN = fileURLToPath(new URL("../../packages/nabla-cli/bin/nabla.js", import.meta.url));
 
@@ -58,6 +59,8 @@ const RUNS = {
   evalJson: ["eval", QUAD, "--at", "y=2,x=1", "--json"],
   gradText: ["grad", QUAD, "--at", "x=1,y=1"],
   gradJson: ["grad", QUAD, "--at", "1,1", "--dir", "3,4", "--json"],
+  gradTiny: ["grad", "1e-300*x", "--at", "x=1"],
+  gradTinyJson: ["grad", "1e-300*x + 1e-300*y", "--at", "1,1", "--json"],
   hessianText: ["hessian", QUAD, "--at", "x=0,y=0"],
   hessianJson: ["hessian", "x^2 - y^2", "--at", "0,0", "--json"],
   taylorText: ["taylor", "exp(x)", "--at", "x=0", "--order", "2", "--eval-at", "x=0.1"],
@@ -129,6 +132,18 @@ describe("nabla as a process: worked examples", () => {
     expect(g.directional.dir).toEqual([3, 4]);
     expectClose(g.directional.unit, [0.6, 0.8], 1e-15);
     expectClose(g.directional.value, 8.6, 1e-14);
+  });
+
+  it("grad of a tiny function: ∇(1e-300·x) = 1e-300, ‖∇f‖ = 1e-300, ascent (1); no internal error", () => {
+    // ‖∇f‖² = 1e-600 underflows: the norm and the direction must not go through it.
+    expect(ok("gradTiny")).toBe(
+      ["f(x)    1e-300*x", "at      x = 1", "value   1e-300", "∇f      (1e-300)", "‖∇f‖    1e-300", "ascent  (1)  (∇f/‖∇f‖, the steepest-ascent unit direction)", ""].join("\n"),
+    );
+    // Two variables: ∇f = (1e-300, 1e-300), ‖∇f‖ = √2·1e-300, ascent (1, 1)/√2.
+    const g = json("gradTinyJson");
+    expect(g.grad).toEqual([1e-300, 1e-300]);
+    expect(Math.abs(g.norm / (Math.SQRT2 * 1e-300) - 1)).toBeLessThan(1e-15);
+    expectClose(g.ascent, [Math.SQRT1_2, Math.SQRT1_2], 1e-15);
   });
 
   it("hessian: ½(x² + 10y²) has H = diag(1, 10), condition 10, a minimum at (0, 0); x² − y² a saddle", () => {
@@ -246,9 +261,9 @@ describe("nabla as a process: bad input exits 2 with one line, the text and a ca
         if (r.code === 2) expect(r.stderr.trimEnd().split("\n")[2]).toMatch(/^ +\^$/);
         else expect(r.stdout).toMatch(/^Hessian /m);
       }),
-      { numRuns: 6 },
+      { numRuns: runs(6) },
     );
-  }, 60000);
+  }, 60000 * RUN_FACTOR);
 });
 
 describe("the command in process: variations", () => {

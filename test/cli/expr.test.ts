@@ -6,6 +6,7 @@ import { UsageError } from "../../packages/nabla-cli/src/args.js";
 import { evalConstant, FUNCTION_NAMES, parseExpr } from "../../packages/nabla-cli/src/expr.js";
 import { main, type Io } from "../../packages/nabla-cli/src/main.js";
 import { expectClose } from "../helpers.js";
+import { runs } from "../setup.js";
 
 const at = (source: string, values: number[], vars?: string[]) => parseExpr(source, vars ? { vars } : {}).f(np.array(values, { dtype: "float64" })).item();
 
@@ -255,7 +256,7 @@ describe("parseExpr: properties", () => {
         const got = parseExpr(text, { vars: VARS }).f(np.array(POINT)).item();
         expect(Object.is(got, value(tree)) || (Number.isNaN(got) && Number.isNaN(value(tree))), `${text}: ${got} vs ${value(tree)}`).toBe(true);
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -276,7 +277,7 @@ describe("parseExpr: properties", () => {
           expect(index).toBeLessThanOrEqual(text.length);
         }
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 
@@ -298,7 +299,7 @@ describe("parseExpr: properties", () => {
           expect(lines[2]).toMatch(/^ +\^$/);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { DOMParser } from "linkedom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { minimize, np, type Array } from "nabla";
-import { renderPlotSvg, writePlot, type PlotRun } from "../../packages/nabla-cli/src/plot.js";
+import { FONT_FILES, renderPlotSvg, renderPng, writePlot, type PlotRun } from "../../packages/nabla-cli/src/plot.js";
 import { errorOf } from "../helpers.js";
 
 // ½(x₁² + 10x₂²): the minimum is at 0; GD with η = 0.1 from (1, 1) goes to (0.9, 0), then
@@ -197,5 +197,38 @@ describe("writePlot", () => {
     // IHDR: the width and height, at twice the SVG's size.
     const width = Number(/<svg[^>]* width="(\d+)"/.exec(text)![1]);
     expect(png.readUInt32BE(16)).toBe(2 * width);
+  });
+
+  /** Pixels of the RGBA image that are not white: ink. */
+  const ink = (svg: string, zoom = 1) => {
+    const px = renderPng(svg, zoom).pixels;
+    let n = 0;
+    for (let i = 0; i < px.length; i += 4) if (px[i]! < 250 || px[i + 1]! < 250 || px[i + 2]! < 250) n++;
+    return n;
+  };
+  const textSvg = (weight: string) =>
+    `<svg xmlns="http://www.w3.org/2000/svg" width="240" height="40"><rect width="100%" height="100%" fill="white"/>` +
+    `<text x="8" y="28" font-family="DejaVu Sans" font-size="20" font-weight="${weight}">‖∇f‖ − 1.5e-3</text></svg>`;
+
+  it("draws text in the shipped DejaVu Sans, regular and bold, with no system fonts", async () => {
+    // The files ship with the package (its "files" has fonts/), beside their licence.
+    for (const file of FONT_FILES) expect((await readFile(file)).subarray(0, 4)).toEqual(Buffer.from([0, 1, 0, 0])); // TrueType
+    const fonts = new URL("../../packages/nabla-cli/fonts/", import.meta.url);
+    expect(await readFile(new URL("LICENSE-DejaVu.txt", fonts), "utf8")).toMatch(/Bitstream Vera/);
+    const pkg = JSON.parse(await readFile(new URL("../../packages/nabla-cli/package.json", import.meta.url), "utf8"));
+    expect(pkg.files).toContain("fonts");
+    // A text-only SVG: without a font resvg draws nothing at all, so the ink is the text.
+    const regular = ink(textSvg("normal"));
+    expect(regular).toBeGreaterThan(300);
+    // Bold is its own file: thicker strokes, more ink (a missing bold would fall back to regular).
+    expect(ink(textSvg("bold"))).toBeGreaterThan(1.2 * regular);
+  });
+
+  it("the PNG plot carries its labels: removing the SVG's text removes ink", () => {
+    const svg = renderPlotSvg(spec);
+    const bare = svg.replace(/<text\b[\s\S]*?<\/text>/g, "");
+    expect(bare.length).toBeLessThan(svg.length);
+    // Axis labels, tick values and the legend are thousands of pixels at zoom 1.
+    expect(ink(svg) - ink(bare)).toBeGreaterThan(2000);
   });
 });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { np, type Array } from "nabla";
+import { runs } from "../setup.js";
 
 // Everything the properties compare against is computed here, independently of the
 // library: the broadcast shape, the index mapping and numpy's shape notation.
 
-const RUNS = { numRuns: 100 };
+const RUNS = { numRuns: runs(100) };
 
 /** numpy's shape notation: (3,4), (5,), (). */
 function shapeText(shape: readonly number[]): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { np, type Array } from "nabla";
+import { checkGrads, grad, jvp, np, type Array } from "nabla";
 
 // Expected values come from explicit loops over plain JavaScript arrays, never from the
 // library itself.
@@ -397,5 +397,74 @@ describe("norm", () => {
     expect(() => np.norm(v, { ord: "fro", axis: 0 })).toThrow("norm: ord 'fro' needs two axes");
     expect(() => np.norm(np.array(M), { ord: 2 })).toThrow(/norm: matrix ord 2 is not supported/);
     expect(() => np.norm(X, { axis: [1, -2] })).toThrow("norm: the two axes must differ");
+  });
+});
+
+describe("norm is scale-safe (as BLAS nrm2)", () => {
+  /** |a − e| ≤ ulps·ε·|e|: a relative check that means something at 1e-300 too. */
+  const expectUlps = (a: number, e: number, ulps: number) =>
+    expect(Math.abs(a - e), `${a} vs ${e}`).toBeLessThanOrEqual(ulps * Number.EPSILON * Math.abs(e));
+
+  it("neither underflows nor overflows: ‖[1e-300]‖ = 1e-300, ‖[1e300, 1e300]‖ = √2·1e300", () => {
+    expect(np.norm(np.array([1e-300])).item()).toBe(1e-300);
+    expectUlps(np.norm(np.array([1e300, 1e300])).item(), Math.SQRT2 * 1e300, 1);
+    expectUlps(np.norm(np.array([3e-300, 4e-300])).item(), 5e-300, 1);
+    expectUlps(np.norm(np.array([3e300, 4e300])).item(), 5e300, 1);
+    // Subnormal: 3·2⁻¹⁰⁷⁴ and 4·2⁻¹⁰⁷⁴ have norm 5·2⁻¹⁰⁷⁴, exactly representable.
+    expect(np.norm(np.array([3 * 2 ** -1074, 4 * 2 ** -1074])).item()).toBe(5 * 2 ** -1074);
+    // The plain formula would give 0 and Infinity for these: the test can fail.
+    expect(Math.sqrt(1e-300 * 1e-300)).toBe(0);
+    expect(Math.sqrt(2 * 1e300 * 1e300)).toBe(Infinity);
+  });
+
+  it("the same along an axis, for Frobenius, and for other p", () => {
+    const rows = np.norm(np.array([[3e-300, 4e-300], [3e300, 4e300]]), { axis: 1 }).toArray() as number[];
+    expectUlps(rows[0]!, 5e-300, 1);
+    expectUlps(rows[1]!, 5e300, 1);
+    expectUlps(np.norm(np.array([[1e300, 1e300], [1e300, 1e300]]), { ord: "fro" }).item(), 2e300, 1);
+    expectUlps(np.norm(np.array([[1e-300, 1e-300], [1e-300, 1e-300]])).item(), 2e-300, 1);
+    // (2·1e300³)^(1/3) = 2^(1/3)·1e300; (2·(1e-300)^0.5)^2 = 4e-300.
+    expectUlps(np.norm(np.array([1e300, 1e300]), { ord: 3 }).item(), Math.cbrt(2) * 1e300, 4);
+    expectUlps(np.norm(np.array([1e-300, 1e-300]), { ord: 0.5 }).item(), 4e-300, 4);
+  });
+
+  it("keeps zeros, Infinity and NaN as they were", () => {
+    expect(np.norm(np.array([0, 0])).item()).toBe(0);
+    expect(np.norm(np.array([])).item()).toBe(0);
+    expect(np.norm(np.array([Infinity, 1])).item()).toBe(Infinity);
+    expect(np.norm(np.array([1, NaN])).item()).toBeNaN();
+    expect(np.norm(np.array([NaN, Infinity])).item()).toBeNaN();
+    expect(np.norm(np.array([[0, 0], [3, 4]]), { axis: 1 }).toArray()).toEqual([0, 5]);
+    expect(np.norm(np.zeros([2], { dtype: "float32" })).item()).toBe(0);
+  });
+
+  it("float32 too: squares of 1e-30 underflow there, and of 1e30 overflow", () => {
+    for (const s of [1e-30, 1e30]) {
+      const out = np.norm(np.array([3 * s, 4 * s], { dtype: "float32" }));
+      expect(out.dtype).toBe("float32");
+      expect(Math.abs(out.item() / (5 * s) - 1)).toBeLessThan(1e-6);
+    }
+  });
+
+  it("its derivative is x/‖x‖ in both modes, at every scale", () => {
+    const norm = (x: Array) => np.norm(x);
+    for (const s of [2 ** -1074, 1e-310, 1e-300, 1, 1e300]) {
+      // At [s, 0]: ∇ = [1, 0]; along (1, 1) from [s, s] the rate is (1, 1)·(1, 1)/√2 = √2.
+      const g = grad(norm)(np.array([s, 0])).toArray() as number[];
+      expectUlps(g[0]!, 1, 2);
+      expect(g[1]).toBe(0);
+      expectUlps(jvp(norm, [np.array([s, s])], [np.array([1, 1])])[1].item(), Math.SQRT2, 2);
+    }
+    // Against central differences in random directions, near 1e-300 and 1e300.
+    for (const s of [1e-300, 1, 1e300]) {
+      checkGrads(norm, [np.mul(np.array([0.3, -1.2, 2.5]), s)], { order: 1, eps: 1e-6 * s, atol: 0 });
+      checkGrads((x: Array) => np.norm(x, { ord: 3 }), [np.mul(np.array([0.3, -1.2, 2.5]), s)], { order: 1, eps: 1e-6 * s, atol: 0 });
+    }
+    checkGrads(norm, [np.array([[0.3, -1.2], [2.5, 0.7]])], { order: 2 });
+  });
+
+  it("at x = 0, where the norm has no derivative, the derivative is NaN in both modes (not a made-up number)", () => {
+    expect((grad((x: Array) => np.norm(x))(np.array([0, 0])).toArray() as number[]).every(Number.isNaN)).toBe(true);
+    expect(jvp((x: Array) => np.norm(x), [np.array([0, 0])], [np.array([1, 0])])[1].item()).toBeNaN();
   });
 });

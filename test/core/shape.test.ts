@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { np } from "nabla";
+import { runs } from "../setup.js";
 
 // Expected values are written out by hand (numpy's answers) or computed with plain
 // JavaScript loops over nested arrays.
@@ -259,7 +260,7 @@ describe("slice (numpy basic indexing)", () => {
       fc.property(bound, bound, (start, stop) => {
         expect(a.slice([start, stop]).toArray()).toEqual(list.slice(start ?? undefined, stop ?? undefined));
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 
@@ -272,7 +273,7 @@ describe("slice (numpy basic indexing)", () => {
         const expected = list.slice(start ?? undefined, stop ?? undefined).filter((_, i) => i % step === 0);
         expect(a.slice([start, stop, step]).toArray()).toEqual(expected);
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 
@@ -398,7 +399,7 @@ describe("x.at(...): functional updates", () => {
           else expect(val).toBeGreaterThanOrEqual(100);
         });
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 
@@ -524,7 +525,7 @@ describe("fast-check properties of reshape and transpose", () => {
           expect(back.toArray()).toEqual(x.toArray());
         },
       ),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 
@@ -548,7 +549,7 @@ describe("fast-check properties of reshape and transpose", () => {
         expect(back.shape).toEqual(shape);
         expect(back.toArray()).toEqual(x.toArray());
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 
@@ -572,7 +573,7 @@ describe("fast-check properties of reshape and transpose", () => {
           }
         }
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 });

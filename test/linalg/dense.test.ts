@@ -262,7 +262,7 @@ describe("inv, det, slogdet", () => {
 
   it("the gradient of log|det A| is A⁻ᵀ", () => {
     const A = general(53, 4);
-    const g = grad((a: Array) => linalg.slogdet(a)[1])(A) as Array;
+    const g = grad((a: Array) => linalg.slogdet(a)[1])(A);
     expect(maxDiff(g, mT(linalg.inv(A)))).toBeLessThan(1e-14);
   });
 
@@ -280,6 +280,24 @@ describe("eigh", () => {
     const s = Math.SQRT1_2;
     // Signed so that the largest-magnitude entry is positive (the first, on a tie).
     expect(maxDiff(V, np.array([[s, s], [-s, s]]))).toBeLessThan(1e-15);
+  });
+
+  it("scale-safe: eigenvalues of a matrix of size 1e-250 or 1e250 scale with it, eigenvectors do not", () => {
+    const lambda = [-2, 0.5, 1, 3, 4];
+    const A = withEigenvalues(64, lambda);
+    const [w0, V0] = linalg.eigh(A);
+    for (const s of [1e-250, 1e250]) {
+      const [w, V] = linalg.eigh(np.mul(A, s));
+      expect(maxDiff(np.div(w, s), np.array(lambda))).toBeLessThan(1e-13);
+      expect(maxDiff(V, V0)).toBeLessThan(1e-13);
+    }
+    expect(maxDiff(w0, np.array(lambda))).toBeLessThan(1e-13);
+    // A column whose entries are tiny next to the rest of A (found by npm run fuzz): their
+    // squares underflowed, the reflector's 2/vᵀv overflowed and the QR iteration failed.
+    const t = -1.26e-161;
+    const [w, V] = linalg.eigh(np.array([[1, 0, t], [0, 4, 0], [t, 0, 9]]));
+    expect(maxDiff(w, np.array([1, 4, 9]))).toBeLessThan(1e-14 * 9);
+    expect(maxDiff(np.matmul(mT(V), V), np.eye(3))).toBeLessThan(1e-15 * 3);
   });
 
   it("V·diag(w)·Vᵀ = A, VᵀV = I, w ascending (batched)", () => {
@@ -349,7 +367,7 @@ describe("eigh", () => {
     const A = withEigenvalues(67, [1, 1, 3]);
     const T0 = randn(68, [3, 3]);
     const T = np.add(T0, mT(T0));
-    const [[w], [dw, dV]] = jvp((a: Array) => linalg.eigh(a), [A], [T]) as unknown as [[Array, Array], [Array, Array]];
+    const [[w], [dw, dV]] = jvp((a: Array) => linalg.eigh(a), [A], [T]);
     expect(w.toFloat64Array()[1]! - w.toFloat64Array()[0]!).toBeLessThan(1e-13);
     expect(dw.toFloat64Array().every(Number.isFinite) && dV.toFloat64Array().every(Number.isFinite)).toBe(true);
     // d(w0 + w1) = tr of Ȧ projected on the eigenspace; compare with central differences.
@@ -401,6 +419,30 @@ describe("qr", () => {
     const [Q, R] = linalg.qr(np.array([[3], [4]]));
     expect(maxDiff(Q, np.array([[0.6], [0.8]]))).toBeLessThan(1e-15);
     expect(R.toArray()).toEqual([[5]]);
+  });
+
+  it("scale-safe: columns of size 1e-200 and 1e200 (whose squares under- and overflow)", () => {
+    for (const s of [1e-200, 1e200]) {
+      const A = randn(78, [4, 3]);
+      // One column at scale s, the others at 1 and s: each reflector sees its own column.
+      const As = np.mul(A, np.array([s, 1, s]));
+      const [Q, R] = linalg.qr(As);
+      expect(maxDiff(np.matmul(mT(Q), Q), np.eye(3))).toBeLessThan(1e-14 * 10);
+      const back = np.div(np.matmul(Q, R), np.array([s, 1, s]));
+      expect(maxDiff(back, A)).toBeLessThan(1e-13);
+      // R's first diagonal entry is the first column's norm.
+      const r00 = (R.toArray() as number[][])[0]![0]!;
+      expect(Math.abs(r00 / (np.norm(np.slice(A, null, 0)).item() * s) - 1)).toBeLessThan(1e-14);
+    }
+    // lstsq's rank test (|R_ii| against ‖R‖_F) must not call every matrix of size 1e200
+    // rank deficient (‖R‖_F = Infinity), nor miss it at 1e-200 (‖R‖_F = 0).
+    const A = randn(79, [5, 3]);
+    const b = randn(80, [5]);
+    const x = linalg.lstsq(A, b);
+    for (const s of [1e-200, 1e200]) {
+      expect(maxDiff(linalg.lstsq(np.mul(A, s), np.mul(b, s)), x)).toBeLessThan(1e-12);
+      expect(() => linalg.lstsq(np.mul(np.array([[1, 2], [2, 4], [3, 6]]), s), np.array([1, 2, 3]))).toThrow(/rank deficient/);
+    }
   });
 
   it("derivatives to second order: tall, square and wide", () => {
@@ -505,6 +547,26 @@ describe("cond and norm", () => {
     checkGrads((a: Array) => linalg.norm(a, { ord: 2 }), [A], { order: 2 });
     checkGrads((a: Array) => linalg.norm(a, { ord: "nuc" }), [withSingularValues(106, 4, 2, [2, 1])], { order: 2 });
   });
+
+  it("scale-safe: a matrix of size 1e-250 or 1e250 has norms and cond of that size, not 0, Infinity or NaN", () => {
+    // σ = (10, 3, 1, 1e-3): ord 2 = 10s, −2 = 1e-3·s, nuc = 14.001s, fro = √(100 + 9 + 1 + 1e-6)·s.
+    const A = withSingularValues(100, 4, 4, [10, 3, 1, 1e-3]);
+    const fro = Math.sqrt(110 + 1e-6);
+    for (const s of [1e-250, 1e250]) {
+      const As = np.mul(A, s);
+      const rel = (a: number, e: number) => expect(Math.abs(a / e - 1), `${a} vs ${e}`).toBeLessThan(1e-11);
+      rel(linalg.norm(As, { ord: 2 }).item(), 10 * s);
+      rel(linalg.norm(As, { ord: -2 }).item(), 1e-3 * s);
+      rel(linalg.norm(As, { ord: "nuc" }).item(), 14.001 * s);
+      rel(linalg.norm(As, { ord: "fro" }).item(), fro * s);
+      rel(linalg.norm(As).item(), fro * s);
+      rel(linalg.cond(As).item(), 1e4);
+      // Derivatives are those of the unscaled norm: d‖sA‖₂/d(sA) = d‖A‖₂/dA.
+      const g = grad((a: Array) => linalg.norm(a, { ord: 2 }));
+      expect(maxDiff(g(As), g(A))).toBeLessThan(1e-12);
+      checkGrads((a: Array) => linalg.norm(a, { ord: 2 }), [As], { order: 1, eps: 1e-6 * s, atol: 0 });
+    }
+  });
 });
 
 describe("float32 and errors across the API", () => {
@@ -577,7 +639,7 @@ describe("vmap equals a loop", () => {
   });
 
   it("per-example gradients: vmap of grad", () => {
-    const g = (a: Array) => grad((x: Array) => linalg.slogdet(x)[1])(a) as Array;
+    const g = (a: Array) => grad((x: Array) => linalg.slogdet(x)[1])(a);
     expect(maxDiff(vmap(g)(G), loop(g, G))).toBeLessThan(1e-14);
   });
 });

@@ -99,6 +99,22 @@ describe("cg", () => {
     expect(r.status).toBe("notPositiveDefinite");
     expect(r.message).toMatch(/preconditioner/);
   });
+
+  it("b of size 1e-200 or 1e200 (whose rᵀr under- or overflows): the same solve, scaled", () => {
+    const A = spd(15, 8);
+    const b = randn(16, [8]);
+    const exact = linalg.solve(A, b);
+    for (const solver of [linalg.cg, linalg.minres]) {
+      const base = solver(op(A), b);
+      for (const s of [1e-200, 1e200]) {
+        const r = solver(op(A), np.mul(b, s));
+        expect(r.status).toBe("converged");
+        expect(r.nit).toBe(base.nit);
+        expect(r.residual).toBeLessThanOrEqual(1e-10);
+        expect(maxDiff(np.div(r.x, s), exact)).toBeLessThan(1e-9);
+      }
+    }
+  });
 });
 
 describe("minres", () => {
@@ -193,6 +209,15 @@ describe("lanczos", () => {
     expect(Math.abs(r1.values.item() - r3.values.item())).toBeLessThan(1e-9);
   });
 
+  it("an operator of size 1e-200 or 1e200: eigenvalues of that size, not a breakdown at β = 0", () => {
+    const small = withEigenvalues(32, [1, 2, 3, 4, 5, 6, 7, 8]);
+    for (const s of [1e-200, 1e200]) {
+      const r = linalg.lanczos((v) => np.mul(np.matmul(small, v), s), 8, { k: 2, which: "both" });
+      expect(r.converged).toBe(true);
+      expect(maxDiff(np.div(r.values, s), np.array([1, 2, 7, 8]))).toBeLessThan(1e-10);
+    }
+  });
+
   it("a small operator is solved exactly once the Krylov space is full", () => {
     const small = withEigenvalues(31, [1, 2, 3, 4, 5]);
     const r = linalg.lanczos(op(small), 5, { k: 2, which: "both", tol: 1e-30 });
@@ -216,10 +241,10 @@ describe("lanczos", () => {
     const H0 = withEigenvalues(32, spread(m, -2, 6));
     const f = (x: Array) => np.add(np.mul(0.5, np.sum(np.mul(x, np.matmul(H0, x)))), np.sum(np.cos(x)));
     const x0 = randn(33, [m]);
-    const H = hessian(f)(x0) as Array;
+    const H = hessian(f)(x0);
     const [wh] = linalg.eigh(H);
     const wt = wh.toFloat64Array();
-    const r = linalg.lanczos((v) => hvp(f, x0, v) as Array, m, { k: 2, which: "both" });
+    const r = linalg.lanczos((v) => hvp(f, x0, v), m, { k: 2, which: "both" });
     expect(r.converged).toBe(true);
     expect(maxDiff(r.values, np.array([wt[0]!, wt[1]!, wt[m - 2]!, wt[m - 1]!]))).toBeLessThan(1e-8);
   });

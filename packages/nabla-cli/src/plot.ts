@@ -2,8 +2,9 @@
 // optimizer's path, and convergence curves for any dimension. Observable Plot draws them
 // into linkedom's small DOM (no browser in Node); resvg turns the SVG into PNG.
 import { writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import * as Plot from "@observablehq/plot";
-import { Resvg } from "@resvg/resvg-js";
+import { Resvg, type RenderedImage } from "@resvg/resvg-js";
 import { parseHTML } from "linkedom";
 import { np, vmap, type Array } from "nabla";
 
@@ -294,13 +295,38 @@ export function renderPlotSvg(spec: PlotSpec): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${x}" height="${height}" viewBox="0 0 ${x} ${height}"><rect width="100%" height="100%" fill="white"/>${inner.join("")}</svg>`;
 }
 
-/** The SVG as PNG, at twice its size; text in DejaVu Sans (the fonts resvg finds here). */
+/**
+ * DejaVu Sans, regular and bold (the legend is bold), shipped in the package's fonts/
+ * (licence beside them). Relative to this module, so the same path works from src/ and
+ * from the compiled dist/.
+ */
+export const FONT_FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((name) => fileURLToPath(new URL(`../fonts/${name}`, import.meta.url)));
+
+/**
+ * The SVG as PNG, at twice its size. Text is drawn in the shipped DejaVu Sans only:
+ * without system fonts, a machine with none still gets its labels, and every machine
+ * the same pixels.
+ *
+ * @example
+ * await writeFile("plot.png", svgToPng(renderPlotSvg(spec)));
+ */
 export function svgToPng(svg: string): Uint8Array {
+  return renderPng(svg).asPng();
+}
+
+/**
+ * resvg's rendering of `svg` with the shipped fonts: PNG bytes (`asPng()`) or raw RGBA
+ * pixels (`pixels`), at `zoom` times the SVG's size.
+ *
+ * @example
+ * const { width, height, pixels } = renderPng(svg, 1);
+ */
+export function renderPng(svg: string, zoom = 2): RenderedImage {
   const resvg = new Resvg(svg, {
-    fitTo: { mode: "zoom", value: 2 },
-    font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans", sansSerifFamily: "DejaVu Sans" },
+    fitTo: { mode: "zoom", value: zoom },
+    font: { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: "DejaVu Sans", sansSerifFamily: "DejaVu Sans" },
   });
-  return resvg.render().asPng();
+  return resvg.render();
 }
 
 /**

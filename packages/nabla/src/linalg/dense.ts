@@ -5,6 +5,7 @@
 import { shapeString, type DType } from "../array/index.js";
 import { bind, bind1, np, type Array } from "../core/index.js";
 import type { NormOptions } from "../core/np/index.js";
+import { normScale } from "../core/np/normscale.js";
 import { choleskyP, eighP, qrP } from "./decompositions.js";
 import { epsOf } from "./kernels.js";
 import { luSolveP, slogdetP, triangularSolveP, type TriangularSolveParams } from "./solvers.js";
@@ -221,6 +222,17 @@ function singularValues(a: Array): Array {
   return np.abs(np.split(w, [m + n - Math.min(m, n)], { axis: -1 })[1]!);
 }
 
+/**
+ * s = max|aᵢⱼ| of each matrix of a [..., m, n], shaped [..., 1, 1] (np.norm's
+ * `normScale`): the spectral norms are computed on a/s and scaled back (they are
+ * homogeneous, so their derivatives are unchanged), so that a Gram matrix or an
+ * eigenvalue gap cannot overflow or underflow for a of size 1e200 or 1e-200.
+ */
+function matrixScale(a: Array): Array {
+  if (a.size === 0) return np.ones([...a.shape.slice(0, -2), 1, 1], { dtype: a.dtype });
+  return normScale(a, [a.ndim - 2, a.ndim - 1]);
+}
+
 /** σ_max/σ_min, with Infinity when σ_min ≤ max(m, n)·ε·σ_max (numerically singular). */
 function ratio(a: Array, sigma: Array): Array {
   const [m, n] = a.shape.slice(-2) as [number, number];
@@ -241,7 +253,9 @@ function ratio(a: Array, sigma: Array): Array {
  */
 export function cond(a: np.ArrayLike): Array {
   const A = matrixArg("cond", a);
-  return ratio(A, singularValues(A));
+  // cond(a/s) = cond(a): scaled only so that σ_min cannot underflow.
+  const scaled = np.div(A, matrixScale(A));
+  return ratio(scaled, singularValues(scaled));
 }
 
 /** numpy's norm options, with the spectral matrix norms. */
@@ -257,7 +271,9 @@ export interface MatrixNormOptions extends Omit<NormOptions, "ord"> {
  * np.norm extended with the spectral matrix norms: ord 2 is the largest singular value
  * (√ of the largest eigenvalue of the smaller Gram matrix aᵀa or a·aᵀ, accurate to
  * relative ε), −2 the smallest and "nuc" the sum (from `singularValues`). Other ords, and
- * vectors, go to np.norm.
+ * vectors, go to np.norm. All are scale-safe: the spectral ones work on a/max|aᵢⱼ| (see
+ * `matrixScale`), np.norm's as BLAS nrm2, so a matrix of size 1e-200 or 1e200 has a norm
+ * of that size, not 0 or Infinity.
  *
  * @example
  * linalg.norm(np.array([[3, 0], [0, 4]]), { ord: 2 }).item(); // 4
@@ -277,7 +293,9 @@ export function norm(x: np.ArrayLike, opts: MatrixNormOptions = {}): Array {
     throw new Error(`norm: axes [${matrixAxes.join(",")}] must be two different axes of an array of rank ${a.ndim}`);
   }
   const rest = [...a.shape.keys()].filter((i) => i !== r && i !== c);
-  const A = np.transpose(A0, [...rest, r, c]);
+  const A1 = np.transpose(A0, [...rest, r, c]);
+  const s = matrixScale(A1);
+  const A = np.div(A1, s);
   let out: Array;
   if (ord === 2) {
     const [m, n] = A.shape.slice(-2) as [number, number];
@@ -288,5 +306,6 @@ export function norm(x: np.ArrayLike, opts: MatrixNormOptions = {}): Array {
     const sigma = singularValues(A);
     out = ord === -2 ? np.min(sigma, { axis: -1 }) : np.sum(sigma, { axis: -1 });
   }
+  out = np.mul(np.reshape(s, out.shape), out);
   return keepdims ? np.reshape(out, a.shape.map((d, i) => (i === r || i === c ? 1 : d))) : out;
 }

@@ -16,22 +16,29 @@ const EPS = 2 ** -52;
 export function symmetricEigen(a: TypedArray, off: number, n: number): { w: Float64Array; V: Float64Array } {
   const A = new Float64Array(n * n);
   let finite = true;
+  let largest = 0;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
       const v = a[off + i * n + j]!;
       if (!Number.isFinite(v)) finite = false;
+      largest = Math.max(largest, Math.abs(v));
       A[i * n + j] = v;
       A[j * n + i] = v;
     }
   }
   if (!finite) return { w: new Float64Array(n).fill(NaN), V: new Float64Array(n * n).fill(NaN) };
+  // Work on A/s for a power of two s near max|aᵢⱼ|: exact, and the same eigenvectors, but
+  // the squares and products inside (Householder norms, shifts) can neither overflow for
+  // a matrix of size 1e200 nor underflow for one of size 1e-200. The eigenvalues are s·d.
+  const unit = largest > 0 ? 2 ** Math.floor(Math.log2(largest)) : 1;
+  for (let i = 0; i < n * n; i++) A[i] = A[i]! / unit;
   const { d, e, Z } = tridiagonalize(A, n);
   tridiagonalEigen(d, e, Z, n);
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x]! - d[y]!);
   const w = new Float64Array(n);
   const V = new Float64Array(n * n);
   order.forEach((src, j) => {
-    w[j] = d[src]!;
+    w[j] = d[src]! * unit;
     const row = src * n;
     let big = 0;
     for (let i = 1; i < n; i++) if (Math.abs(Z[row + i]!) > Math.abs(Z[row + big]!)) big = i;
@@ -54,11 +61,21 @@ function tridiagonalize(A: Float64Array, n: number): { d: Float64Array; e: Float
   for (let k = 0; k < n - 2; k++) {
     // x = A[k+1.., k], read from row k (A stays symmetric); v overwrites it.
     const row = k * n;
-    const x0 = A[row + k + 1]!;
+    // x over a power of two near its largest entry: exact (the same reflector, bit for
+    // bit), but x's squares cannot underflow when x is tiny next to the rest of A (a
+    // tail of size 1e-160 in a matrix of size 1 made β = 2/vᵀv overflow, and the QR
+    // iteration fail), nor overflow. v is kept as v/unit, β as β·unit²: the same H.
+    let largest = 0;
+    for (let i = k + 1; i < n; i++) largest = Math.max(largest, Math.abs(A[row + i]!));
+    const unit = largest > 0 && largest < Infinity ? 2 ** Math.floor(Math.log2(largest)) : 1;
+    const x0 = A[row + k + 1]! / unit;
     let tail = 0;
-    for (let i = k + 2; i < n; i++) tail += A[row + i]! ** 2;
+    for (let i = k + 2; i < n; i++) {
+      A[row + i] = A[row + i]! / unit;
+      tail += A[row + i]! ** 2;
+    }
     if (tail === 0) {
-      e[k] = x0;
+      e[k] = x0 * unit;
       A[row + k + 1] = 0; // H = I: a zero vector leaves everything alone
       continue;
     }
@@ -67,7 +84,7 @@ function tridiagonalize(A: Float64Array, n: number): { d: Float64Array; e: Float
     A[row + k + 1] = x0 - alpha;
     const beta = 2 / ((x0 - alpha) ** 2 + tail);
     betas[k] = beta;
-    e[k] = alpha;
+    e[k] = alpha * unit;
     // B ← H·B·H for the trailing block B, as B − v·wᵀ − w·vᵀ with p = β·B·v and
     // w = p − (β·pᵀv/2)·v.
     let pv = 0;
@@ -119,6 +136,26 @@ function tridiagonalize(A: Float64Array, n: number): { d: Float64Array; e: Float
  * Q·T·Qᵀ. `width` may be 1 to track only one component (Lanczos needs the last ones).
  */
 export function tridiagonalEigen(d: Float64Array, e: Float64Array, Z: Float64Array | null, width: number): void {
+  const n = d.length;
+  // As in symmetricEigen, work on (d, e)/s for a power of two s near their largest
+  // magnitude (exact), so the shift's b² cannot overflow for a Lanczos tridiagonal of
+  // size 1e160 or underflow for one of size 1e-160.
+  let largest = 0;
+  for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(d[i]!), Math.abs(e[i]!));
+  const unit = largest > 0 && largest < Infinity ? 2 ** Math.floor(Math.log2(largest)) : 1;
+  for (let i = 0; i < n; i++) {
+    d[i] = d[i]! / unit;
+    e[i] = e[i]! / unit;
+  }
+  diagonalize(d, e, Z, width);
+  for (let i = 0; i < n; i++) {
+    d[i] = d[i]! * unit;
+    e[i] = e[i]! * unit;
+  }
+}
+
+/** tridiagonalEigen's QR iteration, on (d, e) of moderate size. */
+function diagonalize(d: Float64Array, e: Float64Array, Z: Float64Array | null, width: number): void {
   const n = d.length;
   const negligible = (i: number) => Math.abs(e[i]!) <= EPS * (Math.abs(d[i]!) + Math.abs(d[i + 1]!));
   let hi = n - 1;

@@ -3,6 +3,7 @@
 // vectors (the operator sees Arrays shaped like b) and report problems in their result
 // instead of throwing. They are not differentiable yet: implicit differentiation
 // (customLinearSolve) will give their derivatives without unrolling the iterations.
+import { nrm2 } from "../array/nrm2.js";
 import { np, type Array } from "../core/index.js";
 import { axpy, dot, operator, type MatVec, type Vec } from "./vectors.js";
 
@@ -46,7 +47,16 @@ function setup(name: string, matvec: MatVec, b: Array, opts: IterativeOptions) {
   if (x0.length !== n) throw new Error(`${name}: x0 has shape (${opts.x0!.shape}) but b has shape (${shape})`);
   const A = operator(name, "matvec", matvec, shape);
   const dtype = b.dtype === "float32" ? "float32" : "float64";
-  const bnorm = Math.sqrt(dot(bv, bv));
+  // A is linear, so the solvers work on b/s and x/s with s a power of two near ‖b‖: the
+  // scaling is exact (same iterates as without it), but inner products such as rᵀr no
+  // longer underflow to 0 for a b of size 1e-200, or overflow for one of size 1e200.
+  const rawNorm = nrm2(bv);
+  const unit = rawNorm > 0 && rawNorm < Infinity ? 2 ** Math.floor(Math.log2(rawNorm)) : 1;
+  for (let i = 0; i < n; i++) {
+    bv[i] = bv[i]! / unit;
+    x0[i] = x0[i]! / unit;
+  }
+  const bnorm = rawNorm / unit;
   /** b − A·x */
   const residualOf = (x: Vec) => {
     const r = A(x);
@@ -55,8 +65,9 @@ function setup(name: string, matvec: MatVec, b: Array, opts: IterativeOptions) {
   };
   const result = (x: Vec, nit: number, status: SolveStatus, message: string): IterativeResult => {
     const r = residualOf(x);
-    const residual = Math.sqrt(dot(r, r)) / (bnorm || 1);
-    return { x: np.reshape(np.array(x, { dtype }), shape), nit, residual, status, success: status === "converged", message };
+    const residual = nrm2(r) / (bnorm || 1);
+    const unscaled = x.map((xi) => xi * unit);
+    return { x: np.reshape(np.array(unscaled, { dtype }), shape), nit, residual, status, success: status === "converged", message };
   };
   return {
     n,
@@ -97,10 +108,10 @@ export function cg(matvec: MatVec, b: Array, opts: IterativeOptions = {}): Itera
   let p = Float64Array.from(z);
   let rz = dot(r, z);
   for (let k = 1; k <= maxIter; k++) {
-    if (Math.sqrt(dot(r, r)) <= tol * bnorm) {
+    if (nrm2(r) <= tol * bnorm) {
       // Rounding lets the updated residual drift from b − A·x: trust only the true one.
       r = residualOf(x);
-      if (Math.sqrt(dot(r, r)) <= tol * bnorm) return s.result(x, k - 1, "converged", `cg: converged in ${k - 1} iterations`);
+      if (nrm2(r) <= tol * bnorm) return s.result(x, k - 1, "converged", `cg: converged in ${k - 1} iterations`);
       z = M(r);
       p = Float64Array.from(z);
       rz = dot(r, z);
@@ -128,7 +139,7 @@ export function cg(matvec: MatVec, b: Array, opts: IterativeOptions = {}): Itera
     for (let i = 0; i < n; i++) p[i] = z[i]! + beta * p[i]!;
   }
   const r1 = residualOf(x);
-  if (Math.sqrt(dot(r1, r1)) <= tol * bnorm) return s.result(x, maxIter, "converged", `cg: converged in ${maxIter} iterations`);
+  if (nrm2(r1) <= tol * bnorm) return s.result(x, maxIter, "converged", `cg: converged in ${maxIter} iterations`);
   return s.result(x, maxIter, "maxIter", `cg: no convergence in ${maxIter} iterations`);
 }
 
@@ -169,7 +180,7 @@ export function minres(matvec: MatVec, b: Array, opts: IterativeOptions = {}): I
   let phibar = beta1;
   let w = new Float64Array(n);
   let w2 = new Float64Array(n);
-  const r0norm = Math.sqrt(dot(r0, r0));
+  const r0norm = nrm2(r0);
   for (let k = 1; k <= maxIter; k++) {
     const v = y.map((yi) => yi / beta);
     y = A(v);
@@ -207,7 +218,7 @@ export function minres(matvec: MatVec, b: Array, opts: IterativeOptions = {}): I
     const estimate = opts.M ? (phibar / beta1) * r0norm : phibar;
     if (estimate <= tol * bnorm || beta === 0) {
       const r = residualOf(x);
-      const trueNorm = Math.sqrt(dot(r, r));
+      const trueNorm = nrm2(r);
       if (trueNorm <= tol * bnorm) return s.result(x, k, "converged", `minres: converged in ${k} iterations`);
       if (beta === 0) {
         return s.result(x, k, "maxIter", `minres: the Krylov space is exhausted at iteration ${k} with relative residual ${(trueNorm / bnorm).toExponential(2)} (A may be singular and b outside its range)`);

@@ -162,21 +162,28 @@ export function householderQR(a: TypedArray, off: number, m: number, n: number):
   const R = new Float64Array(n * n);
   for (let k = 0; k < n; k++) {
     const col = k * m;
+    // The column over a power of two near its largest entry: exact (the same reflector as
+    // without it, bit for bit), but ‖x‖² and 2/vᵀv can no longer overflow for a column of
+    // size 1e200 or underflow for one of size 1e-200.
+    let largest = 0;
+    for (let i = k; i < m; i++) largest = Math.max(largest, Math.abs(W[col + i]!));
+    const unit = largest > 0 && largest < Infinity ? 2 ** Math.floor(Math.log2(largest)) : 1;
     let tail = 0;
-    for (let i = k + 1; i < m; i++) tail += W[col + i]! ** 2;
-    const x0 = W[col + k]!;
+    for (let i = k + 1; i < m; i++) tail += (W[col + i]! / unit) ** 2;
+    const x0 = W[col + k]! / unit;
     if (tail === 0) {
       // Already upper triangular in this column: H = I.
-      R[k * n + k] = x0;
+      R[k * n + k] = x0 * unit;
     } else {
       const norm = Math.sqrt(x0 * x0 + tail);
       const alpha = x0 > 0 ? -norm : norm; // the sign that avoids cancellation in x0 − alpha
       const v0 = x0 - alpha;
       V[col + k] = v0;
-      for (let i = k + 1; i < m; i++) V[col + i] = W[col + i]!;
+      for (let i = k + 1; i < m; i++) V[col + i] = W[col + i]! / unit;
+      // H = I − β·v·vᵀ is the same for v and v/unit (β scales by unit²).
       const beta = 2 / (v0 * v0 + tail);
       betas[k] = beta;
-      R[k * n + k] = alpha;
+      R[k * n + k] = alpha * unit;
       for (let j = k + 1; j < n; j++) {
         const cj = j * m;
         let s = 0;

@@ -1,5 +1,6 @@
 // Lanczos with full reorthogonalization for extreme eigenpairs of a symmetric operator.
 import { np, random, type Array } from "../core/index.js";
+import { nrm2 } from "../array/nrm2.js";
 import { symmetricEigen, tridiagonalEigen } from "./eigh.js";
 import { axpy, dot, operator, type MatVec, type Vec } from "./vectors.js";
 
@@ -70,7 +71,7 @@ export function lanczos(matvec: MatVec, n: number, opts: LanczosOptions = {}): L
       key = k1!;
       const v = random.normal(k2!, [n]).toFloat64Array();
       orthogonalize(v);
-      const norm = Math.sqrt(dot(v, v));
+      const norm = nrm2(v);
       if (norm > 1e-8) return v.map((x) => x / norm);
     }
     return null;
@@ -93,7 +94,8 @@ export function lanczos(matvec: MatVec, n: number, opts: LanczosOptions = {}): L
     const alpha = dot(q, v);
     alphas.push(alpha);
     orthogonalize(v);
-    const beta = Math.sqrt(dot(v, v));
+    // Scale-safe: an operator of size 1e-200 must not look like a breakdown (β = 0).
+    const beta = nrm2(v);
     scale = Math.max(scale, Math.abs(alpha) + beta + (j > 0 ? betas[j - 1]! : 0));
     lastBeta = beta;
     const m = Q.length;

@@ -2,6 +2,7 @@
 // shares the LU factorization). Rules are written with the primitives themselves, so a
 // derivative of a solve is a solve and derivatives of any order work.
 import { allocate, broadcastShapes, shapeString, sizeOf, Storage } from "../array/index.js";
+import { nrm2 } from "../array/nrm2.js";
 import { bind, bind1, definePrimitive, np, type Array, type Aval, type Primitive } from "../core/index.js";
 import { alignForBroadcast, unbroadcast } from "../core/primitives/index.js";
 import { batchOffsets, epsOf, luFactor, luSolve, readMatrix, triangularSolveInPlace } from "./kernels.js";
@@ -122,11 +123,12 @@ export const triangularSolveP: Primitive<TriangularSolveParams> = definePrimitiv
 function checkDiagonal(t: Storage["data"], off: number, n: number, p: TriangularSolveParams, where: string): void {
   let limit = 0;
   if (p.rankTol > 0) {
-    let fro = 0;
-    for (let i = 0; i < n; i++) {
-      for (let j = p.lower ? 0 : i; j < (p.lower ? i + 1 : n); j++) fro += t[off + i * n + j]! ** 2;
-    }
-    limit = p.rankTol * Math.sqrt(fro);
+    // ‖R‖_F as the norm of the rows' norms, each scale-safe: a plain sum of squares
+    // would flag every pivot of a matrix of size 1e200 (‖R‖_F = Infinity) and none of
+    // one of size 1e-200 (‖R‖_F = 0).
+    const rows = new Float64Array(n);
+    for (let i = 0; i < n; i++) rows[i] = nrm2(t, off + i * n + (p.lower ? 0 : i), off + i * n + (p.lower ? i + 1 : n));
+    limit = p.rankTol * nrm2(rows);
   }
   for (let i = 0; i < n; i++) {
     const d = Math.abs(t[off + i * n + i]!);

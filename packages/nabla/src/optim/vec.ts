@@ -1,5 +1,6 @@
 // Small loops over Float64Array: the optimizers' own arithmetic, kept off the Array
 // machinery because it runs once per iteration on plain vectors.
+import { isSafeSumOfSquares, nrm2 } from "../array/nrm2.js";
 
 /**
  * aᵀb with four running sums: one sum is a chain of dependent additions that waits on
@@ -43,16 +44,26 @@ export function updateAndDot(q: Float64Array, c: number, u: Float64Array, scale:
   return s0 + s1;
 }
 
+/**
+ * ‖a‖₂ without overflow or underflow: √(aᵀa) from the fast `dot` when that sum is safe,
+ * else the scaled `nrm2` (so a gradient of 1e-300 has norm 1e-300, not 0).
+ *
+ * @example
+ * norm2(new Float64Array([3, 4])); // 5
+ */
 export function norm2(a: Float64Array): number {
-  return Math.sqrt(dot(a, a));
+  const s = dot(a, a);
+  return isSafeSumOfSquares(s) ? Math.sqrt(s) : nrm2(a);
 }
 
 export function normInf(a: Float64Array): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) {
     const v = Math.abs(a[i]!);
-    // NaN must win, so a non-finite gradient is never mistaken for a small one.
-    if (!(v <= m)) m = v;
+    // NaN must win, so a non-finite gradient is never mistaken for a small one (and a
+    // later entry must not replace it: v <= NaN is false too).
+    if (v !== v) return NaN;
+    if (v > m) m = v;
   }
   return m;
 }

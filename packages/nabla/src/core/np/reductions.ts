@@ -3,7 +3,8 @@ import type { Array } from "../array.js";
 import { bind1 } from "../interpreter.js";
 import { argmax as argmaxP, argmin as argminP, reduceMax, reduceMin, reduceProd, reduceSum } from "../primitives/index.js";
 import { asArray, astype, floatDtype, type ArrayLike } from "./convert.js";
-import { abs, add, div, equal, exp, log, pow, sqrt, square, sub, where } from "./elementwise.js";
+import { abs, add, div, equal, exp, log, mul, pow, sqrt, square, sub, where } from "./elementwise.js";
+import { normScale } from "./normscale.js";
 import { reshape } from "./shape.js";
 
 /** Which axes to reduce (all when omitted) and whether to keep them as size 1. */
@@ -139,10 +140,35 @@ export interface NormOptions {
 }
 
 /**
+ * (Σ|x|ᵖ)^(1/p) over `axes`, scale-safe as BLAS nrm2: computed as s·(Σ(|x|/s)ᵖ)^(1/p)
+ * with s = max|x| over each slice (`normScale`: held constant for derivatives, which are
+ * therefore those of the norm, x/‖x‖ for p = 2), so ‖[1e-300]‖ = 1e-300 and
+ * ‖[1e300, 1e300]‖ = √2·1e300 instead of 0 and Infinity.
+ */
+function scaledPNorm(a: Array, axes: readonly number[], p: number, keepdims: boolean | undefined): Array {
+  const sumOver = (y: Array) => sum(y, { axis: axes, keepdims: true });
+  const root = (y: Array) => (p === 2 ? sqrt(sumOver(square(y))) : pow(sumOver(pow(abs(y), p)), 1 / p));
+  let out: Array;
+  if (axes.some((ax) => a.shape[ax] === 0)) {
+    out = root(a); // an empty slice has no max to scale by; its norm is 0 anyway
+  } else {
+    const s = normScale(a, axes);
+    out = mul(s, root(div(a, s)));
+  }
+  return keepdims ? out : reshape(out, a.shape.filter((_, i) => !axes.includes(i)));
+}
+
+/**
  * Vector or matrix norm, as numpy.linalg.norm: with no axis, the 2-norm of the
  * flattened array (Frobenius for a matrix) unless `ord` is given; one axis gives vector
  * norms, two axes matrix norms. The matrix 2-norm needs singular values and is left to
  * `linalg`.
+ *
+ * The 2-norm, Frobenius and other p-norms are scale-safe (as BLAS nrm2: the largest
+ * magnitude is factored out first), so they neither underflow to 0 nor overflow to
+ * Infinity unless the norm itself does. Their derivative is x/‖x‖ for the 2-norm; at
+ * x = 0, where the norm has none, it is NaN in both modes (for a derivative defined
+ * everywhere, differentiate the squared norm, or √(Σx² + ε)).
  *
  * @example
  * np.norm(np.array([3, 4])).item(); // 5
@@ -153,7 +179,7 @@ export function norm(x: ArrayLike, opts: NormOptions = {}): Array {
   const { ord, keepdims } = opts;
   let axis = opts.axis;
   if (axis === undefined || axis === null) {
-    if (ord === undefined || ord === "fro") return sqrt(sum(square(a), { keepdims }));
+    if (ord === undefined || ord === "fro") return scaledPNorm(a, [...a.shape.keys()], 2, keepdims);
     if (a.ndim === 1) axis = 0;
     else if (a.ndim === 2) axis = [0, 1];
     else throw new Error(`norm: ord ${ord} needs a 1-D or 2-D array or an axis, got rank ${a.ndim}`);
@@ -167,8 +193,8 @@ export function norm(x: ArrayLike, opts: NormOptions = {}): Array {
     if (p === -Infinity) return min(abs(a), o);
     if (p === 0) return sum(astype(where(equal(a, 0), 0, 1), a.dtype), o);
     if (p === 1) return sum(abs(a), o);
-    if (p === 2) return sqrt(sum(square(a), o));
-    return pow(sum(pow(abs(a), p), o), 1 / p);
+    // p = 1 and ±∞ are sums and maxima of |x|: they overflow only when the norm does.
+    return scaledPNorm(a, [o.axis], p, keepdims);
   }
   const [r, c] = axis.map((ax) => normalizeAxis("norm", ax, a.ndim)) as [number, number];
   if (r === c) throw new Error(`norm: the two axes must differ, got [${axis.join(",")}]`);
@@ -180,7 +206,7 @@ export function norm(x: ArrayLike, opts: NormOptions = {}): Array {
   };
   switch (ord ?? "fro") {
     case "fro":
-      return sqrt(sum(square(a), { axis: [r, c], ...o }));
+      return scaledPNorm(a, [r, c], 2, keepdims);
     case 1:
       return rowsThenCols(r, c, max);
     case -1:

@@ -1,6 +1,7 @@
 // Newton's method with the exact Hessian: solve (H + τI)·p = −g by Cholesky, with τ = 0
 // when H is positive definite and the smallest tried multiple of I otherwise, then a
 // line search (Nocedal & Wright, Algorithm 3.3 for the damping).
+import { nrm2 } from "../../array/nrm2.js";
 import { np, type Array } from "../../core/index.js";
 import { cholesky, choSolve } from "../../linalg/index.js";
 import { isOutcome, type Outcome, type Progress } from "../progress.js";
@@ -14,11 +15,10 @@ import { allFinite } from "../vec.js";
 export function dampedCholesky(h: Array): { factor: Array; tau: number } | undefined {
   const n = h.shape[0]!;
   const data = h.toFloat64Array();
-  let frobenius = 0;
   let minDiagonal = Infinity;
-  for (const v of data) frobenius += v * v;
   for (let i = 0; i < n; i++) minDiagonal = Math.min(minDiagonal, data[i * n + i]!);
-  const beta = 1e-3 * (Math.sqrt(frobenius) || 1);
+  // Scale-safe, so a Hessian of size 1e200 does not give β = Infinity.
+  const beta = 1e-3 * (nrm2(data) || 1);
   let tau = 0;
   for (let attempt = 0; attempt < 200; attempt++) {
     try {
