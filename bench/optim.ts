@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import v8 from "node:v8";
 import vm from "node:vm";
-import { grad, minimize, np, optim, type Array } from "nabla";
+import { grad, minimize, np, optim, type Array, type MinimizeResult } from "nabla";
 import { print } from "./harness.js";
 
 // A handle on the collector without --expose-gc on the command line, so that live memory
@@ -19,7 +19,7 @@ const gc = () => {
 
 /** ‖∇f(x)‖∞ and f(x), recomputed here so every method and scipy are judged alike. */
 function judge(f: (x: Array) => Array, x: Array): { f: number; gInf: number } {
-  const g = (grad(f)(x) as Array).toFloat64Array();
+  const g = grad(f)(x).toFloat64Array();
   let gInf = 0;
   for (const v of g) gInf = Math.max(gInf, Math.abs(v));
   return { f: f(x).item(), gInf };
@@ -50,7 +50,7 @@ function runNabla(n: number, reps: number): NablaRun {
   const p = optim.problems.extendedRosenbrock(n);
   const x0 = np.array(Float64Array.from(p.x0));
   const times: number[] = [];
-  let res!: ReturnType<typeof minimize>;
+  let res!: MinimizeResult<Array>;
   for (let r = 0; r < reps; r++) {
     gc();
     const t = performance.now();
@@ -70,7 +70,7 @@ function runNabla(n: number, reps: number): NablaRun {
     });
     return (top - base) / 2 ** 20;
   };
-  const { f, gInf } = judge(p.f, res.x as Array);
+  const { f, gInf } = judge(p.f, res.x);
   times.sort((a, b) => a - b);
   return { ms: times[Math.floor(reps / 2)]!, nit: res.nit, nfev: res.nfev, f, gInf, peakMB: growth(false), liveMB: growth(true) };
 }
@@ -197,7 +197,7 @@ function mghTable(): void {
         const t = performance.now();
         const res = minimize(p.f, x0, { method });
         const ms = performance.now() - t;
-        const { f, gInf } = judge(p.f, res.x as Array);
+        const { f, gInf } = judge(p.f, res.x);
         row([p.name, p.n, method, res.nit, res.nfev, e(f), e(gInf), res.status === "converged" ? "converged" : `${res.status}${res.success ? "" : " (fail)"}: ${res.message}`, where(p, f), ms.toFixed(1)]);
       } catch (err) {
         row([p.name, p.n, method, "", "", "", "", `threw: ${(err as Error).message.split("\n")[0]}`, "", ""]);

@@ -93,7 +93,7 @@ describe("tree.leaves and tree.map", () => {
   it("map over two trees pairs the leaves (an SGD step)", () => {
     const params = { W: np.array([[1, 2], [3, 4]]), b: np.array([0.5, -0.5]) };
     const grads = { W: np.array([[10, 0], [0, -10]]), b: np.array([1, 2]) };
-    const next = tree.map((p: Array, g: Array) => p.sub(g.mul(0.1)), params, grads) as { W: Array; b: Array };
+    const next = tree.map((p: Array, g: Array) => p.sub(g.mul(0.1)), params, grads);
     expect(next.W.toArray()).toEqual([[0, 2], [3, 5]]);
     expect(next.b.toArray()).toEqual([0.4, -0.7]);
     // The inputs are untouched.

@@ -4,7 +4,7 @@ import { currentInterpreter } from "../../packages/nabla/src/core/index.js";
 import { errorOf } from "../helpers.js";
 import { gradInfNorm, quad, rosen } from "./fixtures.js";
 
-const xy = (r: { x: unknown }) => (r.x as Array).toArray() as number[];
+const xy = (r: { x: Array }) => r.x.toArray() as number[];
 
 describe("the seed's worked example: f = ½(x₁² + 10x₂²) from (1, 1)", () => {
   it("one gd step with lr 0.1 gives (0.9, 0) exactly", () => {
@@ -49,7 +49,7 @@ describe("Rosenbrock from (−1.2, 1)", () => {
     const r = minimize(rosen, x0, { method: "lbfgs", m: 10 });
     expect(r.status).toBe("converged");
     expect(r.success).toBe(true);
-    expect(gradInfNorm(grad(rosen)(r.x as Array))).toBeLessThanOrEqual(1e-5);
+    expect(gradInfNorm(grad(rosen)(r.x))).toBeLessThanOrEqual(1e-5);
     expect(r.nit).toBeLessThanOrEqual(54);
     expect(r.nfev).toBeLessThanOrEqual(66);
     expect(r.ngev).toBe(r.nfev);
@@ -69,10 +69,10 @@ describe("Rosenbrock from (−1.2, 1)", () => {
   ])("%s converges to (1, 1)", (method, opts) => {
     const r = minimize(rosen, x0, { method, ...opts });
     expect(r.status, r.message).toBe("converged");
-    const g = grad(rosen)(r.x as Array);
+    const g = grad(rosen)(r.x);
     expect(gradInfNorm(g)).toBeLessThanOrEqual(1e-5);
-    expect(r.grad as Array).toBeDefined();
-    expect(gradInfNorm(r.grad as Array)).toBeCloseTo(gradInfNorm(g), 12);
+    expect(r.grad).toBeDefined();
+    expect(gradInfNorm(r.grad)).toBeCloseTo(gradInfNorm(g), 12);
     for (const v of xy(r)) expect(Math.abs(v - 1)).toBeLessThanOrEqual(1e-4);
     expect(r.fun).toBeLessThan(1e-9);
     expect(r.nfev).toBeGreaterThan(r.nit);
@@ -114,10 +114,10 @@ describe("Rosenbrock from (−1.2, 1)", () => {
     for (const method of methods) {
       const r = minimize(rosen, x0, { method, maxIter: 3000 });
       if (r.success) {
-        expect(gradInfNorm(grad(rosen)(r.x as Array)), method).toBeLessThanOrEqual(1e-5);
+        expect(gradInfNorm(grad(rosen)(r.x)), method).toBeLessThanOrEqual(1e-5);
       } else {
         expect(["maxIter", "maxEval", "lineSearchFailed", "nonFinite"], method).toContain(r.status);
-        if (r.status !== "nonFinite") expect(gradInfNorm(grad(rosen)(r.x as Array)), method).toBeGreaterThan(1e-5);
+        if (r.status !== "nonFinite") expect(gradInfNorm(grad(rosen)(r.x)), method).toBeGreaterThan(1e-5);
       }
       expect(Number.isFinite(r.fun) || r.status === "nonFinite", method).toBe(true);
     }
@@ -215,7 +215,7 @@ describe("options and results", () => {
     const loss = (p: { w: Array; b: Array }) => np.sum(np.square(np.sub(np.add(np.mul(p.w, t), p.b), y)));
     const r = minimize(loss, { w: np.array([0]), b: 0 }, { method: "bfgs" });
     expect(r.status).toBe("converged");
-    const x = r.x as { w: Array; b: Array };
+    const x = r.x;
     expect(x.w.shape).toEqual([1]);
     expect(x.w.item()).toBeCloseTo(2, 6);
     expect(x.b.item()).toBeCloseTo(-1, 6);
@@ -313,7 +313,7 @@ describe("the Moré–Garbow–Hillstrom problems", () => {
       const r = minimize(problem.f, np.array(problem.x0), { method });
       const where = `${problem.name} / ${method}: ${r.message}`;
       if (r.success) {
-        expect(gradInfNorm(grad(problem.f)(r.x as Array)), where).toBeLessThanOrEqual(1e-5);
+        expect(gradInfNorm(grad(problem.f)(r.x)), where).toBeLessThanOrEqual(1e-5);
         const minima = [problem.fmin, ...(problem.localMinima ?? []).map((m) => m.f)];
         expect(minima.some((f) => Math.abs(r.fun - f) <= 1e-4 * Math.max(1, Math.abs(f))), where).toBe(true);
       } else {
@@ -335,7 +335,7 @@ describe("the Moré–Garbow–Hillstrom problems", () => {
       const r = minimize(problem.f, np.array(problem.x0), { method, gtol });
       const where = `${problem.name} / ${method}: ${r.message}`;
       expect(r.status, where).toBe("converged");
-      expect(gradInfNorm(grad(problem.f)(r.x as Array)), where).toBeLessThanOrEqual(gtol);
+      expect(gradInfNorm(grad(problem.f)(r.x)), where).toBeLessThanOrEqual(gtol);
       const minima = [problem.fmin, ...(problem.localMinima ?? []).map((m) => m.f)];
       expect(minima.some((f) => Math.abs(r.fun - f) <= 1e-4 * Math.max(1, Math.abs(f))), where).toBe(true);
     }

@@ -13,15 +13,15 @@ const loss = (p: Params) => np.mean(np.square(np.sub(np.add(np.matmul(A, p.w), p
 const start = (): Params => ({ w: np.zeros([2]), b: np.zeros([]) });
 
 function train(opt: optim.GradientTransformation, steps: number, compiled = true): Params {
-  const step = (params: Tree, state: Tree) => {
+  const step = (params: Params, state: Tree): [Params, Tree] => {
     const [updates, next] = opt.update(grad(loss)(params), state, params);
     return [applyUpdates(params, updates), next];
   };
   const run = compiled ? jit(step) : step;
-  let params: Tree = start();
+  let params = start();
   let state = opt.init(params);
-  for (let k = 0; k < steps; k++) [params, state] = run(params, state) as [Tree, Tree];
-  return params as Params;
+  for (let k = 0; k < steps; k++) [params, state] = run(params, state);
+  return params;
 }
 
 function expectSolution(p: Params, tol: number): void {
@@ -124,6 +124,17 @@ describe("gradient clipping", () => {
     expect((zero as { a: Array }).a.toArray()).toEqual([0, 0]);
   });
 
+  it("globalNorm is scale-safe: exploding gradients of size 1e200 are clipped, not zeroed", () => {
+    const grads = { a: np.array([3e200, 4e200]), b: np.array([12e200]) }; // global norm 1.3e201
+    expect(globalNorm(grads).item() / 1.3e201).toBeCloseTo(1, 14);
+    expect(globalNorm({ a: np.array([3e-200]), b: np.array([4e-200]) }).item() / 5e-200).toBeCloseTo(1, 14);
+    const [clipped] = clipByGlobalNorm(1).update(grads, {});
+    const c = clipped as { a: Array; b: Array };
+    expect(c.a.toArray()).toEqual([3 / 13, 4 / 13].map((v) => expect.closeTo(v, 14)));
+    expect(c.b.item()).toBeCloseTo(12 / 13, 14);
+    expect(globalNorm({}).item()).toBe(0);
+  });
+
   it("clip bounds each element; chain applies transformations in order", () => {
     const [u] = clip(1).update({ w: np.array([-3, 0.5]) }, {});
     expect((u as { w: Array }).w.toArray()).toEqual([-1, 0.5]);
@@ -138,8 +149,8 @@ describe("jit", () => {
     const opt = chain(clipByGlobalNorm(0.5), adam(linearWarmup(5, cosineDecay(0.05, 50))));
     const compiled = train(opt, 30, true);
     const eager = train(opt, 30, false);
-    const a = tree.leaves(compiled) as Array[];
-    const b = tree.leaves(eager) as Array[];
+    const a = tree.leaves(compiled);
+    const b = tree.leaves(eager);
     a.forEach((leaf, i) => {
       const x = leaf.toFloat64Array();
       const z = b[i]!.toFloat64Array();
@@ -150,7 +161,7 @@ describe("jit", () => {
   });
 
   it("applyUpdates adds leaf by leaf", () => {
-    const out = applyUpdates({ w: np.array([1, 2]), b: 1 }, { w: np.array([0.5, -1]), b: 2 }) as { w: Array; b: Array };
+    const out = applyUpdates({ w: np.array([1, 2]), b: 1 }, { w: np.array([0.5, -1]), b: 2 });
     expect(out.w.toArray()).toEqual([1.5, 1]);
     expect(out.b.item()).toBe(3);
   });

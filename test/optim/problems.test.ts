@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { checkGrads, grad, hessian, jit, np, vmap, type Array } from "nabla";
+import { checkGrads, grad, hessian, jit, np, vmap } from "nabla";
 import * as problems from "../../packages/nabla/src/optim/problems.js";
 
 const value = (p: problems.Problem, x: readonly number[]) => p.f(np.array([...x])).item();
-const gradAt = (p: problems.Problem, x: readonly number[]) => Math.max(...(grad(p.f)(np.array([...x])) as Array).toFloat64Array().map(Math.abs));
+const gradAt = (p: problems.Problem, x: readonly number[]) => Math.max(...grad(p.f)(np.array([...x])).toFloat64Array().map(Math.abs));
 
 // f at the standard start. Only some of these are printed in the literature (Rosenbrock
 // 24.2, Wood 19192, Powell singular 215, Beale 14.203125, helical valley 2500,
@@ -102,7 +102,7 @@ describe("MGH problems", () => {
   it.each(cases.map((p) => [p.name, p] as const))("%s: jit and vmap give the eager value", (_, p) => {
     const x = np.array(p.x0);
     expect(jit(p.f)(x).item()).toBeCloseTo(p.f(x).item(), 9);
-    expect(((jit(grad(p.f))(x) as Array).toArray() as number[])).toEqual(((grad(p.f)(x) as Array).toArray() as number[]).map((v) => expect.closeTo(v, 6)));
+    expect(jit(grad(p.f))(x).toArray() as number[]).toEqual((grad(p.f)(x).toArray() as number[]).map((v) => expect.closeTo(v, 6)));
     const batch = np.stack([x, np.array(p.xmin!)]);
     const [f0, f1] = vmap(p.f)(batch).toArray() as number[];
     expect(f0).toBeCloseTo(p.f(x).item(), 9);
@@ -110,7 +110,7 @@ describe("MGH problems", () => {
   });
 
   it("Powell singular's Hessian is singular at the minimum", () => {
-    const h = hessian(problems.powellSingular.f)(np.array([0, 0, 0, 0])) as Array;
+    const h = hessian(problems.powellSingular.f)(np.array([0, 0, 0, 0]));
     // Only the two squares contribute at 0 (the quartics vanish to second order): rank 2.
     expect(h.toArray()).toEqual([
       [2, 20, 0, 0],

@@ -82,7 +82,7 @@ describe("directional derivatives", () => {
 
 describe("steepestDescentDirection", () => {
   it("is −∇f/‖∇f‖ and has unit length", () => {
-    const d = steepestDescentDirection(f, x0) as Array;
+    const d = steepestDescentDirection(f, x0);
     const v = d.toArray() as number[];
     expect(v.length).toBe(2);
     expect(v[0]!).toBeCloseTo(-GHAT[0]!, 13);
@@ -96,7 +96,7 @@ describe("steepestDescentDirection", () => {
     // g({a, b}) = Σ (aᵢbᵢ² + 3aᵢ): ∂g/∂aᵢ = bᵢ² + 3, ∂g/∂bᵢ = 2aᵢbᵢ.
     // At a = [1, 0.5], b = [1, −2]: ∇a = [4, 7], ∇b = [2, −2], ‖∇g‖ = √(16 + 49 + 4 + 4) = √73.
     const g = (p: { a: Array; b: Array }) => np.sum(np.add(np.mul(p.a, np.square(p.b)), np.mul(3, p.a)));
-    const d = steepestDescentDirection(g, { a: np.array([1, 0.5]), b: np.array([1, -2]) }) as { a: Array; b: Array };
+    const d = steepestDescentDirection(g, { a: np.array([1, 0.5]), b: np.array([1, -2]) });
     const n = Math.sqrt(73);
     const da = d.a.toArray() as number[];
     const db = d.b.toArray() as number[];
@@ -110,9 +110,24 @@ describe("steepestDescentDirection", () => {
     const msg = errorOf(() => steepestDescentDirection(bowl, np.array([1, -2])));
     expect(msg).toMatch(/critical point/);
     // Next to it there is a direction again: from (2, −2) it points back along −x.
-    const v = (steepestDescentDirection(bowl, np.array([2, -2])) as Array).toArray() as number[];
+    const v = steepestDescentDirection(bowl, np.array([2, -2])).toArray() as number[];
     expect(v[0]!).toBeCloseTo(-1, 14);
     expect(v[1]!).toBeCloseTo(0, 14);
+  });
+
+  it("any nonzero finite gradient has a unit direction: ∇f = 1e-300, or one whose norm overflows", () => {
+    // f = 1e-300·x: ∇f = 1e-300, so the direction is −1 (its square underflows to 0).
+    expect(steepestDescentDirection((x: Array) => np.sum(np.mul(1e-300, x)), np.array([1])).toArray()).toEqual([-1]);
+    // f = c·(3x + 4y) at c = 1e-300 and 1e300 (‖∇f‖ = 5e300 overflows when squared): −(0.6, 0.8).
+    for (const c of [1e-300, 1e300]) {
+      const d = steepestDescentDirection((p: Array) => np.sum(np.mul(np.array([3 * c, 4 * c]), p)), np.array([1, 1])).toArray() as number[];
+      expect(d[0]!).toBeCloseTo(-0.6, 15);
+      expect(d[1]!).toBeCloseTo(-0.8, 15);
+    }
+    // ‖∇f‖ = √2·1.5e308 is beyond the float range, yet the direction is −(1, 1)/√2.
+    const big = steepestDescentDirection((p: Array) => np.sum(np.mul(1.5e308, p)), np.array([1, 1])).toArray() as number[];
+    big.forEach((v) => expect(v).toBeCloseTo(-Math.SQRT1_2, 15));
+    expect(errorOf(() => steepestDescentDirection((x: Array) => np.sum(np.log(x)), np.array([0])))).toMatch(/not finite/);
   });
 });
 
@@ -128,7 +143,7 @@ describe("taylor", () => {
   it("order 1: value and gradient match the closed forms; no Hessian", () => {
     const t = taylor(f, x0, { order: 1 });
     expect(t.value.item()).toBeCloseTo(F0, 14);
-    const g = (t.grad as Array).toArray() as number[];
+    const g = t.grad.toArray() as number[];
     expect(g[0]!).toBeCloseTo(G[0]!, 13);
     expect(g[1]!).toBeCloseTo(G[1]!, 13);
     expect(t.hessian).toBeUndefined();
@@ -138,10 +153,10 @@ describe("taylor", () => {
   it("order 2: value, gradient and Hessian match the closed forms", () => {
     const t = taylor(f, x0, { order: 2 });
     expect(t.value.item()).toBeCloseTo(F0, 14);
-    const g = (t.grad as Array).toArray() as number[];
+    const g = t.grad.toArray() as number[];
     expect(g[0]!).toBeCloseTo(G[0]!, 13);
     expect(g[1]!).toBeCloseTo(G[1]!, 13);
-    const Hm = (t.hessian as Array).toArray() as number[][];
+    const Hm = t.hessian!.toArray() as number[][];
     for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) expect(Hm[i]![j]!).toBeCloseTo(H[i]![j]!, 13);
     expect(t.model(x0).item()).toBeCloseTo(F0, 14);
   });

@@ -21,7 +21,6 @@ describe("cond", () => {
   });
 
   it("takes pytree operands and returns pytrees", () => {
-    type Out = { s: Array; p: Array[] };
     const run = (pred: boolean) =>
       cond(
         pred,
@@ -29,7 +28,7 @@ describe("cond", () => {
         (o: { a: Array; b: Array }, [u, v]: Array[]) => ({ s: o.a.sub(u!), p: [o.b.div(v!)] }),
         { a: np.array([1, 2]), b: np.array(3) },
         [np.array(1), np.array(2)],
-      ) as Out;
+      );
     const t = run(true);
     expectClose(t.s.toArray(), [2, 3]);
     expect(t.p.length).toBe(1);
@@ -92,7 +91,7 @@ describe("cond", () => {
     expect(msg).toMatch(/float64\(3,?\)/);
     expect(msg).toMatch(/float64\(\)/);
     // Different structures.
-    expect(errorOf(() => cond<unknown>(true, (v: Array) => [v, v], (v: Array) => v, np.ones([3])))).toMatch(/different types/);
+    expect(errorOf(() => cond<[Array], unknown>(true, (v: Array) => [v, v], (v: Array) => v, np.ones([3])))).toMatch(/different types/);
     // Different dtypes.
     expect(errorOf(() => cond(true, (v: Array) => v, (v: Array) => v.astype("int32"), np.ones([3])))).toMatch(/int32/);
   });
@@ -160,7 +159,7 @@ describe("whileLoop", () => {
         ([n, c]: Array[]) => [n!.add(1), c!.mul(2)],
         [int32(0), x],
       );
-    const [trips, values] = vmap(f)(np.array(starts)) as Array[];
+    const [trips, values] = vmap(f)(np.array(starts));
     const expected = starts.map((s) => {
       let n = 0;
       let c = s;
@@ -221,8 +220,8 @@ describe("scan", () => {
     expect(total.item()).toBe(10);
     expectClose(ys.toArray(), [10, 9, 7, 4]);
     // Order matters for a non-commutative step: c ← 10c + x reads the digits.
-    expect(scan((c: Array, x: Array) => [c.mul(10).add(x), null] as [Array, null], np.array(0), np.array([1, 2, 3]))[0].item()).toBe(123);
-    expect(scan((c: Array, x: Array) => [c.mul(10).add(x), null] as [Array, null], np.array(0), np.array([1, 2, 3]), { reverse: true })[0].item()).toBe(321);
+    expect(scan((c: Array, x: Array) => [c.mul(10).add(x), null], np.array(0), np.array([1, 2, 3]))[0].item()).toBe(123);
+    expect(scan((c: Array, x: Array) => [c.mul(10).add(x), null], np.array(0), np.array([1, 2, 3]), { reverse: true })[0].item()).toBe(321);
   });
 
   it("carries pytrees and scans over pytrees of xs", () => {
@@ -286,12 +285,12 @@ describe("scan", () => {
     const c0 = 0.5;
     const xs = [0.1, -0.4, 0.3, 0.8];
     const w = 0.7;
-    const [gc, gx, gw] = grad(L, { argnums: [0, 1, 2] })(np.array(c0), np.array(xs), np.array(w)) as Array[];
+    const [gc, gx, gw] = grad(L, { argnums: [0, 1, 2] })(np.array(c0), np.array(xs), np.array(w));
     const h = 1e-6;
     const fd = (f: (d: number) => number) => (f(h) - f(-h)) / (2 * h);
-    expect(gc!.item()).toBeCloseTo(fd((d) => Lnum(c0 + d, xs, w)), 8);
-    expect(gw!.item()).toBeCloseTo(fd((d) => Lnum(c0, xs, w + d)), 8);
-    const gxs = gx!.toArray() as number[];
+    expect(gc.item()).toBeCloseTo(fd((d) => Lnum(c0 + d, xs, w)), 8);
+    expect(gw.item()).toBeCloseTo(fd((d) => Lnum(c0, xs, w + d)), 8);
+    const gxs = gx.toArray() as number[];
     expect(gxs.length).toBe(xs.length);
     xs.forEach((_, k) => expect(gxs[k]!).toBeCloseTo(fd((d) => Lnum(c0, xs.map((x, j) => (j === k ? x + d : x)), w)), 8));
     // The closed-over form (w captured rather than passed) gives the same gradient.
@@ -405,7 +404,7 @@ describe("foriLoop", () => {
 describe("customJvp", () => {
   it("its rule is what grad and jvp use (a deliberately scaled rule shows up)", () => {
     // Primal sin, rule 3·cos: every derivative comes out three times the true one.
-    const f = customJvp((x: Array) => np.sin(x), ([x]: [Array], [t]: [Array]) => [np.sin(x), t.mul(np.cos(x)).mul(3)] as [Array, Array]);
+    const f = customJvp((x: Array) => np.sin(x), ([x]: [Array], [t]: [Array]) => [np.sin(x), t.mul(np.cos(x)).mul(3)]);
     expect(f(np.array(0.4)).item()).toBeCloseTo(Math.sin(0.4), 14);
     expect(grad(f)(np.array(0.4)).item()).toBeCloseTo(3 * Math.cos(0.4), 12);
     const [y, dy] = jvp(f, [np.array(0.4)], [np.array(2)]);
@@ -417,18 +416,18 @@ describe("customJvp", () => {
     // f(x, y) = x·y with the product rule scaled by 10: ∂/∂x = 10y, ∂/∂y = 10x.
     const f = customJvp(
       (x: Array, y: Array) => x.mul(y),
-      ([x, y]: [Array, Array], [tx, ty]: [Array, Array]) => [x.mul(y), tx.mul(y).add(ty.mul(x)).mul(10)] as [Array, Array],
+      ([x, y]: [Array, Array], [tx, ty]: [Array, Array]) => [x.mul(y), tx.mul(y).add(ty.mul(x)).mul(10)],
     );
-    const [gx, gy] = grad(f, { argnums: [0, 1] })(np.array(2), np.array(3)) as Array[];
-    expect(gx!.item()).toBeCloseTo(30, 12);
-    expect(gy!.item()).toBeCloseTo(20, 12);
+    const [gx, gy] = grad(f, { argnums: [0, 1] })(np.array(2), np.array(3));
+    expect(gx.item()).toBeCloseTo(30, 12);
+    expect(gy.item()).toBeCloseTo(20, 12);
   });
 
   // softplus(x) = log(1 + eˣ), written stably as max(x, 0) + log1p(e^−|x|), with the
   // derivative σ(x) = 1/(1 + e^−x) as its rule.
   const softplus = customJvp(
     (x: Array) => np.add(np.maximum(x, 0), np.log1p(np.exp(np.neg(np.abs(x))))),
-    ([x]: [Array], [t]: [Array]) => [np.add(np.maximum(x, 0), np.log1p(np.exp(np.neg(np.abs(x))))), t.mul(np.sigmoid(x))] as [Array, Array],
+    ([x]: [Array], [t]: [Array]) => [np.add(np.maximum(x, 0), np.log1p(np.exp(np.neg(np.abs(x))))), t.mul(np.sigmoid(x))],
   );
   const sigma = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -465,7 +464,7 @@ describe("customJvp", () => {
 describe("customVjp", () => {
   it("its bwd is what grad uses", () => {
     // Identity forward, gradient clipped to [−1, 1] backward.
-    const clipGrad = customVjp((x: Array) => x, (x: Array) => [x, null] as [Array, null], (_r: unknown, g: Array) => [np.clip(g, -1, 1)]);
+    const clipGrad = customVjp((x: Array) => x, (x: Array) => [x, null], (_r: unknown, g: Array) => [np.clip(g, -1, 1)]);
     const w = np.array([0.5, 3, -4]);
     const f = (x: Array) => np.sum(np.mul(clipGrad(x), w));
     expect(f(np.array([1, 2, 3])).item()).toBeCloseTo(0.5 + 6 - 12, 14);
@@ -476,7 +475,7 @@ describe("customVjp", () => {
     // sin with a backward pass of 2·g·cos x (the residual): twice the true derivative.
     const f = customVjp(
       (x: Array) => np.sin(x),
-      (x: Array) => [np.sin(x), np.cos(x)] as [Array, Array],
+      (x: Array) => [np.sin(x), np.cos(x)],
       (cosx: Array, g: Array) => [g.mul(cosx).mul(2)],
     );
     expect(f(np.array(0.5)).item()).toBeCloseTo(Math.sin(0.5), 14);
@@ -484,7 +483,7 @@ describe("customVjp", () => {
   });
 
   it("jvp through it is a clear error", () => {
-    const f = customVjp((x: Array) => np.sin(x), (x: Array) => [np.sin(x), np.cos(x)] as [Array, Array], (c: Array, g: Array) => [g.mul(c)]);
+    const f = customVjp((x: Array) => np.sin(x), (x: Array) => [np.sin(x), np.cos(x)], (c: Array, g: Array) => [g.mul(c)]);
     const msg = errorOf(() => jvp(f, [np.array(0.5)], [np.array(1)]));
     expect(msg).toMatch(/customVjp/);
     expect(msg).toMatch(/reverse mode only/);
@@ -495,14 +494,14 @@ describe("customVjp", () => {
     // f(x, y) = x·y with bwd (2gy, 3gx): ∂/∂x = 2y, ∂/∂y = 3x.
     const f = customVjp(
       (x: Array, y: Array) => x.mul(y),
-      (x: Array, y: Array) => [x.mul(y), [x, y]] as [Array, Array[]],
+      (x: Array, y: Array) => [x.mul(y), [x, y]],
       ([x, y]: Array[], g: Array) => [g.mul(y!).mul(2), g.mul(x!).mul(3)],
     );
     const xs = [2, 4, -1];
     const ys = [5, 6, 0.5];
-    const [gx, gy] = vmap(grad(f, { argnums: [0, 1] }))(np.array(xs), np.array(ys)) as Array[];
-    expectClose(gx!.toArray(), ys.map((y) => 2 * y));
-    expectClose(gy!.toArray(), xs.map((x) => 3 * x));
+    const [gx, gy] = vmap(grad(f, { argnums: [0, 1] }))(np.array(xs), np.array(ys));
+    expectClose(gx.toArray(), ys.map((y) => 2 * y));
+    expectClose(gy.toArray(), xs.map((x) => 3 * x));
     expectClose(vmap(grad(f), { inAxes: [0, null] })(np.array(xs), np.array(5)).toArray(), [10, 10, 10]);
     expectClose(vmap(f)(np.array(xs), np.array(ys)).toArray(), xs.map((x, i) => x * ys[i]!));
   });
@@ -515,12 +514,12 @@ describe("checkGrads", () => {
       checkGrads((x: Array, w: Array) => scan((c: Array, xi: Array): [Array, Array] => [np.tanh(c.mul(w).add(xi)), c], np.array(0.3), x)[0], [np.array([0.1, -0.5, 0.7]), np.array(0.8)]),
     ).not.toThrow();
     expect(() => checkGrads((x: Array) => cond(np.greater(x.sum(), 0), (v: Array) => v.mul(v).sum(), (v: Array) => v.sin().sum(), x), [np.array([0.4, 0.3])])).not.toThrow();
-    const softplus = customJvp((x: Array) => np.softplus(x), ([x]: [Array], [t]: [Array]) => [np.softplus(x), t.mul(np.sigmoid(x))] as [Array, Array]);
+    const softplus = customJvp((x: Array) => np.softplus(x), ([x]: [Array], [t]: [Array]) => [np.softplus(x), t.mul(np.sigmoid(x))]);
     expect(() => checkGrads(softplus, [np.array([0.3, -0.4, 2])])).not.toThrow();
   });
 
   it("throws a report containing \"disagrees\" on a customJvp with a wrong rule", () => {
-    const wrong = customJvp((x: Array) => np.sin(x), ([x]: [Array], [t]: [Array]) => [np.sin(x), t.mul(np.cos(x)).mul(3)] as [Array, Array]);
+    const wrong = customJvp((x: Array) => np.sin(x), ([x]: [Array], [t]: [Array]) => [np.sin(x), t.mul(np.cos(x)).mul(3)]);
     const msg = errorOf(() => checkGrads(wrong, [np.array([0.3, 0.4])]));
     expect(msg).toMatch(/disagrees/);
     expect(msg).toMatch(/forward mode/);
@@ -532,7 +531,7 @@ describe("checkGrads", () => {
 
   it("catches a wrong customVjp bwd in reverse mode, and passes a right one", () => {
     const make = (scale: number) =>
-      customVjp((x: Array) => np.sin(x), (x: Array) => [np.sin(x), np.cos(x)] as [Array, Array], (c: Array, g: Array) => [g.mul(c).mul(scale)]);
+      customVjp((x: Array) => np.sin(x), (x: Array) => [np.sin(x), np.cos(x)], (c: Array, g: Array) => [g.mul(c).mul(scale)]);
     expect(() => checkGrads(make(1), [np.array([0.3, 0.4])], { modes: ["rev"], order: 1 })).not.toThrow();
     expect(errorOf(() => checkGrads(make(2), [np.array([0.3, 0.4])], { modes: ["rev"], order: 1 }))).toMatch(/disagrees/);
   });

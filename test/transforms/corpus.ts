@@ -648,7 +648,7 @@ addCase({
   spec: dims(0, 2),
   args: (s) => [bools([]), floats(s), floats(s)],
   f: () => (p, x, y) =>
-    cond(p, (a: Array) => np.mul(sin(a), y), (a: Array) => np.add(np.mul(a, a), np.exp(y)), x) as Array,
+    cond(p, (a: Array) => np.mul(sin(a), y), (a: Array) => np.add(np.mul(a, a), np.exp(y)), x),
 });
 
 addCase({
@@ -657,11 +657,11 @@ addCase({
   spec: fc.record({ shape: dims(0, 2), trips: fc.integer({ min: 0, max: 3 }) }),
   args: ({ shape }: { shape: number[] }) => [floats(shape), floats(shape, -1, 1)],
   f: ({ trips }: { shape: number[]; trips: number }) => (x, y) =>
-    (whileLoop(
+    whileLoop(
       ([i]: [Array, Array]) => np.less(i, trips),
-      ([i, v]: [Array, Array]) => [np.add(i, 1), np.add(np.mul(sin(v), y), x)] as [Array, Array],
-      [np.array(0, { dtype: "int32" }), x] as [Array, Array],
-    ) as [Array, Array])[1],
+      ([i, v]: [Array, Array]) => [np.add(i, 1), np.add(np.mul(sin(v), y), x)],
+      [np.array(0, { dtype: "int32" }), x],
+    )[1],
   grad: { modes: ["fwd"] },
 });
 
@@ -681,11 +681,11 @@ addCase({
   spec: dims(0, 2),
   args: (s) => [floats(s, 0.5, 3), ints([], 0, 3)],
   f: () => (x, n) => [
-    (whileLoop(
+    whileLoop(
       ([i]: [Array, Array]) => np.less(i, n),
-      ([i, v]: [Array, Array]) => [np.add(i, 1), np.sin(np.add(v, 1))] as [Array, Array],
-      [np.array(0, { dtype: "int32" }), x] as [Array, Array],
-    ) as [Array, Array])[1],
+      ([i, v]: [Array, Array]) => [np.add(i, 1), np.sin(np.add(v, 1))],
+      [np.array(0, { dtype: "int32" }), x],
+    )[1],
     whileLoop((v: Array) => np.less(np.max(v), 10), (v: Array) => np.mul(v, 2), x),
   ],
   grad: false, // the second output's trip count jumps with x; derivatives are checked above
@@ -705,7 +705,7 @@ addCase({
   covers: ["scan"],
   spec: fc.record({ shape: dims(0, 2), length: fc.integer({ min: 1, max: 3 }), reverse: fc.boolean() }),
   args: (s: ScanSpec) => [floats(s.shape), floats([s.length, ...s.shape]), floats(s.shape, -1, 1)],
-  f: (s: ScanSpec) => (c0, xs, w) => scanFn(s)(c0, xs, w) as Tree,
+  f: (s: ScanSpec) => (c0, xs, w) => scanFn(s)(c0, xs, w),
   runs: 8,
 });
 

@@ -60,7 +60,7 @@ const LARGE = [100, 100]; // 10⁴ elements: the loop path
 // Comparing results bit for bit.
 
 function leavesOf(x: unknown): [NdArray[], string] {
-  const [leaves, def] = tree.flatten(x as Tree);
+  const [leaves, def] = tree.flatten(x);
   return [leaves.map((l) => np.asArray(l as number)), String(def)];
 }
 
@@ -431,8 +431,8 @@ for (const dt of FLOATS) {
     f: (x: NdArray, n: NdArray) => [
       whileLoop(
         ([i, v]: [NdArray, NdArray]) => np.logicalAnd(np.less(i, 50), np.less(v.abs().sum(), 1e3)),
-        ([i, v]: [NdArray, NdArray]) => [i.add(1), v.mul(1.5).add(x.cos())] as [NdArray, NdArray],
-        [np.array(0, { dtype: "int32" }), x] as [NdArray, NdArray],
+        ([i, v]: [NdArray, NdArray]) => [i.add(1), v.mul(1.5).add(x.cos())],
+        [np.array(0, { dtype: "int32" }), x],
       ),
       foriLoop(np.array(0, { dtype: "int32" }), n, (i: NdArray, v: NdArray) => v.sin().add(np.astype(i, x.dtype).mul(x)), x),
     ],
@@ -745,7 +745,7 @@ describe("jit: derivatives, control flow and pytrees", () => {
     ]);
     // A closed form: the reverse scan's first carry of a cumulative sum is the total.
     const cumsum = jit((xs: NdArray) => scan((c: NdArray, r: NdArray) => [c.add(r), c.add(r)], np.array(0), xs, { reverse: true }));
-    const [total, sums] = cumsum(np.array([1, 2, 3, 4])) as [NdArray, NdArray];
+    const [total, sums] = cumsum(np.array([1, 2, 3, 4]));
     expect(total.item()).toBe(10);
     expect(sums.toArray()).toEqual([10, 9, 7, 4]);
   });
@@ -986,7 +986,7 @@ describe("makeIR and the simplifications jit applies", () => {
       c: x.slice([null, null, 2]).sum().add(x.slice([null, null, -2]).sum()),
     });
     const m = np.array([[1.5, -2.25, 3], [4.75, 5, -6.5]]);
-    const closed = stage((v) => tree.leaves(g(v) as Tree) as NdArray[], [{ shape: m.shape, dtype: m.dtype }]);
+    const closed = stage((v) => tree.leaves(g(v)), [{ shape: m.shape, dtype: m.dtype }]);
     const simple = simplify(closed.ir);
     const counts = countPrims(simple);
     expect(counts.sin).toBe(1);
@@ -997,7 +997,7 @@ describe("makeIR and the simplifications jit applies", () => {
     // The constant 2 is kept by the simplified IR, and the values are g's.
     const index = new Map(closed.ir.constVars.map((v, i) => [v, i]));
     const consts = simple.constVars.map((v) => closed.consts[index.get(v)!]!);
-    expectSameBits(evalIR({ ir: simple, consts }, [m]), tree.leaves(g(m) as Tree));
+    expectSameBits(evalIR({ ir: simple, consts }, [m]), tree.leaves(g(m)));
   });
 });
 
@@ -1095,7 +1095,7 @@ describe("numbers and static arguments keep their meaning under jit", () => {
     const cases: [NdArray, number][] = [[x32, 0.1], [xi, 3], [xi, 1.5]];
     for (const [x, s] of cases) {
       const eager = f(x, s);
-      const jitted = jit(f)(x, s) as NdArray;
+      const jitted = jit(f)(x, s);
       expect(jitted.dtype).toBe(eager.dtype);
       expect(jitted.toArray()).toEqual(eager.toArray());
     }

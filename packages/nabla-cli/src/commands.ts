@@ -125,19 +125,22 @@ export function gradCommand(ctx: Context): Output {
   const { f, vars } = ctx.expr;
   const at = pointOption(ctx, "at");
   const x = np.array(at, { dtype: "float64" });
-  const [v, g] = valueAndGrad(f)(x) as [Tensor, Tensor];
+  const [v, g] = valueAndGrad(f)(x);
   const value = v.item();
   const grad = vector(g);
+  // Math.hypot is scale-safe (as BLAS nrm2): a gradient of 1e-300 has norm 1e-300, not 0.
   const norm = Math.hypot(...grad);
   // At a critical point there is no steepest direction; say so instead of printing NaN.
-  const ascent = norm > 0 && Number.isFinite(norm) ? vector(np.neg(steepestDescentDirection(f, x) as Tensor)) : null;
+  // A finite gradient whose norm overflows still has one.
+  const finite = grad.every(Number.isFinite);
+  const ascent = finite && norm > 0 ? vector(np.neg(steepestDescentDirection(f, x))) : null;
   const rows: [string, string][] = [
     [signature(ctx.expr), ctx.expr.source],
     ["at", named(vars, at)],
     ["value", num(value)],
     ["∇f", vec(grad)],
     ["‖∇f‖", num(norm)],
-    ["ascent", ascent ? `${vec(ascent)}  (∇f/‖∇f‖, the steepest-ascent unit direction)` : norm === 0 ? "none: ∇f = 0, a critical point" : "none: ∇f is not finite"],
+    ["ascent", ascent ? `${vec(ascent)}  (∇f/‖∇f‖, the steepest-ascent unit direction)` : finite ? "none: ∇f = 0, a critical point" : "none: ∇f is not finite"],
   ];
   const json: Record<string, unknown> = { ...head(ctx, "grad", at), value, grad, norm, ascent };
   if (typeof ctx.values.dir === "string") {
@@ -191,11 +194,11 @@ export function hessianCommand(ctx: Context): Output {
   const n = vars.length;
   const at = pointOption(ctx, "at");
   const x = np.array(at, { dtype: "float64" });
-  const [v, g] = valueAndGrad(f)(x) as [Tensor, Tensor];
+  const [v, g] = valueAndGrad(f)(x);
   const value = v.item();
   const grad = vector(g);
   const gradNorm = Math.hypot(...grad);
-  const H = hessian(f)(x) as Tensor;
+  const H = hessian(f)(x);
   const Hrows = rowsOf(H, n);
   const rows: [string, string][] = [
     [signature(ctx.expr), ctx.expr.source],
@@ -259,8 +262,8 @@ export function taylorCommand(ctx: Context): Output {
   const evalAt = pointOption(ctx, "eval-at", at.map((a) => a + TAYLOR_STEP));
   const t = taylor(f, np.array(at, { dtype: "float64" }), { order });
   const value = t.value.item();
-  const grad = vector(t.grad as Tensor);
-  const H = t.hessian === undefined ? undefined : rowsOf(t.hessian as Tensor, n);
+  const grad = vector(t.grad);
+  const H = t.hessian === undefined ? undefined : rowsOf(t.hessian, n);
   const y = np.array(evalAt, { dtype: "float64" });
   const model = t.model(y).item();
   const exact = f(y).item();
@@ -291,7 +294,7 @@ function methodName(text: string, option: string): MinimizeMethod {
 /** One optimizer's run, with what the table, the plot and the JSON need. */
 interface Run {
   method: MinimizeMethod;
-  result: MinimizeResult;
+  result: MinimizeResult<Tensor>;
   seconds: number;
 }
 
@@ -310,7 +313,7 @@ function runMethod(ctx: Context, method: MinimizeMethod, x0: number[], label: st
   // minimize's default budgets (see MinimizeOptions.maxIter), for the bar's scale.
   const budget = maxIter ?? (["gd", "momentum", "nesterov", "adam"].includes(method) ? 10000 : 1000);
   const start = performance.now();
-  let result: MinimizeResult;
+  let result: MinimizeResult<Tensor>;
   try {
     result = minimize(ctx.expr.f, np.array(x0, { dtype: "float64" }), {
       method,
@@ -331,14 +334,14 @@ function runMethod(ctx: Context, method: MinimizeMethod, x0: number[], label: st
   return { method, result, seconds: (performance.now() - start) / 1000 };
 }
 
-const xOf = (r: MinimizeResult) => vector(r.x as Tensor);
-const gradInf = (r: MinimizeResult) => Math.max(0, ...vector(r.grad as Tensor).map(Math.abs));
+const xOf = (r: MinimizeResult<Tensor>) => vector(r.x);
+const gradInf = (r: MinimizeResult<Tensor>) => Math.max(0, ...vector(r.grad).map(Math.abs));
 
 function resultJson(run: Run) {
   const r = run.result;
   return {
     method: run.method,
-    result: { x: xOf(r), fun: r.fun, grad: vector(r.grad as Tensor), nit: r.nit, nfev: r.nfev, ngev: r.ngev, nhev: r.nhev, status: r.status, success: r.success, message: r.message },
+    result: { x: xOf(r), fun: r.fun, grad: vector(r.grad), nit: r.nit, nfev: r.nfev, ngev: r.ngev, nhev: r.nhev, status: r.status, success: r.success, message: r.message },
     seconds: run.seconds,
     path: (r.path ?? []).map((p) => ({ x: p.x, f: p.f, gradNorm: p.gradNorm })),
   };

@@ -12,7 +12,7 @@ const sig = (v: number) => minus(String(Number(v.toPrecision(4))));
 /** Fixed-point form for coordinates: rounding residue like 1e-16 reads as 0, as it is. */
 const fix = (v: number) => minus(String(Number(v.toFixed(6)) + 0));
 const vec = (v: ArrayLike<number>, f = fix) => `(${globalThis.Array.from(v, f).join(", ")})`;
-const numbers = (a: unknown) => globalThis.Array.from(np.asArray(a as Array).toFloat64Array());
+const numbers = (a: Array) => globalThis.Array.from(a.toFloat64Array());
 const sci = (v: number) => v.toExponential(1);
 
 /** x as its entries: f(x) below reads them as 0-d Arrays. */
@@ -65,7 +65,7 @@ async function quadratic(out: string[], outDir: string): Promise<string> {
   };
   const x0 = [1, 1];
   const lr = 0.1;
-  const [w] = linalg.eigh(hessian(f)(np.array(x0)) as Array);
+  const [w] = linalg.eigh(hessian(f)(np.array(x0)));
   const [lmin, lmax] = numbers(w) as [number, number];
   const gd = run(f, x0, { method: "gd", lr });
   const newton = run(f, x0, { method: "newton" });
@@ -114,7 +114,7 @@ function criticalPoints(out: string[]): void {
   out.push("4. A minimum and a saddle: f(x, y) = x³ − 3x + y², where ∇f = 0 at (1, 0) and (−1, 0)");
   for (const point of [[1, 0], [-1, 0]]) {
     const g = numbers(grad(f)(np.array(point)));
-    const [w] = linalg.eigh(hessian(f)(np.array(point)) as Array);
+    const [w] = linalg.eigh(hessian(f)(np.array(point)));
     const eig = numbers(w);
     const kind = eig.every((v) => v > 0) ? "all positive: a minimum" : eig.every((v) => v < 0) ? "all negative: a maximum" : "of both signs: a saddle";
     out.push(`   at ${vec(point)}: ∇f = ${vec(g)}, Hessian eigenvalues ${vec(eig, sig)}, ${kind}`);
@@ -131,7 +131,7 @@ function taylorModels(out: string[]): void {
   const x0 = [0, 1];
   const t1 = taylor(f, np.array(x0), { order: 1 });
   const t2 = taylor(f, np.array(x0), { order: 2 });
-  const H = numbers(t2.hessian);
+  const H = numbers(t2.hessian!); // order 2 has one
   out.push(
     "5. Taylor models of f(x, y) = eˣ·sin y around (0, 1)",
     `   f = ${sig(t2.value.item() as number)}, ∇f = ${vec(numbers(t2.grad), sig)}, H = [${vec(H.slice(0, 2), sig)}, ${vec(H.slice(2), sig)}]`,

@@ -6,4 +6,4 @@ export * as np from "./np/index.js";
 export * as tree from "./pytree.js";
 export * as random from "./random.js";
 export { IR, Var, stage, evalIR, numberKey, type ClosedIR, type Equation, type StageOptions } from "./ir.js";
-export type { Tree, TreeDef } from "./pytree.js";
+export type { MapLeaves, Tree, TreeDef } from "./pytree.js";

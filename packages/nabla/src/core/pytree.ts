@@ -6,6 +6,24 @@ import { Array } from "./array.js";
  */
 export type Tree<L = unknown> = L | readonly Tree<L>[] | { readonly [key: string]: Tree<L> } | null | undefined;
 
+/**
+ * The pytree type `T` with every Array or number leaf replaced by `L`: objects keep
+ * their keys, tuples their length, `null`/`undefined` stay. `any` stays `any`; `unknown`
+ * and other leaves (strings, booleans) become `unknown`. (There is no `unknown extends T`
+ * test: without one the compiler sees `T` as covariant, so a record typed with
+ * `MapLeaves<Array, L>` still counts as one typed with `MapLeaves<unknown, L>`.)
+ *
+ * @example
+ * type G = MapLeaves<{ w: Array; b: number }, Array>; // { w: Array; b: Array }
+ */
+export type MapLeaves<T, L> = T extends Array | number
+  ? L
+  : T extends null | undefined
+    ? T
+    : T extends readonly unknown[] | object
+      ? { -readonly [K in keyof T]: MapLeaves<T[K], L> }
+      : unknown;
+
 type Node =
   | { kind: "leaf" }
   | { kind: "none"; value: null | undefined }
@@ -106,17 +124,17 @@ export function leaves<L = unknown>(x: Tree<L>): L[] {
 
 /**
  * Applies `f` leaf by leaf; further trees must have the same structure and supply the
- * extra arguments.
+ * extra arguments. The result has x's structure with f's results as leaves.
  *
  * @example
- * tree.map((p, g) => p.sub(g.mul(0.1)), params, grads)
+ * params = tree.map((p, g) => p.sub(g.mul(0.1)), params, grads) // typed as params
  */
-export function map<R = unknown>(f: (...leaves: any[]) => R, x: Tree, ...rest: Tree[]): Tree<R> {
+export function map<T, R = unknown>(f: (...leaves: any[]) => R, x: T, ...rest: Tree[]): MapLeaves<T, R> {
   const [xs, def] = flatten(x);
   const others = rest.map((r, k) => {
     const [ls, d] = flatten(r);
     if (!d.equals(def)) throw new Error(`tree.map: tree ${k + 1} has structure ${d}, expected ${def}`);
     return ls;
   });
-  return unflatten(def, xs.map((leaf, i) => f(leaf, ...others.map((o) => o[i]))));
+  return unflatten(def, xs.map((leaf, i) => f(leaf, ...others.map((o) => o[i])))) as MapLeaves<T, R>;
 }

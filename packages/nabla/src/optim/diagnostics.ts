@@ -2,7 +2,7 @@
 // is, and how fast (and with what order) the recorded iterates approach the minimum.
 import { np, type Array, type Tree } from "../core/index.js";
 import { eigh, lanczos } from "../linalg/index.js";
-import { hessian, hvp, jit, ravelPytree } from "../transforms/index.js";
+import { hessian, hvp, jit, ravelPytree, type GradOf } from "../transforms/index.js";
 import type { PathPoint } from "./types.js";
 
 export interface ConditionNumberOptions {
@@ -22,19 +22,19 @@ export interface ConditionNumberOptions {
  * @example
  * conditionNumber((x) => x.square().mul(np.array([1, 10])).sum().mul(0.5), np.array([1, 1])); // 10
  */
-export function conditionNumber(f: (x: any) => any, x: Tree, opts: ConditionNumberOptions = {}): number {
+export function conditionNumber<T>(f: (x: GradOf<T>) => unknown, x: T, opts: ConditionNumberOptions = {}): number {
   const [flat, unravel] = ravelPytree(x);
   const point = np.astype(flat, "float64");
   const fFlat = (v: Array) => f(unravel(v));
   const n = point.size;
   const method = opts.method ?? (n <= (opts.denseLimit ?? 200) ? "dense" : "lanczos");
   if (method === "dense") {
-    const [w] = eigh(hessian(fFlat)(point) as Array);
+    const [w] = eigh(hessian(fFlat)(point));
     const magnitudes = globalThis.Array.from(w.toFloat64Array(), Math.abs);
     return Math.max(...magnitudes) / Math.min(...magnitudes);
   }
   if (method !== "lanczos") throw new Error(`conditionNumber: method must be "dense" or "lanczos", got "${String(method)}"`);
-  const product = jit((v: Array) => hvp(fFlat, point, v) as Array);
+  const product = jit((v: Array) => hvp(fFlat, point, v));
   const values = lanczos(product, n, { k: 1, which: n >= 2 ? "both" : "largest" }).values.toFloat64Array();
   const lo = values[0]!;
   const hi = values[values.length - 1]!;
@@ -71,7 +71,7 @@ export interface ConvergenceRate {
 
 function flatNumbers(x: Tree | ArrayLike<number>): number[] {
   if (ArrayBuffer.isView(x)) return globalThis.Array.from(x as Float64Array);
-  return globalThis.Array.from(ravelPytree(x as Tree)[0].toFloat64Array());
+  return globalThis.Array.from(ravelPytree(x)[0].toFloat64Array());
 }
 
 /**

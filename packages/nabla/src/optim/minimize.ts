@@ -1,6 +1,7 @@
 // minimize: scipy.optimize.minimize's shape over nabla's derivatives. The methods live
 // in ./methods; this file resolves the options, runs one, and builds the result record.
-import type { Tree } from "../core/index.js";
+import type { Array } from "../core/index.js";
+import type { GradOf } from "../transforms/types.js";
 import { adam, gd, momentum } from "./methods/firstorder.js";
 import { bfgs } from "./methods/bfgs.js";
 import { cg } from "./methods/cg.js";
@@ -39,7 +40,7 @@ function nonNegative(name: string, v: number | undefined): void {
   check(v === undefined || v >= 0, `${name} must be a non-negative number, got ${v}`);
 }
 
-function resolve(method: MinimizeMethod, o: MinimizeOptions): Settings {
+function resolve<T>(method: MinimizeMethod, o: MinimizeOptions<T>): Settings {
   check(Object.hasOwn(methods, method), `unknown method "${String(method)}"; use one of ${Object.keys(methods).join(", ")}`);
   nonNegative("gtol", o.gtol);
   nonNegative("ftol", o.ftol);
@@ -95,12 +96,15 @@ function resolve(method: MinimizeMethod, o: MinimizeOptions): Settings {
  * "maxIter" / "maxEval"; a failed step search "lineSearchFailed"; NaN or ±Inf in f or ∇f
  * "nonFinite" (with the last finite iterate). These never throw; bad arguments do.
  *
+ * Types: x0's type `T` is inferred, f takes what the optimizer passes (x0's structure
+ * with float64 Array leaves, `GradOf<T>`), and `r.x`, `r.grad` have that type too.
+ *
  * @example
  * const rosen = (x: Array) => { const [a, b] = [x.slice(0), x.slice(1)]; return a.sub(1).square().add(b.sub(a.square()).square().mul(100)); };
  * const r = minimize(rosen, np.array([-1.2, 1]), { method: "lbfgs" });
  * r.status; // "converged"; r.x ≈ [1, 1]
  */
-export function minimize(f: (x: any) => any, x0: Tree, opts: MinimizeOptions = {}): MinimizeResult {
+export function minimize<T>(f: (x: GradOf<T>) => Array | number, x0: T, opts: MinimizeOptions<T> = {}): MinimizeResult<T> {
   check(typeof f === "function", `f must be a function, got ${typeof f}`);
   const method = opts.method ?? "lbfgs";
   const settings = resolve(method, opts);

@@ -2,8 +2,8 @@
 // gradient (and Hessian or Hessian-vector products), compiled with jit when f allows it,
 // with every evaluation counted.
 import { Storage } from "../array/index.js";
-import { Array, ConcreteArray, np, type Tree } from "../core/index.js";
-import { hessian, hvp, jit, ravelPytree, valueAndGrad } from "../transforms/index.js";
+import { Array, ConcreteArray, np } from "../core/index.js";
+import { hessian, hvp, jit, ravelPytree, valueAndGrad, type GradOf } from "../transforms/index.js";
 
 function vector(data: Float64Array): Array {
   // A copy, so the optimizer may keep reusing its own buffers.
@@ -29,7 +29,8 @@ function withFallback<A extends unknown[], R>(compiled: ((...a: A) => R) | undef
   };
 }
 
-export class FlatObjective {
+/** f of parameters like x0: T, as a function of x0's flat vector. */
+export class FlatObjective<T> {
   nfev = 0;
   ngev = 0;
   nhev = 0;
@@ -37,12 +38,12 @@ export class FlatObjective {
   readonly x0: Float64Array;
   /** Why jit was given up, for the result message. */
   jitFallback: string | undefined;
-  private readonly unravel: (v: Array) => Tree;
+  private readonly unravel: (v: Array) => GradOf<T>;
   private readonly vg: (x: Array) => [Array, Array];
   private readonly hess: (x: Array) => Array;
   private readonly hv: (x: Array, v: Array) => Array;
 
-  constructor(f: (x: any) => any, x0: Tree, useJit: boolean) {
+  constructor(f: (x: GradOf<T>) => unknown, x0: T, useJit: boolean) {
     const [flat, unravel] = ravelPytree(x0);
     if (flat.dtype === "bool") throw new Error("minimize: x0 has bool leaves; the parameters must be numbers");
     if (flat.size === 0) throw new Error("minimize: x0 has no elements");
@@ -50,9 +51,9 @@ export class FlatObjective {
     this.x0 = flat.toFloat64Array();
     this.unravel = unravel;
     const fFlat = (v: Array) => f(unravel(v));
-    const eagerVg = valueAndGrad(fFlat) as (x: Array) => [Array, Array];
-    const eagerHess = hessian(fFlat) as (x: Array) => Array;
-    const eagerHv = (x: Array, v: Array) => hvp(fFlat, x, v) as Array;
+    const eagerVg: (x: Array) => [Array, Array] = valueAndGrad(fFlat);
+    const eagerHess: (x: Array) => Array = hessian(fFlat);
+    const eagerHv = (x: Array, v: Array) => hvp(fFlat, x, v);
     const fallback = (why: string) => (this.jitFallback ??= why);
     this.vg = withFallback(useJit ? jit(eagerVg) : undefined, eagerVg, fallback);
     this.hess = withFallback(useJit ? jit(eagerHess) : undefined, eagerHess, fallback);
@@ -80,7 +81,7 @@ export class FlatObjective {
   }
 
   /** A flat vector back in x0's structure. */
-  toTree(x: Float64Array): Tree {
+  toTree(x: Float64Array): GradOf<T> {
     return this.unravel(vector(x));
   }
 }

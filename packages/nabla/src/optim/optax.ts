@@ -2,6 +2,7 @@
 // pytrees, `init(params) → state` and `update(grads, state, params) → [updates, state]`,
 // written with np ops only so that a whole training step can run inside `jit`.
 import { np, tree, type Array, type Tree } from "../core/index.js";
+import type { GradOf } from "../transforms/types.js";
 import { type Schedule } from "./schedules.js";
 
 export { constantSchedule, cosineDecay, exponentialDecay, linearWarmup, type Schedule } from "./schedules.js";
@@ -154,8 +155,11 @@ export function rmsprop(lr: number | Schedule, opts: { decay?: number; eps?: num
  * globalNorm({ a: np.array([3]), b: np.array([4]) }).item(); // 5
  */
 export function globalNorm(x: Tree): Array {
-  const squares = tree.leaves(x).map((leaf) => np.sum(np.square(leaf as Leaf)));
-  return np.sqrt(squares.reduce((s, v) => np.add(s, v), np.asArray(0)));
+  const leaves = tree.leaves(x) as Leaf[];
+  if (leaves.length === 0) return np.asArray(0);
+  // The norm of the leaves' norms, each scale-safe (np.norm): exploding gradients of size
+  // 1e200, where clipping matters most, must not give Infinity and so a clip to zero.
+  return np.norm(np.stack(leaves.map((leaf) => np.norm(leaf))));
 }
 
 /**
@@ -216,11 +220,11 @@ export function chain(...transforms: GradientTransformation[]): GradientTransfor
 }
 
 /**
- * params + updates, leaf by leaf.
+ * params + updates, leaf by leaf: params' structure with Array leaves.
  *
  * @example
  * params = applyUpdates(params, updates);
  */
-export function applyUpdates(params: Tree, updates: Tree): Tree {
+export function applyUpdates<T>(params: T, updates: Tree): GradOf<T> {
   return tree.map((p: Leaf, u: Leaf) => np.add(p, u), params, updates);
 }

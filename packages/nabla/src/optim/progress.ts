@@ -17,7 +17,8 @@ export interface Settings extends Required<Pick<MinimizeOptions, "gtol" | "ftol"
   lr: number | undefined;
   lineSearch: LineSearchKind;
   schedule: MinimizeOptions["schedule"];
-  callback: MinimizeOptions["callback"];
+  // Any iterate type: the methods see flat vectors, and minimize checked the callback's type.
+  callback: MinimizeOptions<any>["callback"];
   recordPath: boolean;
 }
 
@@ -40,7 +41,7 @@ export class Progress {
   readonly path: PathPoint[] | undefined;
 
   constructor(
-    readonly objective: FlatObjective,
+    readonly objective: FlatObjective<any>,
     readonly settings: Settings,
   ) {
     this.x = objective.x0;

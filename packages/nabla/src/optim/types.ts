@@ -1,5 +1,6 @@
 // The records minimize takes and returns, shared by its methods.
 import type { Tree } from "../core/index.js";
+import type { GradOf } from "../transforms/types.js";
 import type { Schedule } from "./schedules.js";
 
 /** The methods `minimize` knows. */
@@ -28,16 +29,17 @@ export interface PathPoint {
   gradNorm: number;
 }
 
-/** What the callback sees after each iteration. */
-export interface IterationInfo {
+/** What the callback sees after each iteration, for parameters like x0: T. */
+export interface IterationInfo<T = Tree> {
   nit: number;
-  /** The iterate, with the structure of x0. */
-  x: Tree;
+  /** The iterate, with the structure of x0 (leaves as float64 Arrays). */
+  x: GradOf<T>;
   fun: number;
   gradNorm: number;
 }
 
-export interface MinimizeOptions {
+/** Options of `minimize`; `T` is the type of x0 (what the callback's iterates look like). */
+export interface MinimizeOptions<T = Tree> {
   method?: MinimizeMethod;
   /** Stop when ‖∇f‖∞ ≤ gtol (default 1e-5, as scipy). */
   gtol?: number;
@@ -66,20 +68,24 @@ export interface MinimizeOptions {
   /** trust-ncg's initial trust radius (default 1). */
   trustRadius?: number;
   /** Called after every iteration; return true to stop (status "stopped"). */
-  callback?: (info: IterationInfo) => boolean | void;
+  callback?: (info: IterationInfo<T>) => boolean | void;
   /** Keep every iterate in `result.path`. */
   recordPath?: boolean;
   /** Compile f's value and gradient (and Hessian products) with `jit` (default true). */
   jit?: boolean;
 }
 
-/** The plain record `minimize` returns, in scipy's shape. */
-export interface MinimizeResult {
+/**
+ * The plain record `minimize` returns, in scipy's shape, for x0 of type `T`: x and grad
+ * have x0's structure with float64 Array leaves (`GradOf<T>`: a number in x0 comes back
+ * as a 0-d Array).
+ */
+export interface MinimizeResult<T = Tree> {
   /** The final iterate, with the structure of x0 (leaves as float64 Arrays). */
-  x: Tree;
+  x: GradOf<T>;
   fun: number;
   /** ∇f at x, with the structure of x0. */
-  grad: Tree;
+  grad: GradOf<T>;
   nit: number;
   /** Evaluations of f, of ∇f, and of the Hessian or Hessian-vector products. */
   nfev: number;

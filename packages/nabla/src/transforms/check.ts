@@ -1,5 +1,5 @@
 import { isFloat } from "../array/index.js";
-import { np, random, type Array, type Tree } from "../core/index.js";
+import { np, random, type Array } from "../core/index.js";
 import { jvp } from "./jvp.js";
 import { ravelPytree } from "./ravel.js";
 import { vjp } from "./vjp.js";
@@ -55,8 +55,8 @@ function compare(what: string, ad: Array, fd: Array, rtol: number, atol: number,
  * @example
  * checkGrads((x) => x.sin().sum(), [np.array([0.1, 0.2])], { order: 2 });
  */
-export function checkGrads(f: (...args: any[]) => any, args: readonly Tree[], opts: CheckGradsOptions = {}): void {
-  const [x, unravel] = ravelPytree(args as Tree);
+export function checkGrads<P extends unknown[]>(f: (...args: P) => unknown, args: readonly [...P], opts: CheckGradsOptions = {}): void {
+  const [x, unravel] = ravelPytree(args);
   if (!isFloat(x.dtype)) throw new Error(`checkGrads: arguments must be floating point, got ${x.dtype}`);
   const single = x.dtype === "float32";
   const eps = opts.eps ?? (single ? 1e-3 : 1e-5);
@@ -69,7 +69,8 @@ export function checkGrads(f: (...args: any[]) => any, args: readonly Tree[], op
     key = k1!;
     return random.normal(k2!, shape, { dtype });
   };
-  const g0: VectorFn = (v) => ravelPytree(f(...(unravel(v) as Tree[])))[0];
+  // unravel gives the arguments' structure with Array leaves, which is what f takes.
+  const g0: VectorFn = (v) => ravelPytree(f(...(unravel(v) as P)))[0];
 
   const check = (g: VectorFn, at: Array, order: number, label: string) => {
     const v = direction(at.shape, at.dtype);
@@ -77,16 +78,16 @@ export function checkGrads(f: (...args: any[]) => any, args: readonly Tree[], op
     const derived: [string, VectorFn][] = [];
     if (modes.includes("fwd")) {
       const [, tangent] = jvp(g, [at], [v]);
-      compare(`forward mode (JVP) of ${label}`, tangent as Array, fd, rtol, atol, eps);
-      derived.push([`the JVP of ${label}`, (y) => jvp(g, [y], [v])[1] as Array]);
+      compare(`forward mode (JVP) of ${label}`, tangent, fd, rtol, atol, eps);
+      derived.push([`the JVP of ${label}`, (y) => jvp(g, [y], [v])[1]]);
     }
     if (modes.includes("rev")) {
       const [out, pullback] = vjp(g, at);
-      const u = direction((out as Array).shape, (out as Array).dtype);
-      const ct = pullback(u)[0] as Array;
+      const u = direction(out.shape, out.dtype);
+      const [ct] = pullback(u);
       // ⟨u, J v⟩ two ways: from the VJP, and from the finite-difference JVP.
       compare(`reverse mode (VJP) of ${label}`, np.sum(np.mul(ct, v)), np.sum(np.mul(u, fd)), rtol, atol, eps);
-      derived.push([`the VJP of ${label}`, (y) => vjp(g, y)[1](u)[0] as Array]);
+      derived.push([`the VJP of ${label}`, (y) => vjp(g, y)[1](u)[0]]);
     }
     if (order > 1) for (const [name, h] of derived) check(h, at, order - 1, name);
   };

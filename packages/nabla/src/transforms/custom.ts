@@ -1,6 +1,7 @@
 import { bind, definePrimitive, np, tree, type Array, type IR, type Primitive, type Tree, type TreeDef } from "../core/index.js";
 import { avalsOf, concrete, runIR, storages, traceFn } from "./control/traced.js";
 import { outputLeaves } from "./args.js";
+import type { Fn, GradOf, TangentsOf } from "./types.js";
 import { vjp } from "./vjp.js";
 import { vmap } from "./vmap.js";
 import { materializeBatch } from "../core/primitives/index.js";
@@ -25,7 +26,7 @@ function leavesOf(x: Tree): Array[] {
 /** `f` as a call of `prim`: f staged once per call, its closed-over values leading inputs. */
 function callWithRule<F extends (...args: any[]) => any, R>(f: F, prim: Primitive<CustomParams & R>, rule: R): F {
   return ((...args: any[]) => {
-    const flat = args.map((a) => outputLeaves(a as Tree));
+    const flat = args.map((a) => outputLeaves(a));
     const inDefs = flat.map(([, d]) => d);
     const leaves = flat.flatMap(([ls]) => ls);
     const traced = traceFn(f, inDefs, avalsOf(leaves));
@@ -64,12 +65,12 @@ export const customJvpPrimitive: Primitive<CustomParams & { rule: JvpRule }> = d
     // A custom rule survives batching: the batched function gets the batched rule.
     const all = inputs.map((x, i) => materializeBatch(x, batched[i]!, size));
     const outs = customJvp(
-      (xs: Array[]) => vmap((ys: Array[]) => runIR(p.ir, ys))(xs) as Array[],
+      (xs: Array[]) => vmap((ys: Array[]) => runIR(p.ir, ys))(xs),
       ([xs], [ts]) =>
-        vmap((ys: Array[], us: Array[]) => {
+        vmap((ys: Array[], us: Array[]): [Array[], Array[]] => {
           const [o, t] = p.rule(argsOf(ys, p), argsOf(us, p));
           return [leavesOf(o), leavesOf(t)];
-        })(xs, ts) as [Array[], Array[]],
+        })(xs, ts),
     )(all);
     return [outs, outs.map(() => true)];
   },
@@ -85,7 +86,7 @@ export const customJvpPrimitive: Primitive<CustomParams & { rule: JvpRule }> = d
  * // log(1 + eˣ) with a derivative that stays finite for large x
  * const softplus = customJvp((x) => np.softplus(x), ([x], [t]) => [np.softplus(x), t.mul(np.sigmoid(x))]);
  */
-export function customJvp<F extends (...args: any[]) => any>(f: F, rule: (primals: Parameters<F>, tangents: Parameters<F>) => [ReturnType<F>, ReturnType<F>]): F {
+export function customJvp<F extends Fn>(f: F, rule: (primals: Parameters<F>, tangents: TangentsOf<Parameters<F>>) => [ReturnType<F>, GradOf<ReturnType<F>>]): F {
   return callWithRule(f, customJvpPrimitive, { rule: rule as JvpRule });
 }
 
@@ -106,20 +107,20 @@ export const customVjpPrimitive: Primitive<CustomParams & { fwd: Fwd; bwd: Bwd }
     if (!globalThis.Array.isArray(grads) || grads.length !== p.inDefs.length) {
       throw new Error(`customVjp: bwd must return one cotangent per argument (${p.inDefs.length}), got ${globalThis.Array.isArray(grads) ? grads.length : typeof grads}`);
     }
-    const flat = grads.flatMap((g) => leavesOf(g as Tree));
+    const flat = grads.flatMap((g) => leavesOf(g));
     return [...inputs.slice(0, p.nConsts).map(() => null), ...flat.map((g, i) => (wanted[p.nConsts + i] ? g : null))];
   },
   batch(inputs, batched, p, size) {
     const all = inputs.map((x, i) => materializeBatch(x, batched[i]!, size));
     const outs = customVjp(
-      (xs: Array[]) => vmap((ys: Array[]) => runIR(p.ir, ys))(xs) as Array[],
+      (xs: Array[]) => vmap((ys: Array[]) => runIR(p.ir, ys))(xs),
       (xs: Array[]) =>
-        vmap((ys: Array[]) => {
+        vmap((ys: Array[]): [Array[], unknown] => {
           const [o, residuals] = p.fwd(...argsOf(ys, p));
           return [leavesOf(o), residuals];
-        })(xs) as [Array[], any],
-      (residuals: any, ct: Array[]) => {
-        const grads = vmap((r: any, c: Array[]) => p.bwd(r, tree.unflatten(p.outDef, c)).flatMap((g) => leavesOf(g as Tree)))(residuals, ct) as Array[];
+        })(xs),
+      (residuals, ct) => {
+        const grads = vmap((r: unknown, c: Array[]) => p.bwd(r, tree.unflatten(p.outDef, c)).flatMap((g) => leavesOf(g)))(residuals, ct);
         return [[...all.slice(0, p.nConsts).map((c) => np.zerosLike(c)), ...grads]];
       },
     )(all);
@@ -131,11 +132,20 @@ export const customVjpPrimitive: Primitive<CustomParams & { fwd: Fwd; bwd: Bwd }
  * `f` with a reverse-mode rule of your own, as JAX's custom_vjp: `fwd(...args)` returns
  * `[f(...args), residuals]`, and `bwd(residuals, cotangent)` returns one cotangent per
  * argument. Use it for stable or cheaper gradients (ODE adjoints, implicit layers).
+ * The residuals are whatever fwd returns beside the value; bwd receives them as such.
  *
  * @example
- * const clipGrad = customVjp((x) => x, (x) => [x, null], (_r, g) => [np.clip(g, -1, 1)]);
+ * const clipGrad = customVjp((x: Array) => x, (x) => [x, null], (_r, g) => [np.clip(g, -1, 1)]);
  */
-export function customVjp<F extends (...args: any[]) => any>(f: F, fwd: (...args: Parameters<F>) => [ReturnType<F>, any], bwd: (residuals: any, cotangent: ReturnType<F>) => any[]): F {
+export function customVjp<
+  F extends Fn,
+  // A tuple type in the constraint types residuals written `[x, y]` as the pair bwd reads.
+  Res extends [] | {} | null | undefined,
+>(
+  f: F,
+  fwd: (...args: Parameters<F>) => [ReturnType<F>, Res],
+  bwd: (residuals: Res, cotangent: GradOf<ReturnType<F>>) => TangentsOf<Parameters<F>>,
+): F {
   return callWithRule(f, customVjpPrimitive, { fwd: fwd as Fwd, bwd: bwd as Bwd });
 }
 

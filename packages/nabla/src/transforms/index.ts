@@ -1,4 +1,5 @@
 // Transformations of functions: derivatives, batching, staging, and the calculus helpers.
+export type { Argnums, AuxFn, AuxOf, Carry, Fn, GradFn, GradOf, GradsOf, HessianFn, JacobianFn, JacobianOf, MapLeaves, TangentsOf, ValueAndGradFn } from "./types.js";
 export { jvp } from "./jvp.js";
 export { vjp, grad, valueAndGrad, type Pullback, type GradOptions } from "./vjp.js";
 export { vmap, type VmapOptions } from "./vmap.js";

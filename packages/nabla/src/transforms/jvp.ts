@@ -1,6 +1,7 @@
 import { Array, Tracer, bind, currentInterpreter, np, tree, withInterpreter, type Interpreter, type Primitive, type Tree } from "../core/index.js";
 import { differentiableLeaves, outputLeaves } from "./args.js";
 import type { Tangent } from "../core/primitive.js";
+import type { GradOf, TangentsOf } from "./types.js";
 
 /** A value under forward-mode differentiation: its primal and its tangent. */
 class JVPTracer extends Tracer {
@@ -50,17 +51,18 @@ class JVPInterpreter implements Interpreter {
 
 /**
  * Forward-mode derivative: evaluates `f(...primals)` and its directional derivative
- * along `tangents` (one pytree per argument, same shapes) in one pass.
+ * along `tangents` (one pytree per argument, same shapes) in one pass. The tangent out
+ * has the output's structure with Array leaves.
  *
  * @example
  * const [y, dy] = jvp((x) => x.sin(), [np.array(0.3)], [np.array(1)]);
  * dy.item(); // cos(0.3)
  */
-export function jvp<F extends (...args: any[]) => any>(
-  f: F,
-  primals: readonly Tree[],
-  tangents: readonly Tree[],
-): [ReturnType<F>, ReturnType<F>] {
+export function jvp<P extends unknown[], R>(
+  f: (...args: P) => R,
+  primals: readonly [...P],
+  tangents: readonly [...TangentsOf<P>],
+): [R, GradOf<R>] {
   if (primals.length !== tangents.length) {
     throw new Error(`jvp: ${primals.length} primals but ${tangents.length} tangents`);
   }
@@ -78,9 +80,9 @@ export function jvp<F extends (...args: any[]) => any>(
     });
     return tree.unflatten(def, traced);
   });
-  const out = withInterpreter(interp, () => f(...args));
+  const out = withInterpreter(interp, () => f(...(args as P)));
   const [outs, def] = outputLeaves(out);
   const primalOut = outs.map((o) => interp.primalOf(o));
   const tangentOut = outs.map((o) => interp.tangentOf(o) ?? np.zerosLike(interp.primalOf(o)));
-  return [tree.unflatten(def, primalOut) as ReturnType<F>, tree.unflatten(def, tangentOut) as ReturnType<F>];
+  return [tree.unflatten(def, primalOut) as R, tree.unflatten(def, tangentOut) as GradOf<R>];
 }

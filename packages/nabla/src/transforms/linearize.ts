@@ -1,7 +1,8 @@
-import { bind1, evalIR, stage, tree, type Array, type Tree } from "../core/index.js";
+import { bind1, evalIR, stage, tree, type Array } from "../core/index.js";
 import { stopGradient as stopGradientP } from "../core/primitives/index.js";
 import { differentiableLeaves, outputLeaves } from "./args.js";
 import { jvp } from "./jvp.js";
+import type { GradOf, TangentsOf } from "./types.js";
 
 /**
  * Evaluates `f(...primals)` and stages its JVP once: the returned `fJvp(...tangents)`
@@ -12,30 +13,30 @@ import { jvp } from "./jvp.js";
  * const [y, fJvp] = linearize((x) => x.sin(), np.array(0.3));
  * fJvp(np.array(2)).item(); // 2·cos(0.3)
  */
-export function linearize<F extends (...args: any[]) => any>(f: F, ...primals: Parameters<F>): [ReturnType<F>, (...tangents: Tree[]) => ReturnType<F>] {
-  const args = primals.map((p, i) => differentiableLeaves("linearize", p as Tree, i));
+export function linearize<P extends unknown[], R>(f: (...args: P) => R, ...primals: P): [R, (...tangents: TangentsOf<P>) => GradOf<R>] {
+  const args = primals.map((p, i) => differentiableLeaves("linearize", p, i));
   const avals = args.flatMap(([xs]) => xs.map((x) => ({ shape: x.shape, dtype: x.dtype })));
-  let primalOut: Tree;
+  let primalOut!: R; // set by the staging call below
   let outDef: ReturnType<typeof tree.flatten>[1] | undefined;
   const closed = stage((...tangentLeaves: Array[]) => {
     let k = 0;
     const tangents = args.map(([xs, def]) => tree.unflatten(def, xs.map(() => tangentLeaves[k++]!)));
-    const [out, tOut] = jvp(f, primals as Tree[], tangents);
+    const [out, tOut] = jvp(f, primals, tangents as TangentsOf<P>);
     primalOut = out;
     const [leaves, def] = outputLeaves(tOut);
     outDef = def;
     return leaves;
   }, avals);
-  const fJvp = (...tangents: Tree[]): ReturnType<F> => {
+  const fJvp = (...tangents: TangentsOf<P>): GradOf<R> => {
     if (tangents.length !== args.length) throw new Error(`linearize: expected ${args.length} tangent(s), got ${tangents.length}`);
     const leaves = tangents.flatMap((t, i) => {
       const [ls, def] = tree.flatten(t);
       if (!def.equals(args[i]![1])) throw new Error(`linearize: tangent ${i} has structure ${def}, its primal ${args[i]![1]}`);
       return ls as Array[];
     });
-    return tree.unflatten(outDef!, evalIR(closed, leaves)) as ReturnType<F>;
+    return tree.unflatten(outDef!, evalIR(closed, leaves)) as GradOf<R>;
   };
-  return [primalOut as ReturnType<F>, fJvp];
+  return [primalOut, fJvp];
 }
 
 /**

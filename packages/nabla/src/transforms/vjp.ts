@@ -1,6 +1,9 @@
 import { isFloat } from "../array/index.js";
 import { Array, Tracer, bind, currentInterpreter, np, tree, withInterpreter, type Interpreter, type Primitive, type Tree } from "../core/index.js";
 import { argnumList, differentiableLeaves, outputLeaves } from "./args.js";
+import type { Argnums, AuxFn, Fn, GradFn, GradOf, GradOptions, ValueAndGradFn } from "./types.js";
+
+export type { GradOptions } from "./types.js";
 
 /** A value under reverse-mode differentiation: its primal and its place on the tape. */
 class ReverseTracer extends Tracer {
@@ -81,8 +84,11 @@ class ReverseInterpreter implements Interpreter {
   }
 }
 
-/** A pullback: cotangents of the outputs (same structure) → cotangents of each input. */
-export type Pullback = (cotangent: Tree) => Tree[];
+/**
+ * A pullback: a cotangent of the output (the output's structure) → the cotangents of
+ * the arguments `Args`, one per argument.
+ */
+export type Pullback<Out = Tree, Args extends readonly unknown[] = Tree[]> = (cotangent: GradOf<Out>) => { -readonly [K in keyof Args]: GradOf<Args[K]> };
 
 /**
  * Reverse-mode derivative: evaluates `f(...primals)` and returns it with its pullback,
@@ -92,26 +98,27 @@ export type Pullback = (cotangent: Tree) => Tree[];
  * const [y, pullback] = vjp((x) => x.mul(x).sum(), np.array([1, 2]));
  * pullback(np.array(1))[0]; // [2, 4]
  */
-export function vjp<F extends (...args: any[]) => any>(f: F, ...primals: Parameters<F>): [ReturnType<F>, Pullback] {
-  const [out, pullback] = vjpWithAux((...args: any[]) => [f(...args), null], primals, "vjp");
-  return [out as ReturnType<F>, pullback];
+export function vjp<P extends unknown[], R>(f: (...args: P) => R, ...primals: P): [R, Pullback<R, P>] {
+  const [out, pullback] = vjpWithAux((...args: P) => [f(...args), null], primals, "vjp");
+  return [out, pullback];
 }
 
 /**
  * `vjp` for a function returning `[out, aux]`: aux is passed through with its traced
  * values replaced by their primals, so it is usable after the transformation returns.
+ * Untyped here; `vjp`, `grad` and `valueAndGrad` state the types of what it builds.
  */
-function vjpWithAux(f: (...args: any[]) => [any, any], primals: readonly unknown[], op: string): [any, Pullback, any] {
+function vjpWithAux(f: (...args: any[]) => [any, any], primals: readonly unknown[], op: string): [any, (cotangent: Tree) => any, any] {
   const interp = new ReverseInterpreter(currentInterpreter());
-  const argLeaves = primals.map((p, i) => differentiableLeaves(op, p as Tree, i));
+  const argLeaves = primals.map((p, i) => differentiableLeaves(op, p, i));
   const variables = argLeaves.map(([xs]) => xs.map((x) => interp.variable(x)));
   const args = argLeaves.map(([, def], i) => tree.unflatten(def, variables[i]!));
   const [out, aux] = withInterpreter(interp, () => f(...args));
   const primalOf = (o: Array) => (interp.idOf(o) >= 0 ? (o as ReverseTracer).primal : o);
   const [outs, outDef] = outputLeaves(out);
   const primalOut = outs.map(primalOf);
-  const auxOut = tree.map((leaf: unknown) => (leaf instanceof Array ? primalOf(leaf) : leaf), aux as Tree);
-  const pullback: Pullback = (cotangent) => {
+  const auxOut = tree.map((leaf: unknown) => (leaf instanceof Array ? primalOf(leaf) : leaf), aux);
+  const pullback = (cotangent: Tree): Tree[] => {
     const [cts, ctDef] = tree.flatten(cotangent);
     if (!ctDef.equals(outDef)) throw new Error(`${op}: the cotangent has structure ${ctDef}, the output ${outDef}`);
     const seeds = new Map<number, Array>();
@@ -131,13 +138,6 @@ function vjpWithAux(f: (...args: any[]) => [any, any], primals: readonly unknown
   return [tree.unflatten(outDef, primalOut), pullback, auxOut];
 }
 
-export interface GradOptions {
-  /** Which argument(s) to differentiate: a position, or a list (then grads are a tuple). */
-  argnums?: number | readonly number[];
-  /** `f` returns `[value, aux]`; aux is passed through untouched. */
-  hasAux?: boolean;
-}
-
 function scalarOutput(op: string, value: unknown): Array {
   const v = value instanceof Array || typeof value === "number" ? np.asArray(value) : undefined;
   if (!v || v.ndim !== 0) {
@@ -149,18 +149,29 @@ function scalarOutput(op: string, value: unknown): Array {
 }
 
 /**
+ * `valueAndGrad` of an `f` returning `[value, aux]`, with `hasAux: true`: the result is
+ * `[[value, aux], grad]`, aux typed as f returns it.
+ *
+ * @example
+ * const [[loss, aux], grads] = valueAndGrad((p: Params) => [lossOf(p), stats(p)], { hasAux: true })(params);
+ */
+export function valueAndGrad<F extends AuxFn, const N extends Argnums = 0>(f: F, opts: GradOptions<N, true> & { hasAux: true }): ValueAndGradFn<F, N, true>;
+/**
  * `f`'s value and its gradient with respect to the `argnums` argument(s) (default 0).
- * `f` must return a scalar, or `[scalar, aux]` with `hasAux`.
+ * `f` must return a scalar, or `[scalar, aux]` with `hasAux`. The value is an Array;
+ * the gradient has the argument's type with Array leaves (a tuple for a list of
+ * argnums); with `hasAux` the result is `[[value, aux], grad]`.
  *
  * @example
  * const [value, g] = valueAndGrad((x) => x.mul(x).sum())(np.array([1, 2])); // 5, [2, 4]
  */
-export function valueAndGrad(f: (...args: any[]) => any, opts: GradOptions = {}) {
+export function valueAndGrad<F extends Fn, const N extends Argnums = 0, HasAux extends boolean = false>(f: F, opts?: GradOptions<N, HasAux>): ValueAndGradFn<F, N, HasAux>;
+export function valueAndGrad(f: Fn, opts: GradOptions = {}) {
   return valueAndGradNamed("valueAndGrad", f, opts);
 }
 
 /** `valueAndGrad`, with errors named after the function the user called. */
-function valueAndGradNamed(op: string, f: (...args: any[]) => any, opts: GradOptions) {
+function valueAndGradNamed(op: string, f: Fn, opts: GradOptions) {
   return (...args: any[]): [any, any] => {
     const nums = argnumList(op, opts.argnums ?? 0, args.length);
     nums.forEach((n) => differentiableLeaves(op, args[n], n)); // errors name the real position
@@ -175,21 +186,33 @@ function valueAndGradNamed(op: string, f: (...args: any[]) => any, opts: GradOpt
       return [scalarOutput(op, result[0]), result[1]];
     };
     const [value, pullback, aux] = vjpWithAux(partial, nums.map((n) => args[n]), op);
-    const grads = pullback(np.onesLike(value as Array));
+    const grads = pullback(np.onesLike(value));
     const g = typeof opts.argnums === "object" ? grads : grads[0];
     return [opts.hasAux ? [value, aux] : value, g];
   };
 }
 
 /**
+ * `grad` of an `f` returning `[value, aux]`, with `hasAux: true`: the result is
+ * `[grad, aux]`, aux typed as f returns it.
+ *
+ * @example
+ * const [g, stats] = grad((p: Params) => [lossOf(p), statsOf(p)], { hasAux: true })(params);
+ */
+export function grad<F extends AuxFn, const N extends Argnums = 0>(f: F, opts: GradOptions<N, true> & { hasAux: true }): GradFn<F, N, true>;
+/**
  * The gradient of a scalar function with respect to the `argnums` argument(s), with the
- * argument's pytree structure.
+ * argument's pytree structure and type (`{ w: Array; b: Array }` for a `{ w, b }`
+ * argument, number leaves as Arrays); a tuple for a list of argnums; `[grad, aux]` with
+ * `hasAux`.
  *
  * @example
  * grad((x) => x.mul(x).sum())(np.array([1, 2])); // [2, 4]
  * grad(grad((x) => x.sin()))(np.array(0.3)); // −sin(0.3)
+ * const [gW, gb] = grad(loss, { argnums: [0, 1] })(W, b, batch); // typed [Array, Array]
  */
-export function grad(f: (...args: any[]) => any, opts: GradOptions = {}) {
+export function grad<F extends Fn, const N extends Argnums = 0, HasAux extends boolean = false>(f: F, opts?: GradOptions<N, HasAux>): GradFn<F, N, HasAux>;
+export function grad(f: Fn, opts: GradOptions = {}) {
   const vg = valueAndGradNamed("grad", f, opts);
   return (...args: any[]): any => {
     const [value, g] = vg(...args);

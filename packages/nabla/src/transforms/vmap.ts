@@ -1,4 +1,4 @@
-import { Array, Tracer, bind, currentInterpreter, np, tree, withInterpreter, type Interpreter, type Primitive, type Tree } from "../core/index.js";
+import { Array, Tracer, bind, currentInterpreter, np, tree, withInterpreter, type Interpreter, type Primitive } from "../core/index.js";
 import { materializeBatch } from "../core/primitives/index.js";
 import { outputLeaves } from "./args.js";
 
@@ -68,7 +68,7 @@ export function vmap<F extends (...args: any[]) => any>(f: F, opts: VmapOptions 
     let size: number | undefined;
     let sizeFrom = "";
     const leaves = args.map((arg, i) => {
-      const [ls, def] = tree.flatten(arg as Tree);
+      const [ls, def] = tree.flatten(arg);
       const ax = axes[i];
       const arrays = ls.map((l) => (l instanceof Array ? l : typeof l === "number" ? np.asArray(l) : l));
       if (ax !== null && ax !== undefined) {

@@ -1,5 +1,5 @@
 import { isFloat } from "../../array/index.js";
-import { bind, definePrimitive, np, tree, type Array, type IR, type Primitive, type Tree } from "../../core/index.js";
+import { bind, definePrimitive, np, tree, type Array, type IR, type Primitive } from "../../core/index.js";
 import { concrete, describeAvals, jvpIR, runIR, sameAvals, storages, traceFn, vjpIR, vmapIR, avalsOf } from "./traced.js";
 import { outputLeaves } from "../args.js";
 
@@ -40,26 +40,26 @@ export const condPrimitive: Primitive<CondParams> = definePrimitive({
     return storages(runIR(params.branches[k], branchInputs(rest, k, params)));
   },
   jvp([pred, ...rest], [, ...tangents], params) {
-    const pick = (k: 0 | 1) => (ins: Array[], ts: Array[]) => {
+    const pick = (k: 0 | 1) => (ins: Array[], ts: Array[]): [Array[], Array[]] => {
       const [outs, touts] = jvpIR(params.branches[k], branchInputs(ins, k, params), branchInputs(ts, k, params));
       return [outs, touts.map((t, i) => t ?? np.zerosLike(outs[i]!))];
     };
     const ts = rest.map((x, i) => tangents[i] ?? np.zerosLike(x));
-    const [outs, touts] = cond(pred!, pick(1), pick(0), rest, ts) as [Array[], Array[]];
+    const [outs, touts] = cond(pred!, pick(1), pick(0), rest, ts);
     return [outs, touts.map((t, i) => (isFloat(outs[i]!.dtype) ? t : null))];
   },
   vjp(cts, [pred, ...rest], outs, params) {
     // Recompute the taken branch with its VJP: cheaper to write than saving residuals.
     const seeds = outs.map((o, i) => cts[i] ?? np.zerosLike(o));
     const pick = (k: 0 | 1) => (ins: Array[], ct: Array[]) => spreadCts(vjpIR(params.branches[k], branchInputs(ins, k, params), ct), k, ins, params);
-    const grads = cond(pred!, pick(1), pick(0), rest, seeds) as Array[];
+    const grads = cond(pred!, pick(1), pick(0), rest, seeds);
     return [null, ...grads.map((g, i) => (isFloat(rest[i]!.dtype) ? g : null))];
   },
   batch([pred, ...rest], [predBatched, ...batched], params, size) {
     const run = (k: 0 | 1, ins: Array[]) =>
       vmapIR(params.branches[k], branchInputs(ins, k, params), branchInputs(batched, k, params), size);
     if (!predBatched) {
-      const outs = cond(pred!, (ins: Array[]) => run(1, ins), (ins: Array[]) => run(0, ins), rest) as Array[];
+      const outs = cond(pred!, (ins: Array[]) => run(1, ins), (ins: Array[]) => run(0, ins), rest);
       return [outs, outs.map(() => true)];
     }
     // A per-example predicate: both branches run, and the predicate selects.
@@ -74,15 +74,16 @@ export const condPrimitive: Primitive<CondParams> = definePrimitive({
  * `trueFn(...operands)` if `pred` is true, else `falseFn(...operands)`, as one primitive:
  * differentiable in both modes, batchable (a batched predicate runs both branches and
  * selects), and staged by `jit` without a JavaScript branch on a traced value. The
- * branches must return the same structure, shapes and dtypes.
+ * branches must return the same structure, shapes and dtypes (and so the same type `T`);
+ * they take the operands' types.
  *
  * @example
- * const relu = (x) => cond(np.greater(x, 0), (v) => v, (v) => v.mul(0), x);
+ * const relu = (x: Array) => cond(np.greater(x, 0), (v) => v, (v) => v.mul(0), x);
  */
-export function cond<T>(pred: Array | boolean | number, trueFn: (...ops: any[]) => T, falseFn: (...ops: any[]) => T, ...operands: any[]): T {
+export function cond<A extends unknown[], T>(pred: Array | boolean | number, trueFn: (...ops: A) => T, falseFn: (...ops: A) => T, ...operands: A): T {
   const p = np.asArray(pred);
   if (p.ndim !== 0) throw new Error(`cond: the predicate must be a scalar, got shape (${p.shape})`);
-  const flat = operands.map((o) => outputLeaves(o as Tree));
+  const flat = operands.map((o) => outputLeaves(o));
   const defs = flat.map(([, def]) => def);
   const leaves = flat.flatMap(([ls]) => ls);
   const avals = avalsOf(leaves);

@@ -1,8 +1,9 @@
 import { isFloat } from "../../array/index.js";
-import { bind, definePrimitive, np, tree, type Array, type IR, type Primitive, type Tree } from "../../core/index.js";
+import { bind, definePrimitive, np, tree, type Array, type IR, type Primitive } from "../../core/index.js";
 import { materializeBatch } from "../../core/primitives/index.js";
 import { avalsOf, concrete, describeAvals, jvpIR, runIR, sameAvals, storages, traceFn, vjpIR, vmapIR } from "./traced.js";
 import { outputLeaves } from "../args.js";
+import type { Carry } from "../types.js";
 
 interface WhileParams {
   condIR: IR;
@@ -41,7 +42,7 @@ export const whilePrimitive: Primitive<WhileParams> = definePrimitive({
         return [...outs, ...touts.map((t, i) => t ?? np.zerosLike(c[n + i]!))];
       },
       [...init, ...init.map((x, i) => tinit[i] ?? np.zerosLike(x))],
-    ) as Array[];
+    );
     return [out.slice(0, n), out.slice(n).map((t, i) => (isFloat(init[i]!.dtype) ? t : null))];
   },
   vjp() {
@@ -64,7 +65,7 @@ export const whilePrimitive: Primitive<WhileParams> = definePrimitive({
         return next.map((x, i) => np.where(np.reshape(keep, [size, ...x.shape.slice(1).map(() => 1)]), x, c[i]!));
       },
       init.map((x, i) => materializeBatch(x, batched[p.nCondConsts + p.nBodyConsts + i]!, size)),
-    ) as Array[];
+    );
     return [out, out.map(() => true)];
   },
 });
@@ -72,13 +73,14 @@ export const whilePrimitive: Primitive<WhileParams> = definePrimitive({
 /**
  * Repeats `carry = bodyFn(carry)` while `condFn(carry)` is true, as one primitive (a
  * loop in staged code). Forward-mode differentiable and batchable; for reverse mode use
- * `scan` or `foriLoop` with numeric bounds.
+ * `scan` or `foriLoop` with numeric bounds. The carry keeps its type `T` throughout.
  *
  * @example
  * whileLoop((x) => np.less(x, 100), (x) => x.mul(2), np.array(1)).item(); // 128
+ * const [i, y] = whileLoop(([i]) => np.less(i, 3), ([i, v]) => [i.add(1), v.mul(2)], [np.array(0), x]);
  */
-export function whileLoop<T>(condFn: (carry: T) => Array | boolean, bodyFn: (carry: T) => T, init: T): T {
-  const [leaves, def] = outputLeaves(init as Tree);
+export function whileLoop<T extends Carry>(condFn: (carry: T) => Array | boolean, bodyFn: (carry: T) => T, init: T): T {
+  const [leaves, def] = outputLeaves(init);
   const avals = avalsOf(leaves);
   const c = traceFn(condFn, [def], avals);
   if (c.outAvals.length !== 1 || c.outAvals[0]!.shape.length !== 0 || c.outAvals[0]!.dtype !== "bool") {
@@ -146,7 +148,7 @@ export const scanPrimitive: Primitive<ScanParams> = definePrimitive({
       [...init, ...zeros(init, tinit)],
       [...xs, ...zeros(xs, txs)],
       { length: p.length, reverse: p.reverse },
-    ) as [Array[], Array[]];
+    );
     const ny = ys.length / 2;
     const outs = [...carry.slice(0, n), ...ys.slice(0, ny)];
     const touts = [...carry.slice(n), ...ys.slice(ny)];
@@ -164,7 +166,7 @@ export const scanPrimitive: Primitive<ScanParams> = definePrimitive({
       init,
       xs,
       { length: p.length, reverse: p.reverse },
-    ) as [Array[], Array[]];
+    );
     const seeds = outputs.map((o, i) => cts[i] ?? np.zerosLike(o));
     // Backward: cotangents flow against the direction of the loop.
     const [[ctInit, ctConsts], ctXs] = scan(
@@ -179,7 +181,7 @@ export const scanPrimitive: Primitive<ScanParams> = definePrimitive({
       [seeds.slice(0, n), consts.map((c) => np.zerosLike(c))],
       [xs, carriesIn, seeds.slice(n)],
       { length: p.length, reverse: !p.reverse },
-    ) as [[Array[], Array[]], Array[]];
+    );
     const keepFloat = (gs: readonly Array[], vs: readonly Array[]) => gs.map((g, i) => (isFloat(vs[i]!.dtype) ? g : null));
     return [...keepFloat(ctConsts, consts), ...keepFloat(ctInit, init), ...keepFloat(ctXs, xs)];
   },
@@ -198,7 +200,7 @@ export const scanPrimitive: Primitive<ScanParams> = definePrimitive({
       carry0,
       xsMoved,
       { length: p.length, reverse: p.reverse },
-    ) as [Array[], Array[]];
+    );
     const outs = [...carry, ...ys.map((y) => np.moveaxis(y, 1, 0))];
     return [outs, outs.map(() => true)];
   },
@@ -214,15 +216,17 @@ export interface ScanOptions {
 /**
  * A loop that carries state and stacks per-step outputs, as JAX's `lax.scan`:
  * `fn(carry, x)` returns `[carry, y]`, and `scan` returns `[carry, ys]` with each y
- * stacked along a new leading axis. Differentiable in both modes and batchable.
+ * stacked along a new leading axis. Differentiable in both modes and batchable. Types:
+ * the carry keeps its type `C`; a step sees a slice of `xs` and the stacked ys have the
+ * per-step y's structure, which for pytrees of Arrays are the same types `X` and `Y`.
  *
  * @example
  * // cumulative sum
  * scan((c, x) => [c.add(x), c.add(x)], np.array(0), np.array([1, 2, 3]))[1].toArray(); // [1, 3, 6]
  */
-export function scan<C, X, Y>(fn: (carry: C, x: X) => [C, Y], init: C, xs: X, opts: ScanOptions = {}): [C, Y] {
-  const [carryLeaves, carryDef] = outputLeaves(init as Tree);
-  const [xLeaves, xDef] = outputLeaves(xs as Tree);
+export function scan<C extends Carry, X, Y>(fn: (carry: C, x: X) => [C, Y], init: C, xs: X, opts: ScanOptions = {}): [C, Y] {
+  const [carryLeaves, carryDef] = outputLeaves(init);
+  const [xLeaves, xDef] = outputLeaves(xs);
   let length = opts.length;
   for (const x of xLeaves) {
     if (x.ndim === 0) throw new Error("scan: every leaf of xs needs a leading axis to scan over, got a 0-d array");
@@ -240,8 +244,8 @@ export function scan<C, X, Y>(fn: (carry: C, x: X) => [C, Y], init: C, xs: X, op
       const result = fn(c, x);
       if (!globalThis.Array.isArray(result) || result.length !== 2) throw new Error("scan: fn must return [carry, y]");
       const [carryOut, y] = result;
-      const [cl, cdef] = outputLeaves(carryOut as Tree);
-      const [yl, ydef] = outputLeaves(y as Tree);
+      const [cl, cdef] = outputLeaves(carryOut);
+      const [yl, ydef] = outputLeaves(y);
       if (!cdef.equals(carryDef) || !sameAvals(avalsOf(cl), carryAvals)) {
         throw new Error(`scan: fn must return a carry of type ${carryDef} ${describeAvals(carryAvals)}, got ${cdef} ${describeAvals(avalsOf(cl))}`);
       }
@@ -269,7 +273,7 @@ export function scan<C, X, Y>(fn: (carry: C, x: X) => [C, Y], init: C, xs: X, op
  * @example
  * foriLoop(0, 5, (i, x) => x.add(i), np.array(0)).item(); // 10
  */
-export function foriLoop<T>(lo: number | Array, hi: number | Array, body: (i: Array, carry: T) => T, init: T): T {
+export function foriLoop<T extends Carry>(lo: number | Array, hi: number | Array, body: (i: Array, carry: T) => T, init: T): T {
   if (typeof lo === "number" && typeof hi === "number") {
     if (!Number.isInteger(lo) || !Number.isInteger(hi)) throw new Error(`foriLoop: bounds must be integers, got ${lo}, ${hi}`);
     const steps = np.arange(lo, Math.max(lo, hi), { dtype: "int32" });
@@ -277,8 +281,8 @@ export function foriLoop<T>(lo: number | Array, hi: number | Array, body: (i: Ar
   }
   const [, out] = whileLoop(
     ([i]: [Array, T]) => np.less(i, hi),
-    ([i, c]: [Array, T]) => [np.add(i, 1), body(i, c)] as [Array, T],
-    [np.astype(lo, "int32"), init] as [Array, T],
+    ([i, c]: [Array, T]) => [np.add(i, 1), body(i, c)],
+    [np.astype(lo, "int32"), init],
   );
   return out;
 }

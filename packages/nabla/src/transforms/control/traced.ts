@@ -1,7 +1,7 @@
 // What the control-flow primitives share: user functions staged to IR, and the IR
 // differentiated or batched by calling the public transformations on its replay.
 import { isFloat, sameShape, shapeString } from "../../array/index.js";
-import { ConcreteArray, IR, evalIR, np, stage, tree, type Array, type Aval, type Tree, type TreeDef } from "../../core/index.js";
+import { ConcreteArray, IR, evalIR, np, stage, tree, type Array, type Aval, type TreeDef } from "../../core/index.js";
 import { instantiate, materializeBatch } from "../../core/primitives/index.js";
 import type { Storage } from "../../array/index.js";
 import type { Tangent } from "../../core/primitive.js";
@@ -27,7 +27,7 @@ export function traceFn(fn: (...args: any[]) => unknown, inDefs: readonly TreeDe
   const closed = stage((...leaves) => {
     let k = 0;
     const args = inDefs.map((def) => tree.unflatten(def, leaves.slice(k, (k += def.numLeaves))));
-    const [outs, def] = outputLeaves(fn(...args) as Tree);
+    const [outs, def] = outputLeaves(fn(...args));
     outDef = def;
     return outs;
   }, avals);
@@ -76,7 +76,7 @@ export function jvpIR(ir: IR, ins: readonly Array[], tangents: readonly Tangent[
     (d: Array[]) => runIR(ir, withReplaced(ins, idx, d)),
     [idx.map((j) => ins[j]!)],
     [idx.map((j) => instantiate(tangents[j] ?? null, ins[j]!))],
-  ) as [Array[], Array[]];
+  );
   return [outs, touts.map((t, k) => (isFloat(outs[k]!.dtype) ? t : null))];
 }
 
@@ -85,13 +85,13 @@ export function vjpIR(ir: IR, ins: readonly Array[], cts: readonly Tangent[]): T
   const idx = floatPositions(ins);
   if (idx.length === 0) return ins.map(() => null);
   const [outs, pullback] = vjp((d: Array[]) => runIR(ir, withReplaced(ins, idx, d)), idx.map((j) => ins[j]!));
-  const seeds = (outs as Array[]).map((o, k) => cts[k] ?? np.zerosLike(o));
-  const [grads] = pullback(seeds) as [Array[]];
+  const seeds = outs.map((o, k) => cts[k] ?? np.zerosLike(o));
+  const [grads] = pullback(seeds);
   return ins.map((_, j) => (idx.includes(j) ? grads[idx.indexOf(j)]! : null));
 }
 
 /** Runs an IR batched over the inputs marked in `batched`; every output is batched. */
 export function vmapIR(ir: IR, ins: readonly Array[], batched: readonly boolean[], size: number): Array[] {
   if (!batched.includes(true)) return runIR(ir, ins).map((o) => materializeBatch(o, false, size));
-  return vmap((...a: Array[]) => runIR(ir, a), { inAxes: batched.map((b) => (b ? 0 : null)) })(...ins) as Array[];
+  return vmap((...a: Array[]) => runIR(ir, a), { inAxes: batched.map((b) => (b ? 0 : null)) })(...ins);
 }

@@ -176,7 +176,7 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
  * console.log(String(makeIR((x) => x.sin().mul(2))(np.array([1, 2]))));
  * // { lambda ; a:float64[2] . let b:float64[2] = sin a; c:float64[2] = mul b 2 in (c) }
  */
-export function makeIR(f: (...args: any[]) => any, opts: JitOptions = {}) {
+export function makeIR<F extends (...args: any[]) => any>(f: F, opts: JitOptions = {}): (...args: Parameters<F>) => IR {
   const statics = new Set(opts.staticArgnums ?? []);
   return (...args: any[]): IR => {
     const { arrays, def } = readCall("makeIR", args, statics);
