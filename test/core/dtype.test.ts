@@ -312,7 +312,7 @@ describe("np.array", () => {
   });
 
   it("an unknown dtype is refused", () => {
-    expect(() => np.array([1], { dtype: "int64" as DType })).toThrow("array: unknown dtype int64");
+    expect(() => np.array([1], { dtype: "int64" as DType })).toThrow('array: dtype "int64" is not one of float64, float32, int32, bool');
   });
 
   it("ragged input is an error naming where", () => {
@@ -325,7 +325,7 @@ describe("np.array", () => {
 
   it("a non-number element is an error naming where and what it is", () => {
     // @ts-expect-error — strings are not accepted; the runtime check must catch them too.
-    expect(() => np.array([[1, 2], [3, "4"]])).toThrow("array: element[1][1] is string, expected a number");
+    expect(() => np.array([[1, 2], [3, "4"]])).toThrow('array: element[1][1] is "4", expected a number');
   });
 
   it("an empty list is a float64 array of shape (0,)", () => {
@@ -406,9 +406,9 @@ describe("zeros, ones, full", () => {
   });
 
   it("bad shapes are refused", () => {
-    expect(() => np.zeros([-1])).toThrow("invalid shape (-1,)");
-    expect(() => np.ones([2, 1.5])).toThrow("invalid shape (2,1.5)");
-    expect(() => np.full(-2, 0)).toThrow("full: invalid shape (-2,)");
+    expect(() => np.zeros([-1])).toThrow("zeros: shape (-1,) has -1 at axis 0, not a non-negative integer");
+    expect(() => np.ones([2, 1.5])).toThrow("ones: shape (2,1.5) has 1.5 at axis 1, not a non-negative integer");
+    expect(() => np.full(-2, 0)).toThrow("full: shape (-2,) has -2 at axis 0, not a non-negative integer");
   });
 });
 
@@ -450,9 +450,9 @@ describe("arange", () => {
   });
 
   it("a zero or non-finite step is refused", () => {
-    expect(() => np.arange(0, 1, 0)).toThrow("arange: start, stop and step must be finite and step non-zero");
-    expect(() => np.arange(Infinity)).toThrow("arange:");
-    expect(() => np.arange(0, NaN)).toThrow("arange:");
+    expect(() => np.arange(0, 1, 0)).toThrow("arange: step must not be 0");
+    expect(() => np.arange(Infinity)).toThrow("arange: stop must be a finite number, got Infinity");
+    expect(() => np.arange(0, NaN)).toThrow("arange: stop must be a finite number, got NaN");
   });
 });
 

@@ -545,7 +545,7 @@ describe("plain numbers where an Array is expected", () => {
 
   it("a JavaScript array is refused with a hint", () => {
     // @ts-expect-error — a nested list is not an ArrayLike; the runtime check must catch it too.
-    expect(() => np.add([1, 2], 1)).toThrow("expected an Array or a number, got a JavaScript array (wrap it with np.array)");
+    expect(() => np.add([1, 2], 1)).toThrow("add: x must be an Array, a number or a boolean, got [1, 2] (wrap it with np.array)");
   });
 
   it("ops never modify their inputs", () => {

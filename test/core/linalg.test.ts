@@ -225,6 +225,12 @@ describe("outer and tensordot", () => {
       "tensordot: axes [1] of (2,3,4) and [1] of (3,4,5) do not match",
     );
   });
+
+  it("an empty contraction sums nothing: zeros of the free axes' shape, as numpy", () => {
+    expect(np.tensordot(np.zeros([2, 0]), np.zeros([0, 3]), 1).toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect(np.tensordot(np.zeros([2, 0]), np.zeros([2, 0]), 2).toArray()).toEqual(0);
+    expect(np.dot(np.zeros([2, 1, 0]), np.zeros([3, 0, 2])).shape).toEqual([2, 1, 3, 2]);
+  });
 });
 
 describe("einsum", () => {

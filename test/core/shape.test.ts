@@ -49,8 +49,8 @@ describe("reshape", () => {
   });
 
   it("two -1 entries or a negative size is invalid", () => {
-    expect(() => np.reshape(X, [-1, -1])).toThrow("reshape: invalid target shape (-1,-1)");
-    expect(() => np.reshape(X, [-2, -12])).toThrow("reshape: invalid target shape");
+    expect(() => np.reshape(X, [-1, -1])).toThrow("reshape: shape (-1,-1) has more than one -1");
+    expect(() => np.reshape(X, [-2, -12])).toThrow("reshape: shape [-2, -12] has -2 at axis 0, not a non-negative integer or -1");
   });
 });
 

@@ -5,26 +5,8 @@ export type TypedArray = Float64Array | Float32Array | Int32Array | Uint8Array;
 
 export const DTYPES: readonly DType[] = ["bool", "int32", "float32", "float64"];
 
-/** A fresh zero-filled typed array that stores `size` elements of `dtype`. */
-export function allocate(dtype: DType, size: number): TypedArray {
-  switch (dtype) {
-    case "float64":
-      return new Float64Array(size);
-    case "float32":
-      return new Float32Array(size);
-    case "int32":
-      return new Int32Array(size);
-    case "bool":
-      return new Uint8Array(size);
-  }
-}
-
 export function isFloat(dtype: DType): boolean {
   return dtype === "float64" || dtype === "float32";
-}
-
-export function isDType(x: unknown): x is DType {
-  return typeof x === "string" && (DTYPES as readonly string[]).includes(x);
 }
 
 /**
@@ -35,4 +17,15 @@ export function promoteTypes(a: DType, b: DType): DType {
   if (a === b) return a;
   if ((a === "int32" && b === "float32") || (a === "float32" && b === "int32")) return "float64";
   return DTYPES.indexOf(a) > DTYPES.indexOf(b) ? a : b;
+}
+
+/**
+ * What an element of `dtype` stores for `v`: a bool holds 0/1 (nonzero, NaN too, is
+ * true), so that a Uint8Array never holds a 2 or truncates 0.5 to false.
+ *
+ * @example
+ * storedValue("bool", 0.5); // 1
+ */
+export function storedValue(dtype: DType, v: number | boolean): number {
+  return dtype === "bool" ? (Number(v) !== 0 ? 1 : 0) : Number(v);
 }

@@ -1,6 +1,8 @@
 // Storage, dtypes, shapes and CPU kernels: the numeric floor that core/ builds on.
 export * from "./dtype.js";
 export * from "./shape.js";
+export * from "./check.js";
+export { allocate, checkAllocation } from "./memory.js";
 export { Storage } from "./storage.js";
 export { elementwise, ELEMENTWISE_EXPR, type ElementwiseOp } from "./kernels/elementwise.js";
 export { reduce, argReduce, REDUCERS, type ReduceOp } from "./kernels/reduce.js";

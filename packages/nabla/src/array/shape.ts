@@ -44,29 +44,3 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
   }
   return out;
 }
-
-/** A non-negative axis for an array of rank `ndim`; negatives count from the end. */
-export function normalizeAxis(op: string, axis: number, ndim: number): number {
-  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
-    throw new Error(`${op}: axis ${axis} is out of bounds for an array of rank ${ndim}`);
-  }
-  return axis < 0 ? axis + ndim : axis;
-}
-
-/** Sorted, distinct, non-negative axes; `undefined` or `null` means every axis. */
-export function normalizeAxes(op: string, axis: number | readonly number[] | null | undefined, ndim: number): number[] {
-  if (axis === undefined || axis === null) return [...globalThis.Array(ndim).keys()];
-  const list = typeof axis === "number" ? [axis] : [...axis];
-  const out = list.map((a) => normalizeAxis(op, a, ndim)).sort((a, b) => a - b);
-  for (let i = 1; i < out.length; i++) {
-    if (out[i] === out[i - 1]) throw new Error(`${op}: repeated axis ${out[i]} in ${JSON.stringify(list)}`);
-  }
-  return out;
-}
-
-export function checkShape(op: string, shape: readonly number[]): number[] {
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new Error(`${op}: invalid shape ${shapeString(shape)}`);
-  }
-  return [...shape];
-}

@@ -1,4 +1,5 @@
-import { allocate, type DType, type TypedArray } from "./dtype.js";
+import type { DType, TypedArray } from "./dtype.js";
+import { allocate } from "./memory.js";
 import { sizeOf, type Shape } from "./shape.js";
 
 /**
@@ -12,8 +13,9 @@ export class Storage {
     readonly data: TypedArray,
   ) {}
 
-  static zeros(dtype: DType, shape: Shape): Storage {
-    return new Storage(dtype, shape, allocate(dtype, sizeOf(shape)));
+  /** Zeros of `shape`; `op` names the caller if the shape is too large to allocate. */
+  static zeros(dtype: DType, shape: Shape, op?: string): Storage {
+    return new Storage(dtype, shape, allocate(dtype, sizeOf(shape), op, shape));
   }
 
   get size(): number {

@@ -1,3 +1,4 @@
+import { describe } from "../array/index.js";
 import { Array } from "./array.js";
 
 /**
@@ -65,28 +66,55 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-function flattenInto(x: unknown, leaves: unknown[]): TreeDef {
-  if (x === null || x === undefined) return new TreeDef({ kind: "none", value: x });
-  if (globalThis.Array.isArray(x)) return new TreeDef({ kind: "list", children: x.map((c) => flattenInto(c, leaves)) });
-  if (isPlainObject(x)) {
-    // Sorted, as JAX does, so {a, b} and {b, a} are one structure.
-    const keys = Object.keys(x).sort();
-    return new TreeDef({ kind: "object", keys, children: keys.map((k) => flattenInto(x[k], leaves)) });
-  }
-  leaves.push(x);
-  return new TreeDef({ kind: "leaf" });
+/** `path.key`, or `path["key"]` for a key that is not an identifier. */
+function keyPath(path: string, key: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
 
 /**
- * The leaves of a pytree in order, and its structure.
+ * Flattens `x`, found at `path`; `ancestors` maps each container being flattened to its
+ * path, so a container inside itself is reported as a cycle instead of recursing until
+ * the stack overflows. (A container met twice on different branches is no cycle: it is
+ * flattened twice.)
+ */
+function flattenInto(op: string, x: unknown, leaves: unknown[], path: string, ancestors: Map<object, string>): TreeDef {
+  if (x === null || x === undefined) return new TreeDef({ kind: "none", value: x });
+  const isList = globalThis.Array.isArray(x);
+  if (!isList && !isPlainObject(x)) {
+    leaves.push(x);
+    return new TreeDef({ kind: "leaf" });
+  }
+  const seenAt = ancestors.get(x);
+  if (seenAt !== undefined) throw new Error(`${op}: the pytree has a cycle: ${path} is ${seenAt} again`);
+  ancestors.set(x, path);
+  try {
+    if (isList) return new TreeDef({ kind: "list", children: x.map((c, i) => flattenInto(op, c, leaves, `${path}[${i}]`, ancestors)) });
+    // Sorted, as JAX does, so {a, b} and {b, a} are one structure.
+    const keys = Object.keys(x).sort();
+    const children = keys.map((k) => flattenInto(op, x[k], leaves, keyPath(path, k), ancestors));
+    return new TreeDef({ kind: "object", keys, children });
+  } finally {
+    ancestors.delete(x);
+  }
+}
+
+/**
+ * The leaves of a pytree in order, and its structure. A list or object inside itself is
+ * an error naming the cycle (`tree.flatten: the pytree has a cycle: tree.a.self is tree.a
+ * again`); one shared by two branches is no cycle, and is flattened twice.
  *
  * @example
  * const [leaves, def] = tree.flatten({ W: np.ones([2]), b: 0 });
  * leaves.length; // 2
  */
 export function flatten<L = unknown>(x: Tree<L>): [L[], TreeDef] {
+  return flattenAs("tree.flatten", x);
+}
+
+/** `flatten`, with errors (a cycle) named after `op`, the function called. */
+function flattenAs<L>(op: string, x: Tree<L>): [L[], TreeDef] {
   const leaves: unknown[] = [];
-  const def = flattenInto(x, leaves);
+  const def = flattenInto(op, x, leaves, "tree", new Map());
   return [leaves as L[], def];
 }
 
@@ -97,6 +125,8 @@ export function flatten<L = unknown>(x: Tree<L>): [L[], TreeDef] {
  * tree.unflatten(def, leaves) // the original tree
  */
 export function unflatten<L = unknown>(def: TreeDef, leaves: readonly L[]): Tree<L> {
+  if (!(def instanceof TreeDef)) throw new Error(`tree.unflatten: def must be a TreeDef from tree.flatten, got ${describe(def)}`);
+  if (!globalThis.Array.isArray(leaves)) throw new Error(`tree.unflatten: leaves must be a list, got ${describe(leaves)}`);
   if (leaves.length !== def.numLeaves) {
     throw new Error(`tree.unflatten: structure ${def} has ${def.numLeaves} leaves, got ${leaves.length}`);
   }
@@ -119,7 +149,7 @@ export function unflatten<L = unknown>(def: TreeDef, leaves: readonly L[]): Tree
 
 /** The leaves of a pytree, in order. @example tree.leaves([a, { b }]) // [a, b] */
 export function leaves<L = unknown>(x: Tree<L>): L[] {
-  return flatten(x)[0];
+  return flattenAs("tree.leaves", x)[0];
 }
 
 /**
@@ -130,9 +160,10 @@ export function leaves<L = unknown>(x: Tree<L>): L[] {
  * params = tree.map((p, g) => p.sub(g.mul(0.1)), params, grads) // typed as params
  */
 export function map<T, R = unknown>(f: (...leaves: any[]) => R, x: T, ...rest: Tree[]): MapLeaves<T, R> {
-  const [xs, def] = flatten(x);
+  if (typeof f !== "function") throw new Error(`tree.map: f must be a function, got ${describe(f)}`);
+  const [xs, def] = flattenAs("tree.map", x as Tree);
   const others = rest.map((r, k) => {
-    const [ls, d] = flatten(r);
+    const [ls, d] = flattenAs("tree.map", r);
     if (!d.equals(def)) throw new Error(`tree.map: tree ${k + 1} has structure ${d}, expected ${def}`);
     return ls;
   });

@@ -159,7 +159,7 @@ function broadcastStrides(shape: Shape, outShape: Shape): number[] {
  * The caller picks the output dtype (comparisons give bool, division gives float).
  */
 export function elementwise(op: ElementwiseOp, inputs: Storage[], outShape: Shape, outDtype: DType): Storage {
-  const out = Storage.zeros(outDtype, outShape);
+  const out = Storage.zeros(outDtype, outShape, op);
   if (out.size === 0) return out;
   let layout = "";
   for (const s of inputs) {

@@ -6,8 +6,8 @@ import { Storage } from "../storage.js";
  * result is `x.data[offset + Σ idx[d]·strides[d]]`. Transpose, slice, reverse and
  * broadcast are all this one loop with different strides.
  */
-export function stridedCopy(x: Storage, offset: number, strides: readonly number[], outShape: Shape): Storage {
-  const out = Storage.zeros(x.dtype, outShape);
+export function stridedCopy(x: Storage, offset: number, strides: readonly number[], outShape: Shape, op = "copy"): Storage {
+  const out = Storage.zeros(x.dtype, outShape, op);
   const n = out.size;
   if (n === 0) return out;
   const src = x.data;
@@ -37,7 +37,7 @@ export function stridedCopy(x: Storage, offset: number, strides: readonly number
 
 export function transposeStorage(x: Storage, perm: readonly number[]): Storage {
   const strides = stridesOf(x.shape);
-  return stridedCopy(x, 0, perm.map((p) => strides[p]!), perm.map((p) => x.shape[p]!));
+  return stridedCopy(x, 0, perm.map((p) => strides[p]!), perm.map((p) => x.shape[p]!), "transpose");
 }
 
 /** Elements `start[d] + i·step[d]` along each axis (steps may be negative). */
@@ -45,14 +45,14 @@ export function sliceStorage(x: Storage, start: readonly number[], step: readonl
   const strides = stridesOf(x.shape);
   let offset = 0;
   for (let d = 0; d < strides.length; d++) offset += start[d]! * strides[d]!;
-  return stridedCopy(x, offset, strides.map((s, d) => s * step[d]!), outShape);
+  return stridedCopy(x, offset, strides.map((s, d) => s * step[d]!), outShape, "slice");
 }
 
 export function broadcastStorage(x: Storage, outShape: Shape): Storage {
   const own = stridesOf(x.shape);
   const lead = outShape.length - x.shape.length;
   const strides = outShape.map((_, i) => (i < lead || x.shape[i - lead] === 1 ? 0 : own[i - lead]!));
-  return stridedCopy(x, 0, strides, outShape);
+  return stridedCopy(x, 0, strides, outShape, "broadcastTo");
 }
 
 /**
@@ -60,7 +60,7 @@ export function broadcastStorage(x: Storage, outShape: Shape): Storage {
  * `start[d] + i·step[d]` (steps positive). Used for padding and scatter-by-slice.
  */
 export function padStorage(x: Storage, start: readonly number[], step: readonly number[], outShape: Shape): Storage {
-  const out = Storage.zeros(x.dtype, outShape);
+  const out = Storage.zeros(x.dtype, outShape, "pad");
   const n = x.size;
   if (n === 0) return out;
   const outStrides = stridesOf(outShape);
@@ -93,7 +93,7 @@ export function padStorage(x: Storage, start: readonly number[], step: readonly 
 }
 
 export function concatenateStorage(xs: readonly Storage[], axis: number, outShape: Shape): Storage {
-  const out = Storage.zeros(xs[0]!.dtype, outShape);
+  const out = Storage.zeros(xs[0]!.dtype, outShape, "concatenate");
   const outer = sizeOf(outShape.slice(0, axis));
   const rowOut = sizeOf(outShape.slice(axis));
   let offset = 0;
@@ -111,7 +111,7 @@ export function takeStorage(x: Storage, indices: Storage, axis: number): Storage
   const outer = sizeOf(x.shape.slice(0, axis));
   const inner = sizeOf(x.shape.slice(axis + 1));
   const outShape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
-  const out = Storage.zeros(x.dtype, outShape);
+  const out = Storage.zeros(x.dtype, outShape, "take");
   const m = indices.size;
   for (let j = 0; j < m; j++) {
     const k = indices.data[j]!;
@@ -131,7 +131,7 @@ export function takeStorage(x: Storage, indices: Storage, axis: number): Storage
 export function argsortStorage(x: Storage): Storage {
   const nd = x.shape.length;
   const n = nd === 0 ? 1 : x.shape[nd - 1]!;
-  const out = Storage.zeros("int32", x.shape);
+  const out = Storage.zeros("int32", x.shape, "argsort");
   const order = new globalThis.Array<number>(n);
   for (let o = 0; o < x.size; o += n) {
     for (let j = 0; j < n; j++) order[j] = j;
@@ -153,7 +153,7 @@ export function scatterAddStorage(updates: Storage, indices: Storage, axis: numb
   const n = outShape[axis]!;
   const outer = sizeOf(outShape.slice(0, axis));
   const inner = sizeOf(outShape.slice(axis + 1));
-  const out = Storage.zeros(updates.dtype, outShape);
+  const out = Storage.zeros(updates.dtype, outShape, "scatterAdd");
   const m = indices.size;
   for (let j = 0; j < m; j++) {
     const k = indices.data[j]!;

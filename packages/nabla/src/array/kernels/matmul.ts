@@ -82,7 +82,7 @@ function matmulRows(a: Data, ao: number, b: Data, bo: number, c: Data, co: numbe
  * multiply, the leading (batch) axes broadcast. `outShape` is already checked.
  */
 export function matmulStorage(a: Storage, b: Storage, outShape: Shape): Storage {
-  const out = Storage.zeros(a.dtype, outShape);
+  const out = Storage.zeros(a.dtype, outShape, "matmul");
   const nd = outShape.length;
   const m = a.shape[a.shape.length - 2]!;
   const k = a.shape[a.shape.length - 1]!;

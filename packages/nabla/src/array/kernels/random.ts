@@ -1,6 +1,7 @@
 import { sizeOf, type Shape } from "../shape.js";
 import { Storage } from "../storage.js";
 import type { DType } from "../dtype.js";
+import { checkAllocation } from "../memory.js";
 
 const ROTATIONS = [13, 15, 26, 6, 17, 29, 16, 24];
 
@@ -38,6 +39,7 @@ function keyWords(key: Storage): [number, number] {
 /** Raw 32-bit words, stored as int32 bit patterns. */
 export function randomBitsStorage(key: Storage, shape: Shape): Storage {
   const n = sizeOf(shape);
+  checkAllocation("random.split", "int32", shape);
   const words = new Uint32Array(n + (n % 2));
   threefry2x32(...keyWords(key), words.length / 2, words);
   return new Storage("int32", shape, new Int32Array(words.buffer, 0, n));
@@ -46,9 +48,11 @@ export function randomBitsStorage(key: Storage, shape: Shape): Storage {
 /** Uniform floats in [0, 1): 53 random bits per float64 element, 24 per float32. */
 export function randomUniformStorage(key: Storage, shape: Shape, dtype: DType): Storage {
   const n = sizeOf(shape);
+  // The output first: it refuses a shape too large before the twice-as-large words are.
+  const out = Storage.zeros(dtype, shape, "random.uniform");
+  checkAllocation("random.uniform", "float64", shape);
   const words = new Uint32Array(2 * n);
   threefry2x32(...keyWords(key), n, words);
-  const out = Storage.zeros(dtype, shape);
   for (let i = 0; i < n; i++) {
     out.data[i] =
       dtype === "float32"

@@ -93,7 +93,7 @@ function contiguous(x: Storage, axes: readonly number[]): [Storage, number, numb
 export function reduce(op: ReduceOp, x: Storage, axes: readonly number[], outDtype: DType): Storage {
   const outShape = x.shape.filter((_, i) => !axes.includes(i));
   const [xc, outer, r, inner] = contiguous(x, axes);
-  const out = Storage.zeros(outDtype, outShape);
+  const out = Storage.zeros(outDtype, outShape, op);
   if (r === 0 && (op === "max" || op === "min")) {
     throw new Error(`${op}: zero-size reduction over axes (${axes.join(",")}) has no identity`);
   }
@@ -109,7 +109,7 @@ export function argReduce(op: "argmax" | "argmin", x: Storage, axis: number): St
   if (n === 0) throw new Error(`${op}: attempt to get ${op} of an empty sequence`);
   const outer = sizeOf(x.shape.slice(0, axis));
   const inner = sizeOf(x.shape.slice(axis + 1));
-  const out = Storage.zeros("int32", x.shape.filter((_, i) => i !== axis));
+  const out = Storage.zeros("int32", x.shape.filter((_, i) => i !== axis), op);
   const xs = x.data;
   const better = op === "argmax" ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
   for (let o = 0; o < outer; o++) {

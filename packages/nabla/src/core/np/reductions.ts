@@ -1,8 +1,9 @@
-import { normalizeAxes, normalizeAxis, sizeOf } from "../../array/index.js";
+import { axisList, checkFinite, checkFlag, checkOptions, describe, normalizeAxes, normalizeAxis, sizeOf } from "../../array/index.js";
 import type { Array } from "../array.js";
 import { bind1 } from "../interpreter.js";
 import { argmax as argmaxP, argmin as argminP, reduceMax, reduceMin, reduceProd, reduceSum } from "../primitives/index.js";
-import { asArray, astype, floatDtype, type ArrayLike } from "./convert.js";
+import { arrayArg, floatArg } from "./args.js";
+import { astype, type ArrayLike } from "./convert.js";
 import { abs, add, div, equal, exp, log, mul, pow, sqrt, square, sub, where } from "./elementwise.js";
 import { normScale } from "./normscale.js";
 import { reshape } from "./shape.js";
@@ -15,11 +16,19 @@ export interface AxisOptions {
 
 type ReducePrim = typeof reduceSum;
 
+const AXIS_OPTIONS = ["axis", "keepdims"] as const;
+
+/** Checked `axis` and `keepdims` options (and the others named in `extra`) for an array of x's rank. */
+function axisOptions<K extends string>(op: string, x: Array, opts: unknown, extra?: readonly K[]) {
+  const o = checkOptions(op, opts, extra ? ["axis", "keepdims", ...extra] : AXIS_OPTIONS);
+  return { axes: normalizeAxes(op, o.axis, x.ndim), keepdims: checkFlag(op, "keepdims", o.keepdims, false), o };
+}
+
 /** Reduces with `prim`, then restores reduced axes as size 1 when `keepdims`. */
-function reduceWith(op: string, prim: ReducePrim, x: Array, opts: AxisOptions): Array {
-  const axes = normalizeAxes(op, opts.axis, x.ndim);
+function reduceWith(op: string, prim: ReducePrim, x: Array, opts: unknown): Array {
+  const { axes, keepdims } = axisOptions(op, x, opts);
   const out = bind1(prim, [x], { axes });
-  return opts.keepdims ? reshape(out, keptShape(x.shape, axes)) : out;
+  return keepdims ? reshape(out, keptShape(x.shape, axes)) : out;
 }
 
 function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
@@ -27,8 +36,8 @@ function keptShape(shape: readonly number[], axes: readonly number[]): number[] 
 }
 
 /** Integer and bool sums count in int32, as numpy's sum of a mask. */
-function countable(x: ArrayLike): Array {
-  const a = asArray(x);
+function countable(op: string, x: ArrayLike): Array {
+  const a = arrayArg(op, "x", x);
   return a.dtype === "bool" ? astype(a, "int32") : a;
 }
 
@@ -39,39 +48,35 @@ function countable(x: ArrayLike): Array {
  * np.sum(np.array([[1, 2], [3, 4]]), { axis: 0 }).toArray(); // [4, 6]
  */
 export function sum(x: ArrayLike, opts: AxisOptions = {}): Array {
-  return reduceWith("sum", reduceSum, countable(x), opts);
+  return reduceWith("sum", reduceSum, countable("sum", x), opts);
 }
 
 /** Product over `axis`. @example np.prod(np.array([1, 2, 3])).item() // 6 */
 export function prod(x: ArrayLike, opts: AxisOptions = {}): Array {
-  return reduceWith("prod", reduceProd, countable(x), opts);
+  return reduceWith("prod", reduceProd, countable("prod", x), opts);
 }
 
 /** Largest element over `axis` (NaN wins). @example np.max(x, { axis: -1 }) */
 export function max(x: ArrayLike, opts: AxisOptions = {}): Array {
-  return reduceWith("max", reduceMax, asArray(x), opts);
+  return reduceWith("max", reduceMax, arrayArg("max", "x", x), opts);
 }
 
 /** Smallest element over `axis` (NaN wins). @example np.min(x) */
 export function min(x: ArrayLike, opts: AxisOptions = {}): Array {
-  return reduceWith("min", reduceMin, asArray(x), opts);
-}
-
-/** The number of elements reduced over. */
-function countOver(op: string, x: Array, opts: AxisOptions): number {
-  return sizeOf(normalizeAxes(op, opts.axis, x.ndim).map((a) => x.shape[a]!));
+  return reduceWith("min", reduceMin, arrayArg("min", "x", x), opts);
 }
 
 /** Arithmetic mean over `axis`. @example np.mean(np.array([1, 2, 3, 4])).item() // 2.5 */
 export function mean(x: ArrayLike, opts: AxisOptions = {}): Array {
-  const a = asArray(x, floatDtype(x));
-  // Counting first checks the axes, so a bad axis is reported as mean's, not sum's.
-  const n = countOver("mean", a, opts);
-  return div(sum(a, opts), n);
+  const a = floatArg("mean", "x", x);
+  const { axes, keepdims } = axisOptions("mean", a, opts);
+  return div(sum(a, { axis: axes, keepdims }), sizeOf(axes.map((ax) => a.shape[ax]!)));
 }
 
 /**
- * Variance over `axis`, dividing by N − ddof (ddof = 0 by default, as numpy).
+ * Variance over `axis`, dividing by N − ddof (ddof = 0 by default, as numpy). As numpy,
+ * the divisor is never negative: with ddof ≥ N it is 0, and the variance inf (NaN where
+ * every element is the same, or the slice is empty), not a negative number.
  *
  * @example
  * np.var(np.array([1, 2, 3, 4])).item(); // 1.25
@@ -88,38 +93,42 @@ export function std(x: ArrayLike, opts: AxisOptions & { ddof?: number } = {}): A
 
 /** The variance, with errors (a bad axis) named after `op`, the function called. */
 function varianceAs(op: string, x: ArrayLike, opts: AxisOptions & { ddof?: number }): Array {
-  const a = asArray(x, floatDtype(x));
-  const n = countOver(op, a, opts) - (opts.ddof ?? 0);
-  const centered = sub(a, mean(a, { axis: opts.axis, keepdims: true }));
-  return div(sum(square(centered), opts), n);
+  const a = floatArg(op, "x", x);
+  const { axes, keepdims, o } = axisOptions(op, a, opts, ["ddof"]);
+  const ddof = checkFinite(op, "ddof", o.ddof, 0);
+  const n = sizeOf(axes.map((ax) => a.shape[ax]!));
+  const centered = sub(a, mean(a, { axis: axes, keepdims: true }));
+  // numpy's divisor max(N − ddof, 0): past N degrees of freedom the variance is infinite, not negative.
+  return div(sum(square(centered), { axis: axes, keepdims }), Math.max(n - ddof, 0));
 }
 
 /**
  * log Σ exp(x) over `axis`, computed as m + log Σ exp(x − m) with m the maximum, so
- * large inputs do not overflow; an all −∞ slice gives −∞.
+ * large inputs do not overflow; an all −∞ slice, or an empty one, gives −∞.
  *
  * @example
  * np.logsumexp(np.array([1000, 1000])).item(); // 1000 + log 2
  */
 export function logsumexp(x: ArrayLike, opts: AxisOptions = {}): Array {
-  const a = asArray(x, floatDtype(x));
-  // Normalized here so a bad axis is reported as logsumexp's, not max's.
-  const axes = normalizeAxes("logsumexp", opts.axis, a.ndim);
+  const a = floatArg("logsumexp", "x", x);
+  // Checked here so a bad axis is reported as logsumexp's, not max's.
+  const { axes, keepdims } = axisOptions("logsumexp", a, opts);
+  // An empty slice has no max (its sum of exponentials is 0, and the result −∞): no shift.
+  if (axes.some((ax) => a.shape[ax] === 0)) return log(sum(exp(a), { axis: axes, keepdims }));
   const m = max(a, { axis: axes, keepdims: true });
   // A slice that is all −∞ (or has +∞) has a non-finite max; shift by 0 there instead.
   const shift = where(equal(abs(m), Infinity), 0, m);
   const s = log(sum(exp(sub(a, shift)), { axis: axes, keepdims: true }));
   const out = add(s, shift);
-  return opts.keepdims ? out : reshape(out, a.shape.filter((_, i) => !axes.includes(i)));
+  return keepdims ? out : reshape(out, a.shape.filter((_, i) => !axes.includes(i)));
 }
 
 function argReduce(op: "argmax" | "argmin", x: ArrayLike, opts: { axis?: number }): Array {
-  let a = asArray(x);
-  if (opts.axis === undefined) {
-    a = reshape(a, [-1]);
-    return bind1(op === "argmax" ? argmaxP : argminP, [a], { axis: 0 });
-  }
-  return bind1(op === "argmax" ? argmaxP : argminP, [a], { axis: normalizeAxis(op, opts.axis, a.ndim) });
+  const a = arrayArg(op, "x", x);
+  const { axis } = checkOptions(op, opts, ["axis"]);
+  const prim = op === "argmax" ? argmaxP : argminP;
+  if (axis === undefined) return bind1(prim, [reshape(a, [-1])], { axis: 0 });
+  return bind1(prim, [a], { axis: normalizeAxis(op, axis, a.ndim) });
 }
 
 /** Index of the largest element (of the flattened array, or along `axis`). @example np.argmax(x, { axis: 1 }) */
@@ -175,14 +184,23 @@ function scaledPNorm(a: Array, axes: readonly number[], p: number, keepdims: boo
  * np.norm(np.array([[1, -2], [3, 4]]), { ord: 1 }).item(); // 6
  */
 export function norm(x: ArrayLike, opts: NormOptions = {}): Array {
-  const a = asArray(x, floatDtype(x));
-  const { ord, keepdims } = opts;
-  let axis = opts.axis;
-  if (axis === undefined || axis === null) {
+  const a = floatArg("norm", "x", x);
+  const given = checkOptions("norm", opts, ["ord", "axis", "keepdims"]);
+  const keepdims = checkFlag("norm", "keepdims", given.keepdims, false);
+  const ord = given.ord;
+  if (ord !== undefined && ord !== "fro" && (typeof ord !== "number" || Number.isNaN(ord))) {
+    throw new Error(`norm: ord must be a number or "fro", got ${describe(ord)}`);
+  }
+  let axis: number | readonly number[];
+  if (given.axis === undefined || given.axis === null) {
     if (ord === undefined || ord === "fro") return scaledPNorm(a, [...a.shape.keys()], 2, keepdims);
     if (a.ndim === 1) axis = 0;
     else if (a.ndim === 2) axis = [0, 1];
     else throw new Error(`norm: ord ${ord} needs a 1-D or 2-D array or an axis, got rank ${a.ndim}`);
+  } else {
+    const list = axisList("norm", given.axis);
+    if (list.length !== 1 && list.length !== 2) throw new Error(`norm: axis must be one axis (vector norms) or two (matrix norms), got ${describe(given.axis)}`);
+    axis = list.length === 1 ? list[0]! : list;
   }
   if (typeof axis === "number") {
     // Normalized here so a bad axis is reported as norm's, not sum's or max's.
@@ -198,7 +216,6 @@ export function norm(x: ArrayLike, opts: NormOptions = {}): Array {
   }
   const [r, c] = axis.map((ax) => normalizeAxis("norm", ax, a.ndim)) as [number, number];
   if (r === c) throw new Error(`norm: the two axes must differ, got [${axis.join(",")}]`);
-  const o = { keepdims };
   const rowsThenCols = (inner: number, outer: number, pick: typeof max) => {
     const s = sum(abs(a), { axis: inner, keepdims: true });
     const out = pick(s, { axis: outer, keepdims: true });
