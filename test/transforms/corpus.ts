@@ -605,6 +605,12 @@ addCase({
   f: () => (a) => linalg.slogdet(shifted(a, 3)),
 });
 addCase({
+  title: "det (linalg.det)", covers: ["det"],
+  spec: fc.tuple(dims(0, 1), side),
+  args: ([batch, n]: [number[], number]) => [floats([...batch, n, n], -1, 1)],
+  f: () => (a) => linalg.det(shifted(a, 3)),
+});
+addCase({
   title: "eigh (linalg.eigh of a symmetric matrix with gapped eigenvalues)", covers: ["eigh"],
   spec: fc.tuple(dims(0, 1), side),
   args: ([batch, n]: [number[], number]) => [floats([...batch, n, n], -1, 1)],

@@ -614,8 +614,8 @@ describe("errors name what went wrong", () => {
   it("jvp with a tangent of the wrong shape names both shapes", () => {
     const msg = errorOf(() => jvp((x: Array) => np.sin(x), [np.ones([3])], [np.ones([2])]));
     expect(msg).toMatch(/tangent/);
-    expect(msg).toMatch(/\(2\)/);
-    expect(msg).toMatch(/\(3\)/);
+    expect(msg).toMatch(/\(2,?\)/);
+    expect(msg).toMatch(/\(3,?\)/);
   });
 });
 

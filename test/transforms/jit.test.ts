@@ -486,8 +486,8 @@ for (const dt of FLOATS) {
 
 for (const dt of FLOATS) {
   addCase({
-    name: `linear algebra ${dt}: cholesky, triangular and LU solves, slogdet, eigh, qr, and their gradients`,
-    covers: ["cholesky", "triangular_solve", "lu_solve", "slogdet", "eigh", "qr"],
+    name: `linear algebra ${dt}: cholesky, triangular and LU solves, slogdet, det, eigh, qr, and their gradients`,
+    covers: ["cholesky", "triangular_solve", "lu_solve", "slogdet", "det", "eigh", "qr"],
     f: (m: NdArray, b: NdArray) => {
       const n = m.shape[m.ndim - 1]!;
       const spd = (u: NdArray) => u.matmul(np.swapaxes(u, -1, -2)).add(np.eye(n, { dtype: u.dtype }).mul(n));
@@ -495,10 +495,10 @@ for (const dt of FLOATS) {
       const l = linalg.cholesky(a);
       const scalar = (u: NdArray) => {
         const s = spd(u);
-        return linalg.slogdet(s)[1].sum().add(linalg.solve(s, b).sum()).add(linalg.cholesky(s).sum())
+        return linalg.slogdet(s)[1].sum().add(linalg.det(s).sum()).add(linalg.solve(s, b).sum()).add(linalg.cholesky(s).sum())
           .add(linalg.eigh(s)[0].sum()).add(linalg.qr(u)[1].sum());
       };
-      return [l, linalg.triangularSolve(l, b), linalg.solve(a, b), linalg.slogdet(a), linalg.eigh(a), linalg.qr(m), grad(scalar)(m)];
+      return [l, linalg.triangularSolve(l, b), linalg.solve(a, b), linalg.slogdet(a), linalg.det(a), linalg.eigh(a), linalg.qr(m), grad(scalar)(m)];
     },
     inputs: [
       [arr([3, 3], dt, 1, "plain"), arr([3], dt, 2, "plain")],

@@ -1,6 +1,6 @@
 // The core: the Array type, primitives and bind, the interpreter stack, pytrees, randomness.
 export { Array, ConcreteArray, Tracer } from "./array.js";
-export { bind, bind1, withInterpreter, currentInterpreter, evalInterpreter, type Interpreter } from "./interpreter.js";
+export { bind, bind1, withInterpreter, currentInterpreter, evalInterpreter, escapedTracerError, type Interpreter } from "./interpreter.js";
 export { definePrimitive, primitives, type Primitive, type Aval } from "./primitive.js";
 export * as np from "./np/index.js";
 export * as tree from "./pytree.js";

@@ -59,11 +59,14 @@ function runKernel<P>(prim: Primitive<P>, inputs: Storage[], params: P): Storage
 
 function concreteStorage(x: Array): Storage {
   if (x instanceof ConcreteArray) return x.storage;
-  if (x instanceof Tracer) {
-    throw new Error(
-      `a tracer of ${x.owner.name} escaped its transformation: a traced value was kept ` +
-        "(in a closure or outer variable) and used after the transformed function returned",
-    );
-  }
+  if (x instanceof Tracer) throw escapedTracerError(x);
   throw new Error(`expected an Array, got ${String(x)}`);
+}
+
+/** The one error for a tracer used after its transformation returned, wherever it is caught. */
+export function escapedTracerError(x: Tracer): Error {
+  return new Error(
+    `a tracer of ${x.owner.name} escaped its transformation: a traced value was kept ` +
+      "(in a closure or outer variable) and used after the transformed function returned",
+  );
 }

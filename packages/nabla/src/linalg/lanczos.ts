@@ -112,7 +112,7 @@ export function lanczos(matvec: MatVec, n: number, opts: LanczosOptions = {}): L
       last[m - 1] = 1;
       tridiagonalEigen(d, e, last, 1);
       const order = [...d.keys()].sort((x, y) => d[x]! - d[y]!);
-      const theta = Math.max(...d.map(Math.abs));
+      const theta = d.reduce((m, v) => Math.max(m, Math.abs(v)), 0); // no spread: m may be large
       converged = wanted(m).every((i) => Math.abs(beta * last[order[i]!]!) <= tol * theta);
       if (converged) break;
     }

@@ -181,10 +181,34 @@ function checkPivots(a: Storage["data"], off: number, n: number, lu: Float64Arra
   }
 }
 
-/** a⁻ᵀ, for the derivative of log|det a|; its errors are slogdet's. */
-function inverseTranspose(a: Array): Array {
+/** a⁻ᵀ, for the derivatives of det and log|det a|; errors name `caller`. */
+function inverseTranspose(a: Array, caller: string): Array {
   const n = a.shape[a.ndim - 1]!;
-  return bind1(luSolveP, [a, eye(n, a.dtype)], { transpose: true, caller: "slogdet" });
+  return bind1(luSolveP, [a, eye(n, a.dtype)], { transpose: true, caller });
+}
+
+/** sign and log|det| of the n×n matrix at `a[off..]` from its LU factors; singular: [0, −∞]. */
+function logDeterminant(a: Storage["data"], off: number, n: number): [number, number] {
+  const { lu, sign } = luFactor(a, off, n);
+  let sg = sign;
+  let sum = 0;
+  for (let k = 0; k < n; k++) {
+    const u = lu[k * n + k]!;
+    sg *= Math.sign(u);
+    sum += Math.log(Math.abs(u));
+  }
+  return [sg, sg === 0 ? -Infinity : sum];
+}
+
+/**
+ * x·y, but 0 where one factor is 0 and the other overflowed to ±Infinity: the exact
+ * product is a finite number times zero there, not ∞·0 = NaN. Elsewhere it is x·y
+ * itself, with x·y's derivatives (a zero that is only zero at this point still moves).
+ */
+function timesKeepingZeros(x: Array, y: Array): Array {
+  const overflowed = (v: Array) => np.equal(np.abs(v), Infinity);
+  const zeroTimesInfinity = np.logicalOr(np.logicalAnd(np.equal(x, 0), overflowed(y)), np.logicalAnd(np.equal(y, 0), overflowed(x)));
+  return np.where(zeroTimesInfinity, 0, np.mul(x, y));
 }
 
 /**
@@ -203,28 +227,53 @@ export const slogdetP: Primitive<Record<string, never>> = definePrimitive<Record
     const count = sizeOf(out!.shape);
     const sign = allocate(a!.dtype, count);
     const logabs = allocate(a!.dtype, count);
-    for (let b = 0; b < count; b++) {
-      const { lu, sign: s } = luFactor(a!.data, b * n * n, n);
-      let sg = s;
-      let sum = 0;
-      for (let k = 0; k < n; k++) {
-        const u = lu[k * n + k]!;
-        sg *= Math.sign(u);
-        sum += Math.log(Math.abs(u));
-      }
-      sign[b] = sg;
-      logabs[b] = sg === 0 ? -Infinity : sum;
-    }
+    for (let b = 0; b < count; b++) [sign[b], logabs[b]] = logDeterminant(a!.data, b * n * n, n);
     return [new Storage(a!.dtype, out!.shape, sign), new Storage(a!.dtype, out!.shape, logabs)];
   },
   jvp([a], [ta]) {
     const outs = bind(slogdetP, [a!], {});
     if (!ta) return [outs, [null, null]];
-    return [outs, [null, np.sum(np.mul(inverseTranspose(a!), ta), { axis: [-2, -1] })]];
+    return [outs, [null, np.sum(np.mul(inverseTranspose(a!, "slogdet"), ta), { axis: [-2, -1] })]];
   },
   vjp([, ct], [a]) {
     if (!ct) return [null];
-    return [np.mul(np.reshape(ct, [...ct.shape, 1, 1]), inverseTranspose(a!))];
+    return [np.mul(np.reshape(ct, [...ct.shape, 1, 1]), inverseTranspose(a!, "slogdet"))];
   },
   batch: ([a]) => [bind(slogdetP, [a!], {}), [true, true]],
+});
+
+/**
+ * det a = sign·exp(log|det a|) from the LU factorization (as numpy computes it): ±Infinity
+ * or 0 beyond the float range. ḋet = det·⟨a⁻ᵀ, ȧ⟩ and ā = (ct·det)·a⁻ᵀ, with exact zeros
+ * kept zero: where det overflows, a zero tangent or a zero entry of a⁻ᵀ must still give
+ * 0, not ∞·0 = NaN. (det as an expression in slogdet's outputs could not do that.)
+ */
+export const detP: Primitive<Record<string, never>> = definePrimitive<Record<string, never>>({
+  name: "det",
+  shapeRule([a]) {
+    squareAval("det", a!);
+    return [{ shape: a!.shape.slice(0, -2), dtype: a!.dtype }];
+  },
+  impl([a], _p, [out]) {
+    const n = a!.shape[a!.shape.length - 1]!;
+    const count = sizeOf(out!.shape);
+    const det = allocate(a!.dtype, count);
+    for (let b = 0; b < count; b++) {
+      const [sign, logabs] = logDeterminant(a!.data, b * n * n, n);
+      det[b] = sign * Math.exp(logabs);
+    }
+    return [new Storage(a!.dtype, out!.shape, det)];
+  },
+  jvp([a], [ta]) {
+    const det = bind1(detP, [a!], {});
+    if (!ta) return [[det], [null]];
+    const rate = np.sum(np.mul(inverseTranspose(a!, "det"), ta), { axis: [-2, -1] }); // d log|det|
+    return [[det], [timesKeepingZeros(det, rate)]];
+  },
+  vjp([ct], [a], [det]) {
+    if (!ct) return [null];
+    const scaled = timesKeepingZeros(ct, det!);
+    return [timesKeepingZeros(np.reshape(scaled, [...scaled.shape, 1, 1]), inverseTranspose(a!, "det"))];
+  },
+  batch: ([a]) => [[bind1(detP, [a!], {})], [true]],
 });

@@ -11,4 +11,5 @@ export { directionalDerivative, steepestDescentDirection, taylor, totalDerivativ
 export { cond } from "./control/cond.js";
 export { whileLoop, scan, foriLoop, type ScanOptions } from "./control/loops.js";
 export { customJvp, customVjp } from "./custom.js";
-export { jit, makeIR, type JitOptions } from "./jit/jit.js";
+export { jit, makeIR, type JitOptions, type Jitted } from "./jit/jit.js";
+export { clearJitCaches, DEFAULT_JIT_CACHE_LIMIT } from "./jit/cache.js";

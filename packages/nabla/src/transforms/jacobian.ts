@@ -114,7 +114,11 @@ export const jacobian = jacrev;
 export function hessian<F extends Fn, const N extends Argnums = 0>(f: F, opts: JacobianOptions<N> = {}): HessianFn<F, N> {
   // The types of jacfwd(jacrev(f)) nest as HessianFn says; the compiler cannot follow
   // them through two generic signatures.
-  return jacfwd(jacrev(f, opts), opts) as HessianFn<F, N>;
+  const h: (...args: any[]) => unknown = jacfwd(jacrev(f, opts), opts);
+  return ((...args: any[]) => {
+    argnumList("hessian", opts.argnums ?? 0, args.length); // errors name hessian, not the jacfwd inside
+    return h(...args);
+  }) as HessianFn<F, N>;
 }
 
 /**

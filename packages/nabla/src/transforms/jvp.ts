@@ -1,5 +1,5 @@
 import { Array, Tracer, bind, currentInterpreter, np, tree, withInterpreter, type Interpreter, type Primitive, type Tree } from "../core/index.js";
-import { differentiableLeaves, outputLeaves } from "./args.js";
+import { checkedLeaves, differentiableLeaves, outputLeaves } from "./args.js";
 import type { Tangent } from "../core/primitive.js";
 import type { GradOf, TangentsOf } from "./types.js";
 
@@ -69,15 +69,8 @@ export function jvp<P extends unknown[], R>(
   const interp = new JVPInterpreter(currentInterpreter());
   const args = primals.map((p, i) => {
     const [xs, def] = differentiableLeaves("jvp", p, i);
-    const [ts, tdef] = tree.flatten(tangents[i]);
-    if (!tdef.equals(def)) throw new Error(`jvp: tangent ${i} has structure ${tdef}, its primal ${def}`);
-    const traced = xs.map((x, k) => {
-      const t = np.asArray(ts[k] as np.ArrayLike, x.dtype);
-      if (t.shape.length !== x.shape.length || t.shape.some((d, j) => d !== x.shape[j])) {
-        throw new Error(`jvp: tangent shape (${t.shape}) differs from primal shape (${x.shape}) in argument ${i}`);
-      }
-      return new JVPTracer(interp, x, t);
-    });
+    const ts = checkedLeaves(`jvp: the tangent of argument ${i}`, tangents[i], def, xs, `argument ${i}'s`, false);
+    const traced = xs.map((x, k) => new JVPTracer(interp, x, ts[k]!));
     return tree.unflatten(def, traced);
   });
   const out = withInterpreter(interp, () => f(...(args as P)));

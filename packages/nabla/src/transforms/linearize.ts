@@ -1,6 +1,6 @@
 import { bind1, evalIR, stage, tree, type Array } from "../core/index.js";
 import { stopGradient as stopGradientP } from "../core/primitives/index.js";
-import { differentiableLeaves, outputLeaves } from "./args.js";
+import { checkedLeaves, differentiableLeaves, opOf, outputLeaves } from "./args.js";
 import { jvp } from "./jvp.js";
 import type { GradOf, TangentsOf } from "./types.js";
 
@@ -8,6 +8,8 @@ import type { GradOf, TangentsOf } from "./types.js";
  * Evaluates `f(...primals)` and stages its JVP once: the returned `fJvp(...tangents)`
  * replays only the linear tangent computation, reusing everything that depends on the
  * primals alone (what Newton-CG and Lanczos need for many Hessian-vector products).
+ * Tangents must have their primals' structure, shapes and dtypes: the staged program
+ * was built for them, and a mismatch is an error naming linearize, f and both shapes.
  *
  * @example
  * const [y, fJvp] = linearize((x) => x.sin(), np.array(0.3));
@@ -27,13 +29,11 @@ export function linearize<P extends unknown[], R>(f: (...args: P) => R, ...prima
     outDef = def;
     return leaves;
   }, avals);
+  const op = opOf("linearize", f);
+  // The staged program assumed these shapes and dtypes: others would broadcast or mix.
   const fJvp = (...tangents: TangentsOf<P>): GradOf<R> => {
-    if (tangents.length !== args.length) throw new Error(`linearize: expected ${args.length} tangent(s), got ${tangents.length}`);
-    const leaves = tangents.flatMap((t, i) => {
-      const [ls, def] = tree.flatten(t);
-      if (!def.equals(args[i]![1])) throw new Error(`linearize: tangent ${i} has structure ${def}, its primal ${args[i]![1]}`);
-      return ls as Array[];
-    });
+    if (tangents.length !== args.length) throw new Error(`${op}: expected ${args.length} tangent(s), got ${tangents.length}`);
+    const leaves = tangents.flatMap((t, i) => checkedLeaves(`${op}: the tangent of argument ${i}`, t, args[i]![1], args[i]![0], `argument ${i}'s`, false) as Array[]);
     return tree.unflatten(outDef!, evalIR(closed, leaves)) as GradOf<R>;
   };
   return [primalOut, fJvp];

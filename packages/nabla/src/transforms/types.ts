@@ -63,7 +63,10 @@ export type AuxOf<F extends Fn> = ReturnType<F> extends readonly [unknown, infer
 
 /** Options of `grad` and `valueAndGrad`, with the literal types that shape the result. */
 export interface GradOptions<N extends Argnums = Argnums, HasAux extends boolean = boolean> {
-  /** Which argument(s) to differentiate: a position, or a list (then grads are a tuple). */
+  /**
+   * Which argument(s) to differentiate: a position, or a list (then grads are a tuple).
+   * A position listed twice is an error (JAX gives it no meaning).
+   */
   argnums?: N;
   /** `f` returns `[value, aux]`; aux is passed through untouched. */
   hasAux?: HasAux;
@@ -85,7 +88,7 @@ export type ValueAndGradFn<F extends Fn, N extends Argnums, HasAux extends boole
 
 /** Options of the Jacobian family. */
 export interface JacobianOptions<N extends Argnums = Argnums> {
-  /** Which argument(s) to differentiate (default 0); a list gives a tuple at each output leaf. */
+  /** Which argument(s) to differentiate (default 0); a list (each once) gives a tuple at each output leaf. */
   argnums?: N;
 }
 

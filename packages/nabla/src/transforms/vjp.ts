@@ -1,6 +1,6 @@
 import { isFloat } from "../array/index.js";
 import { Array, Tracer, bind, currentInterpreter, np, tree, withInterpreter, type Interpreter, type Primitive, type Tree } from "../core/index.js";
-import { argnumList, differentiableLeaves, outputLeaves } from "./args.js";
+import { argnumList, checkedLeaves, differentiableLeaves, outputLeaves } from "./args.js";
 import type { Argnums, AuxFn, Fn, GradFn, GradOf, GradOptions, ValueAndGradFn } from "./types.js";
 
 export type { GradOptions } from "./types.js";
@@ -119,15 +119,11 @@ function vjpWithAux(f: (...args: any[]) => [any, any], primals: readonly unknown
   const primalOut = outs.map(primalOf);
   const auxOut = tree.map((leaf: unknown) => (leaf instanceof Array ? primalOf(leaf) : leaf), aux);
   const pullback = (cotangent: Tree): Tree[] => {
-    const [cts, ctDef] = tree.flatten(cotangent);
-    if (!ctDef.equals(outDef)) throw new Error(`${op}: the cotangent has structure ${ctDef}, the output ${outDef}`);
+    const cts = checkedLeaves(`${op}: the cotangent`, cotangent, outDef, outs, "the output's", false);
     const seeds = new Map<number, Array>();
     outs.forEach((o, k) => {
       const id = interp.idOf(o);
-      const ct = np.asArray(cts[k] as np.ArrayLike, o.dtype);
-      if (ct.shape.length !== o.shape.length || ct.shape.some((d, j) => d !== o.shape[j])) {
-        throw new Error(`${op}: cotangent shape (${ct.shape}) differs from output shape (${o.shape})`);
-      }
+      const ct = cts[k]!;
       if (id >= 0) seeds.set(id, seeds.has(id) ? np.add(seeds.get(id)!, ct) : ct);
     });
     const result = interp.backward(seeds);

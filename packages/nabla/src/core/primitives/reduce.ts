@@ -14,28 +14,60 @@ function keep(out: Array, x: Array, axes: readonly number[]): Array {
 /**
  * ∂out/∂x of each reduction, shaped like x: ones for sum; for max/min the positions
  * that attain the extreme, ties sharing equally (as JAX); for prod the product of the
- * other elements, computed without dividing by zero.
+ * other elements, computed without dividing (see `othersProduct`).
  */
 const REDUCE_DERIVATIVES: Record<ReduceOp, ((x: Array, out: Array, axes: number[]) => Array) | null> = {
   sum: null, // linear: handled without a derivative array
   max: extremeShare,
   min: extremeShare,
-  prod(x, _out, axes) {
-    // ∂/∂xᵢ Πx = Π_{j≠i} xⱼ, written so that it stays differentiable where x has zeros:
-    // the zeros enter through products and sums of themselves (value 0, derivative not).
-    const isZero = np.equal(x, 0);
-    const k = (v: Array) => keep(v, x, axes);
-    const count = k(np.sum(isZero, { axis: axes }));
-    const safe = np.where(isZero, 1, x);
-    const nonzeroProd = k(np.prod(safe, { axis: axes }));
-    const zeroProd = k(np.prod(np.where(isZero, x, 1), { axis: axes }));
-    const zeroSum = k(np.sum(np.where(isZero, x, 0), { axis: axes }));
-    // For a zero xᵢ: the product of the other zeros — none (1), the one other (its value),
-    // or two or more (0, and flat to second order).
-    const otherZeros = np.where(np.equal(count, 1), 1, np.where(np.equal(count, 2), np.sub(zeroSum, x), 0));
-    return np.where(isZero, np.mul(nonzeroProd, otherZeros), np.mul(np.div(nonzeroProd, safe), zeroProd));
-  },
+  prod: (x, _out, axes) => othersProduct(x, axes),
 };
+
+/**
+ * Π_{j≠i} xⱼ over the reduced axes, for every i (JAX's reduce_prod rule, by hand): the
+ * product as a balanced tree of pairwise multiplications, then each element's share as
+ * the product of its siblings' subtrees on the way back down. Nothing is divided, so it
+ * is exact at zeros and stays right when the whole product underflows (for
+ * x = [−1e-6, 5e-324], ∂/∂x₁ is x₀, not 0/5e-324); and it is built from np ops, so it
+ * differentiates again (Hessians at zeros), batches and stages like any other code.
+ */
+function othersProduct(x: Array, axes: readonly number[]): Array {
+  const rest = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const perm = [...axes, ...rest];
+  const m = axes.reduce((p, a) => p * x.shape[a]!, 1);
+  if (m === 0) return np.zerosLike(x);
+  // The reduced axes flattened into one leading axis of length m.
+  let level = np.reshape(np.transpose(x, perm), [m, ...rest.map((i) => x.shape[i]!)]);
+  // Row i of the first ⌈n/2⌉ rows pairs with row ⌈n/2⌉ + i; for odd n the middle row
+  // has no partner and carries up as it is.
+  const split = (n: number) => [Math.floor(n / 2), Math.ceil(n / 2)] as const;
+  const levels: Array[] = [];
+  while (level.shape[0]! > 1) {
+    levels.push(level);
+    const n = level.shape[0]!;
+    const [p, h] = split(n);
+    const paired = np.mul(rows(level, 0, p), rows(level, h, n));
+    level = p < h ? np.concatenate([paired, rows(level, p, h)]) : paired;
+  }
+  // Downward: a child's "others" product is its parent's times its partner's subtree.
+  let others = np.onesLike(level);
+  for (let k = levels.length - 1; k >= 0; k--) {
+    const below = levels[k]!;
+    const n = below.shape[0]!;
+    const [p, h] = split(n);
+    const parents = rows(others, 0, p);
+    const firstHalf = np.mul(parents, rows(below, h, n));
+    const secondHalf = np.mul(parents, rows(below, 0, p));
+    others = np.concatenate(p < h ? [firstHalf, rows(others, p, h), secondHalf] : [firstHalf, secondHalf]);
+  }
+  const inverse = perm.map((_, i) => perm.indexOf(i));
+  return np.transpose(np.reshape(others, perm.map((i) => x.shape[i]!)), inverse);
+}
+
+/** Rows [lo, hi) of the leading axis. */
+function rows(a: Array, lo: number, hi: number): Array {
+  return np.slice(a, [lo, hi]);
+}
 
 function extremeShare(x: Array, out: Array, axes: number[]): Array {
   const hit = np.astype(np.equal(x, keep(out, x, axes)), x.dtype);

@@ -4,6 +4,11 @@ import {
 import { ConcreteArray, evalIR, type Aval, type Equation, type IR, type Var } from "../../core/index.js";
 import { canGenerateCode } from "../../array/codegen.js";
 
+/** Appends `items` to `target` in a loop: push(...items) overflows the stack at ~10⁵ items, and a big kernel has that many lines. */
+function append(target: string[], items: readonly string[]): void {
+  for (const item of items) target.push(item);
+}
+
 /**
  * Generates one JavaScript function from an IR. Chains of elementwise ops, the views
  * between them (slice, transpose, broadcast, reshape) and `pad` are fused into single
@@ -303,12 +308,14 @@ export function compile(ir: IR, constValues: readonly TypedArray[]): Compiled {
       const nested = new Block(block);
       const value = emit(ins[0]!, inner, nested);
       if (conds.length === 0) {
-        block.lines.push(...nested.lines);
+        append(block.lines, nested.lines);
         block.remember(key, value);
         return value;
       }
       const t = fresh("t");
-      block.lines.push(`let ${t} = 0;`, `if (${conds.join(" && ")}) {`, ...nested.lines.map((l) => "  " + l), `  ${t} = ${value};`, `}`);
+      block.lines.push(`let ${t} = 0;`, `if (${conds.join(" && ")}) {`);
+      append(block.lines, nested.lines.map((l) => "  " + l));
+      block.lines.push(`  ${t} = ${value};`, `}`);
       block.remember(key, t);
       return t;
     }
@@ -370,7 +377,9 @@ export function compile(ir: IR, constValues: readonly TypedArray[]): Compiled {
       const out: string[] = [];
       const strides = stridesOf(shape);
       for (let flat = 0; flat < sizeOf(shape); flat++) {
-        out.push("{", ...body(shape.map((d, i) => int(Math.floor(flat / strides[i]!) % d))).map((l) => "  " + l), "}");
+        out.push("{");
+        append(out, body(shape.map((d, i) => int(Math.floor(flat / strides[i]!) % d))).map((l) => "  " + l));
+        out.push("}");
       }
       return out;
     }
@@ -387,7 +396,9 @@ export function compile(ir: IR, constValues: readonly TypedArray[]): Compiled {
       for (let r = 0; r < L; r++) {
         const ix = `(${j} * ${int(L)} + ${int(r)})`;
         phases.set(ix, { j, L, r, count });
-        out.push("{", ...body([...idx.slice(0, last), ix]).map((l) => "  " + l), "}");
+        out.push("{");
+        append(out, body([...idx.slice(0, last), ix]).map((l) => "  " + l));
+        out.push("}");
       }
       out = [`for (let ${j} = 0; ${j} < ${int(count)}; ${j}++) {`, ...out.map((l) => "  " + l), "}"];
     } else {
@@ -445,15 +456,17 @@ export function compile(ir: IR, constValues: readonly TypedArray[]): Compiled {
         const block = new Block();
         const value = emit(out, out.aval.shape.map(() => "0"), block);
         const r = fresh("r");
-        lines.push(...block.lines, `const ${r} = ${value};`);
+        append(lines, block.lines);
+        lines.push(`const ${r} = ${value};`);
         names.set(out, r);
         continue;
       }
       const b = allocateBuffer(out);
       const p = fresh("p");
       lines.push(`let ${p} = 0;`);
-      lines.push(
-        ...loops(
+      append(
+        lines,
+        loops(
           out.aval.shape,
           (idx) => {
             const block = new Block();
@@ -477,8 +490,9 @@ export function compile(ir: IR, constValues: readonly TypedArray[]): Compiled {
       const b = allocateBuffer(out);
       const p = fresh("p");
       lines.push(`let ${p} = 0;`);
-      lines.push(
-        ...loops(kept, (outer) => {
+      append(
+        lines,
+        loops(kept, (outer) => {
           const acc = fresh("s");
           return [
             `let ${acc} = ${init};`,

@@ -1,12 +1,29 @@
-import { Array, ConcreteArray, IR, Tracer, numberKey, currentInterpreter, evalIR, evalInterpreter, np, stage, tree, type ClosedIR, type Tree, type TreeDef } from "../../core/index.js";
+import {
+  Array, ConcreteArray, IR, Tracer, numberKey, currentInterpreter, escapedTracerError, evalIR, evalInterpreter, np, stage, tree, type ClosedIR, type Tree, type TreeDef,
+} from "../../core/index.js";
 import { shapeString, Storage, type TypedArray } from "../../array/index.js";
 import { compile, type Compiled } from "./codegen.js";
 import { identity, simplify } from "./simplify.js";
+import { DEFAULT_JIT_CACHE_LIMIT, LRUCache, registerCache } from "./cache.js";
 
 export interface JitOptions {
   /** Positions of arguments that are not traced: they key the cache by value. */
   staticArgnums?: readonly number[];
+  /**
+   * How many input signatures to keep compiled (default 64, `DEFAULT_JIT_CACHE_LIMIT`);
+   * past it the least recently used is dropped, to be traced again if it comes back.
+   * `Infinity` never drops one.
+   */
+  cacheLimit?: number;
 }
+
+/** A jitted function: `f`, and its trace cache's size and a way to empty it. */
+export type Jitted<F> = F & {
+  /** How many input signatures are compiled now. */
+  cacheSize(): number;
+  /** Drops every compiled signature (and its generated code). */
+  clearCache(): void;
+};
 
 interface Traced {
   closed: ClosedIR;
@@ -20,6 +37,22 @@ function compileTraced({ closed }: Traced): NonNullable<Traced["compiled"]> {
   const index = new Map(closed.ir.constVars.map((v, i) => [v, i]));
   const consts = ir.constVars.map((v) => (closed.consts[index.get(v)!] as ConcreteArray).storage.data);
   return { ir, run: compile(ir, consts), consts };
+}
+
+function staticArgnumsOf(op: string, argnums: readonly number[] | undefined): readonly number[] {
+  const list = argnums ?? [];
+  if (!globalThis.Array.isArray(list) || list.some((i) => !Number.isInteger(i) || i < 0)) {
+    throw new Error(`${op}: staticArgnums must be a list of non-negative integer positions, got ${JSON.stringify(argnums)}`);
+  }
+  return list;
+}
+
+function cacheLimitOf(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_JIT_CACHE_LIMIT;
+  if (typeof limit !== "number" || !(limit === Infinity || (Number.isInteger(limit) && limit >= 1))) {
+    throw new Error(`jit: cacheLimit must be a positive integer or Infinity, got ${String(limit)}`);
+  }
+  return limit;
 }
 
 /** Splits a call into static values and the leaves of the traced arguments. */
@@ -55,10 +88,16 @@ function readFlatCall(args: Array[]): { arrays: Array[]; def: TreeDef | undefine
  * A static argument's cache key. Numbers, strings, booleans, null and undefined by value
  * (exactly: NaN, ±Infinity and −0 are their own keys); plain objects and lists by their
  * contents; concrete Arrays by dtype, shape and every element; anything else (functions,
- * class instances) by identity, since equal-looking functions can differ.
+ * class instances) by identity, since equal-looking functions can differ. A list or
+ * object that contains itself has no finite contents: that is an error naming the cycle.
+ * `within` are the lists and objects enclosing `value` with their paths, `path` its own.
  */
-function staticKeyOf(op: string, value: unknown, i: number): string {
-  if (value instanceof Tracer) throw new Error(`${op}: static argument ${i} is a traced Array; static arguments must be concrete`);
+function staticKeyOf(op: string, value: unknown, i: number, within: [object, string][] = [], path = `argument ${i}`): string {
+  if (value instanceof Tracer) {
+    // With no transformation running, every tracer is one that outlived its own.
+    if (currentInterpreter() === evalInterpreter) throw escapedTracerError(value);
+    throw new Error(`${op}: static argument ${i} is a traced Array; static arguments must be concrete`);
+  }
   if (value === null || value === undefined) return String(value);
   switch (typeof value) {
     case "number":
@@ -72,13 +111,21 @@ function staticKeyOf(op: string, value: unknown, i: number): string {
   if (value instanceof ConcreteArray) {
     return `a:${value.dtype}${shapeString(value.shape)}:${globalThis.Array.from(value.storage.data, numberKey).join(",")}`;
   }
-  if (globalThis.Array.isArray(value)) return `[${value.map((v) => staticKeyOf(op, v, i)).join(",")}]`;
+  const list = globalThis.Array.isArray(value);
   const proto = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null) {
-    const entries = Object.keys(value as object).sort();
-    return `{${entries.map((k) => `${JSON.stringify(k)}:${staticKeyOf(op, (value as Record<string, unknown>)[k], i)}`).join(",")}}`;
+  if (!list && proto !== Object.prototype && proto !== null) return `ref:${identity(value as object)}`;
+  const enclosing = within.find(([v]) => v === value);
+  if (enclosing) {
+    throw new Error(
+      `${op}: static argument ${i} contains a cycle: ${path} is ${enclosing[1]} itself; static arguments are keyed ` +
+        "by their contents, so pass an acyclic value, or a class instance (keyed by identity)",
+    );
   }
-  return `ref:${identity(value as object)}`;
+  const inner: [object, string][] = [...within, [value as object, path]];
+  if (list) return `[${(value as unknown[]).map((v, k) => staticKeyOf(op, v, i, inner, `${path}[${k}]`)).join(",")}]`;
+  const entries = Object.keys(value as object).sort();
+  const keyOf = (k: string) => staticKeyOf(op, (value as Record<string, unknown>)[k], i, inner, `${path}.${k}`);
+  return `{${entries.map((k) => `${JSON.stringify(k)}:${keyOf(k)}`).join(",")}}`;
 }
 
 /** Rebuilds the user's argument list with traced leaves in place of the dynamic ones. */
@@ -113,16 +160,25 @@ function trace(f: (...args: any[]) => any, args: readonly unknown[], statics: Re
  * through that transformation. A JavaScript branch on a traced value is an error that
  * points to `cond` / `whileLoop`.
  *
+ * The cache keeps the `cacheLimit` (default 64) most recently used signatures, so a
+ * function called on ever new shapes holds a bounded amount of memory; `f.cacheSize()`
+ * counts them, `f.clearCache()` drops them, and `clearJitCaches()` empties every jitted
+ * function's cache.
+ *
  * @example
  * const fast = jit((x) => x.mul(x).sum());
  * fast(np.arange(1000)).item();
  */
-export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = {}): F & { cacheSize(): number } {
-  const statics = new Set(opts.staticArgnums ?? []);
-  const cache = new Map<string, Traced>();
+export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = {}): Jitted<F> {
+  const statics = new Set(staticArgnumsOf("jit", opts.staticArgnums));
   // The signature of the last eager call, checked first: repeated calls (an optimizer's
   // thousands of small evaluations) then skip building and hashing a key.
   let last: { shapes: (readonly number[])[]; dtypes: string[]; weak: (string | undefined)[]; traced: Traced } | undefined;
+  // An evicted program is referenced from nowhere else, so its code can be collected.
+  const cache = new LRUCache<string, Traced>(cacheLimitOf(opts.cacheLimit), (evicted) => {
+    if (last?.traced === evicted) last = undefined;
+  });
+  registerCache(cache);
   const sameAsLast = (args: readonly unknown[]) => {
     if (!last || args.length !== last.shapes.length || currentInterpreter() !== evalInterpreter) return false;
     for (let i = 0; i < args.length; i++) {
@@ -155,18 +211,20 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
     const { arrays, def, signature } = flat ? readFlatCall(args as Array[]) : readCall("jit", args, statics);
     const eager = currentInterpreter() === evalInterpreter && arrays.every((a) => a instanceof ConcreteArray);
     let traced = cache.get(signature);
+    let cached = traced !== undefined;
     if (!traced) {
       traced = trace(f, args, statics, def ?? readCall("jit", args, statics).def, arrays);
       // A program that closed over traced values belongs to that trace only.
-      if (traced.closed.consts.every((c) => c instanceof ConcreteArray)) cache.set(signature, traced);
+      cached = traced.closed.consts.every((c) => c instanceof ConcreteArray);
+      if (cached) cache.set(signature, traced);
     }
-    if (!eager) return tree.unflatten(traced.outDef, evalIR(traced.closed, arrays));
-    if (flat && cache.get(signature) === traced) {
-      last = { shapes: arrays.map((a) => a.shape), dtypes: arrays.map((a) => a.dtype), weak: arrays.map((a) => a.weak), traced };
-    }
+    // Replayed through bind, a closed-over tracer is either the live value of an outer
+    // transformation or, with none running, one that escaped: reported as everywhere.
+    if (!eager || !cached) return tree.unflatten(traced.outDef, evalIR(traced.closed, arrays));
+    if (flat) last = { shapes: arrays.map((a) => a.shape), dtypes: arrays.map((a) => a.dtype), weak: arrays.map((a) => a.weak), traced };
     return run(traced, arrays);
   };
-  return Object.assign(jitted, { cacheSize: () => cache.size }) as unknown as F & { cacheSize(): number };
+  return Object.assign(jitted, { cacheSize: () => cache.size, clearCache: () => cache.clear() }) as unknown as Jitted<F>;
 }
 
 /**
@@ -177,7 +235,7 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
  * // { lambda ; a:float64[2] . let b:float64[2] = sin a; c:float64[2] = mul b 2 in (c) }
  */
 export function makeIR<F extends (...args: any[]) => any>(f: F, opts: JitOptions = {}): (...args: Parameters<F>) => IR {
-  const statics = new Set(opts.staticArgnums ?? []);
+  const statics = new Set(staticArgnumsOf("makeIR", opts.staticArgnums));
   return (...args: any[]): IR => {
     const { arrays, def } = readCall("makeIR", args, statics);
     return trace(f, args, statics, def, arrays).closed.ir;
