@@ -84,9 +84,11 @@ describe("lineSearchStrongWolfe", () => {
     expect(lineSearchStrongWolfe(parabola, 4, 0).status).toBe("notDescent");
     expect(lineSearchStrongWolfe(parabola, NaN, -4).status).toBe("notDescent");
     expect(lineSearchStrongWolfe(() => [Infinity, NaN], 4, -4).status).toBe("nonFinite");
-    // φ(α) = −α never satisfies the curvature condition: the budget runs out.
+    // φ(α) = −α never satisfies the curvature condition: it keeps falling while the step
+    // doubles, until the budget runs out (as does alphaMax: 1, 2, 4, 8 reach it).
     const unbounded = lineSearchStrongWolfe((a) => [-a, -1], 0, -1, { maxEval: 12 });
-    expect([unbounded.status, unbounded.success, unbounded.nfev]).toEqual(["maxEval", false, 12]);
+    expect([unbounded.status, unbounded.success, unbounded.nfev]).toEqual(["stillDecreasing", false, 12]);
+    expect(lineSearchStrongWolfe((a) => [-a, -1], 0, -1, { alphaMax: 8 })).toMatchObject({ status: "stillDecreasing", nfev: 4 });
     // A claimed descent that is not one: the bracket shrinks to nothing.
     const wrong = lineSearchStrongWolfe((a) => [4 + a * a + a, 2 * a + 1], 4, -4, { maxEval: 100 });
     expect(wrong.success).toBe(false);

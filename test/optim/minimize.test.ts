@@ -28,7 +28,9 @@ describe("the seed's worked example: f = ½(x₁² + 10x₂²) from (1, 1)", () 
     const r = minimize(quad, np.array([1, 1]), { method: "newton" });
     expect(r.status).toBe("converged");
     expect(r.nit).toBe(1);
-    expect(r.nhev).toBe(1);
+    // One Hessian for the step, one more at (0, 0) to check that it is a minimum.
+    expect(r.nhev).toBe(2);
+    expect(r.curvature).toEqual({ kind: "minimum", minEigenvalue: 1, maxEigenvalue: 10, method: "dense", converged: true, nhev: 1 });
     for (const v of xy(r)) expect(Math.abs(v)).toBeLessThanOrEqual(1e-15);
   });
 
@@ -95,7 +97,7 @@ describe("Rosenbrock from (−1.2, 1)", () => {
     expect(last.length).toBe(4);
     for (let k = 0; k + 1 < last.length; k++) expect(last[k + 1]! / last[k]! ** 2).toBeLessThan(50);
     expect(last[3]!).toBeLessThan(1e-6);
-    expect(r.nhev).toBe(r.nit);
+    expect(r.nhev).toBe(r.nit + 1); // a Hessian per step, and one for the curvature check at the end
   });
 
   it("newton damps an indefinite Hessian and still descends", () => {

@@ -8,4 +8,6 @@ export type { DType, Shape } from "./array/index.js";
 export * from "./transforms/index.js";
 export * as linalg from "./linalg/index.js";
 export * as optim from "./optim/index.js";
+export * as landscape from "./landscape/index.js";
+export { classifyPoint, type ClassifyOptions, type PointClassification, type PointKind } from "./landscape/index.js";
 export { minimize, type MinimizeOptions, type MinimizeResult, type MinimizeMethod, type MinimizeStatus } from "./optim/index.js";

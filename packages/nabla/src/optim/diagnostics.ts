@@ -4,6 +4,7 @@ import { np, type Array, type Tree } from "../core/index.js";
 import { eigh, lanczos } from "../linalg/index.js";
 import { hessian, hvp, jit, ravelPytree, type GradOf } from "../transforms/index.js";
 import type { PathPoint } from "./types.js";
+import { norm2, normInf } from "./vec.js";
 
 export interface ConditionNumberOptions {
   /** "dense" (Hessian and eigh) or "lanczos" (Hessian-vector products); default by size. */
@@ -30,8 +31,9 @@ export function conditionNumber<T>(f: (x: GradOf<T>) => unknown, x: T, opts: Con
   const method = opts.method ?? (n <= (opts.denseLimit ?? 200) ? "dense" : "lanczos");
   if (method === "dense") {
     const [w] = eigh(hessian(fFlat)(point));
+    // Loops, not Math.max(...values): a spread of n arguments overflows the stack at n ≈ 10⁵.
     const magnitudes = globalThis.Array.from(w.toFloat64Array(), Math.abs);
-    return Math.max(...magnitudes) / Math.min(...magnitudes);
+    return magnitudes.reduce((a, b) => Math.max(a, b), 0) / magnitudes.reduce((a, b) => Math.min(a, b), Infinity);
   }
   if (method !== "lanczos") throw new Error(`conditionNumber: method must be "dense" or "lanczos", got "${String(method)}"`);
   const product = jit((v: Array) => hvp(fFlat, point, v));
@@ -59,7 +61,7 @@ export interface ConvergenceRate {
   measure: "x" | "f" | "gradNorm";
   /** The errors used: from the start of the path up to the first one at the floor. */
   errors: number[];
-  /** e_{k+1} / e_k. */
+  /** e_{k+1} / e_k, per iteration: (e_{k+1} / e_k)^(1/Δk) between points Δk iterations apart on a thinned path. */
   ratios: number[];
   /** The observed linear rate: geometric mean of the ratios over the last half of them. */
   rate: number;
@@ -84,7 +86,7 @@ function flatNumbers(x: Tree | ArrayLike<number>): number[] {
  * const { path } = minimize(f, x0, { method: "gd", lr: 0.1, recordPath: true });
  * convergenceRate(path!, { xstar: [0, 0] }).rate; // 0.9
  */
-export function convergenceRate(path: readonly PathPoint[], opts: ConvergenceRateOptions = {}): ConvergenceRate {
+export function convergenceRate(path: readonly (Omit<PathPoint, "nit"> & { nit?: number })[], opts: ConvergenceRateOptions = {}): ConvergenceRate {
   let measure: ConvergenceRate["measure"];
   let all: number[];
   let scale: number;
@@ -93,9 +95,9 @@ export function convergenceRate(path: readonly PathPoint[], opts: ConvergenceRat
     measure = "x";
     all = path.map((p, k) => {
       if (p.x.length !== xstar.length) throw new Error(`convergenceRate: path point ${k} has ${p.x.length} coordinates, xstar ${xstar.length}`);
-      return Math.hypot(...p.x.map((v, i) => v - xstar[i]!));
+      return norm2(Float64Array.from(p.x, (v, i) => v - xstar[i]!));
     });
-    scale = Math.max(...xstar.map(Math.abs));
+    scale = normInf(Float64Array.from(xstar));
   } else if (opts.fstar !== undefined) {
     const fstar = opts.fstar;
     measure = "f";
@@ -109,7 +111,13 @@ export function convergenceRate(path: readonly PathPoint[], opts: ConvergenceRat
   const floor = opts.floor ?? 100 * Number.EPSILON * Math.max(1, scale);
   const end = all.findIndex((e) => !(Number.isFinite(e) && e > floor));
   const errors = end < 0 ? all : all.slice(0, end);
-  const ratios = errors.slice(1).map((e, k) => e / errors[k]!);
+  // Per iteration: a thinned path (a long run's) has points Δk iterations apart, whose
+  // ratio is the Δk-th power of the per-step one.
+  const ratios = errors.slice(1).map((e, k) => {
+    const steps = (path[k + 1]?.nit ?? k + 1) - (path[k]?.nit ?? k);
+    const ratio = e / errors[k]!;
+    return steps > 1 ? ratio ** (1 / steps) : ratio;
+  });
   const tail = ratios.slice(Math.floor(ratios.length / 2));
   const rate = tail.length > 0 ? Math.exp(tail.reduce((s, r) => s + Math.log(r), 0) / tail.length) : NaN;
   const orders = ratios.slice(1).map((r, k) => Math.log(r) / Math.log(ratios[k]!));

@@ -23,10 +23,11 @@ export interface LineSearchOptions {
  * - "notDescent": φ'(0) ≥ 0 or φ(0), φ'(0) not finite: there is nothing to search.
  * - "maxEval": the evaluation budget ran out.
  * - "nonFinite": every trial step gave NaN or ±Inf.
- * - "noProgress": the bracket shrank to floating-point resolution, or the step reached
- *   alphaMax (f may be unbounded below).
+ * - "noProgress": the bracket shrank to floating-point resolution.
+ * - "stillDecreasing" (strong Wolfe only): φ fell, steeply, at every trial while the step
+ *   doubled, until the budget or alphaMax stopped it: f may be unbounded below along d.
  */
-export type LineSearchStatus = "converged" | "notDescent" | "maxEval" | "nonFinite" | "noProgress";
+export type LineSearchStatus = "converged" | "notDescent" | "maxEval" | "nonFinite" | "noProgress" | "stillDecreasing";
 
 /** On failure alpha is 0 and value, derivative are φ(0), φ'(0). */
 export interface LineSearchResult {
@@ -174,9 +175,10 @@ export function lineSearchStrongWolfe(phi: LineFunction, phi0: number, dphi0: nu
     if (!finite(t) || !armijo(t) || (nfev > 1 && t.v >= prev.v)) return zoom(prev, t);
     if (curvature(t)) return result(t, nfev);
     if (t.d >= 0) return zoom(t, prev);
-    if (a >= alphaMax) return fail("noProgress");
+    if (a >= alphaMax) return fail("stillDecreasing");
     prev = t;
     a = Math.min(2 * a, alphaMax);
   }
-  return fail("maxEval");
+  // Only a trial that lowered φ and was still steep gets here: f kept falling.
+  return fail("stillDecreasing");
 }

@@ -9,11 +9,13 @@ import { lbfgs } from "./methods/lbfgs.js";
 import { newton } from "./methods/newton.js";
 import { newtonCG } from "./methods/newtoncg.js";
 import { trustNCG } from "./methods/trustncg.js";
+import { CURVATURE_CHECK_MAX_N, settle } from "./curvature.js";
 import { FlatObjective } from "./objective.js";
 import { Progress, type Outcome, type Settings } from "./progress.js";
 import type { LineSearchKind, MinimizeMethod, MinimizeOptions, MinimizeResult } from "./types.js";
+import { checkKeys, checkOptional, DECAY, NON_NEGATIVE, NON_NEGATIVE_INTEGER, POSITIVE, POSITIVE_INTEGER, shown } from "./validate.js";
 
-export type { IterationInfo, LineSearchKind, MinimizeMethod, MinimizeOptions, MinimizeResult, MinimizeStatus, PathPoint } from "./types.js";
+export type { CurvatureCheck, IterationInfo, LineSearchKind, MinimizeMethod, MinimizeOptions, MinimizeResult, MinimizeStatus, PathPoint } from "./types.js";
 
 const methods: Record<MinimizeMethod, (p: Progress) => Outcome> = {
   gd,
@@ -29,30 +31,42 @@ const methods: Record<MinimizeMethod, (p: Progress) => Outcome> = {
 };
 
 const fixedStep = new Set<MinimizeMethod>(["momentum", "nesterov", "adam"]);
+/** The methods that use the Hessian (or its products): they step off saddles instead of stopping. */
+const secondOrder = new Set<MinimizeMethod>(["newton", "newton-cg", "trust-ncg"]);
 const defaultLr: Partial<Record<MinimizeMethod, number>> = { momentum: 1e-2, nesterov: 1e-2, adam: 1e-3 };
 const lineSearchKinds: readonly LineSearchKind[] = ["strong-wolfe", "backtracking", "none"];
+// Every option, so a misspelt one (maxiter) is an error rather than silently ignored; the
+// `satisfies` makes an option added to MinimizeOptions but not here a compile error.
+const optionNames = Object.keys({
+  method: 0, gtol: 0, ftol: 0, xtol: 0, maxIter: 0, maxEval: 0, lr: 0, schedule: 0, lineSearch: 0, m: 0, b1: 0, b2: 0, eps: 0,
+  trustRadius: 0, callback: 0, recordPath: 0, jit: 0, checkCurvature: 0,
+} satisfies Record<keyof MinimizeOptions, 0>);
 
 function check(ok: boolean, message: string): void {
   if (!ok) throw new Error(`minimize: ${message}`);
 }
 
-function nonNegative(name: string, v: number | undefined): void {
-  check(v === undefined || v >= 0, `${name} must be a non-negative number, got ${v}`);
-}
+const optionalBoolean = (name: string, v: unknown) => check(v === undefined || typeof v === "boolean", `${name} must be true or false, got ${shown(v)}`);
+const optionalFunction = (name: string, v: unknown, what: string) => check(v === undefined || typeof v === "function", `${name} must be ${what}, got ${shown(v)}`);
 
+/**
+ * Checks every option's value where it enters (a bad one is a programming error: it
+ * throws, naming minimize and the option), then applies the defaults.
+ */
 function resolve<T>(method: MinimizeMethod, o: MinimizeOptions<T>): Settings {
-  check(Object.hasOwn(methods, method), `unknown method "${String(method)}"; use one of ${Object.keys(methods).join(", ")}`);
-  nonNegative("gtol", o.gtol);
-  nonNegative("ftol", o.ftol);
-  nonNegative("xtol", o.xtol);
-  nonNegative("maxIter", o.maxIter);
-  nonNegative("maxEval", o.maxEval);
-  check(o.lr === undefined || (o.lr > 0 && Number.isFinite(o.lr)), `lr must be a positive number, got ${o.lr}`);
-  check(o.m === undefined || (Number.isInteger(o.m) && o.m >= 1), `m must be a positive integer, got ${o.m}`);
-  check(o.lineSearch === undefined || lineSearchKinds.includes(o.lineSearch), `lineSearch must be one of ${lineSearchKinds.join(", ")}, got "${o.lineSearch}"`);
+  check(typeof method === "string" && Object.hasOwn(methods, method), `unknown method ${shown(method)}; use one of ${Object.keys(methods).join(", ")}`);
+  for (const name of ["gtol", "ftol", "xtol"] as const) checkOptional("minimize", name, o[name], NON_NEGATIVE);
+  for (const name of ["maxIter", "maxEval"] as const) checkOptional("minimize", name, o[name], NON_NEGATIVE_INTEGER);
+  for (const name of ["lr", "eps", "trustRadius"] as const) checkOptional("minimize", name, o[name], POSITIVE);
+  for (const name of ["b1", "b2"] as const) checkOptional("minimize", name, o[name], DECAY);
+  checkOptional("minimize", "m", o.m, POSITIVE_INTEGER);
+  check(o.lineSearch === undefined || lineSearchKinds.includes(o.lineSearch), `lineSearch must be one of ${lineSearchKinds.join(", ")}, got ${shown(o.lineSearch)}`);
+  optionalFunction("schedule", o.schedule, "a function of the step count");
+  optionalFunction("callback", o.callback, "a function");
+  optionalBoolean("jit", o.jit);
+  optionalBoolean("checkCurvature", o.checkCurvature);
   const stepRule = o.lineSearch !== undefined && o.lineSearch !== "none";
   check(!(stepRule && (fixedStep.has(method) || method === "trust-ncg")), `method "${method}" takes no line search (lineSearch "${o.lineSearch}")`);
-  check(o.schedule === undefined || typeof o.schedule === "function", "schedule must be a function of the step count");
   check(o.schedule === undefined || method === "gd" || fixedStep.has(method), `a schedule applies to gd, momentum, nesterov and adam, not "${method}"`);
   const firstOrder = method === "gd" || fixedStep.has(method);
   const maxIter = o.maxIter ?? (firstOrder ? 10000 : 1000);
@@ -82,9 +96,16 @@ function resolve<T>(method: MinimizeMethod, o: MinimizeOptions<T>): Settings {
 /**
  * Minimizes a scalar function `f` of any pytree of parameters from `x0`, and returns a
  * plain record in scipy's shape: `{ x, fun, grad, nit, nfev, ngev, nhev, status,
- * success, message, path? }`. Gradients (and Hessians or Hessian-vector products) come
- * from nabla's autodiff, compiled with `jit` unless f branches on values (then it runs
- * eagerly and the message says so).
+ * success, message, path?, curvature? }`. Gradients (and Hessians or Hessian-vector
+ * products) come from nabla's autodiff, compiled with `jit`.
+ *
+ * Branches: f is traced to be differentiated, so it must not read the values of x in
+ * JavaScript. `x.item() > 0 ? … : …` (or `toArray()`) throws an error pointing to
+ * `cond` / `whileLoop`, with or without jit (gradients trace f as jit does); write
+ * value-dependent branches with `np.where` or `cond`. `if (np.greater(x, 0))` tests an
+ * object, which is always true: it silently takes one branch. When jit alone fails (f
+ * calls code that refuses to be staged but differentiates), minimize evaluates eagerly
+ * and its message says "ran without jit: …".
  *
  * Methods: "lbfgs" (default; two-loop recursion, history `m`), "bfgs", "cg"
  * (Polak–Ribière+), "newton" (exact Hessian, Cholesky, damped when not positive
@@ -94,7 +115,17 @@ function resolve<T>(method: MinimizeMethod, o: MinimizeOptions<T>): Settings {
  *
  * Stopping: ‖∇f‖∞ ≤ gtol is "converged"; ftol / xtol give "stalled"; budgets give
  * "maxIter" / "maxEval"; a failed step search "lineSearchFailed"; NaN or ±Inf in f or ∇f
- * "nonFinite" (with the last finite iterate). These never throw; bad arguments do.
+ * "nonFinite" (with the last finite iterate). These never throw; bad arguments do, with
+ * one line naming the option (`minimize: maxIter must be a non-negative integer, got 1.5`).
+ *
+ * Curvature: ‖∇f‖∞ ≤ gtol also holds at saddles and maxima. With `checkCurvature` (see
+ * there for the default) minimize then estimates the Hessian's extreme eigenvalues at x
+ * (`result.curvature`): "newton", "newton-cg" and "trust-ncg" step off a saddle or maximum
+ * along the direction of negative curvature (a backtracking search on f) and go on, so
+ * they converge only where the curvature does not contradict a minimum; the other
+ * methods end there with status "saddle" (no success). A singular Hessian ("degenerate",
+ * e.g. x⁴ at 0) cannot be judged by second-order information: the run stays "converged"
+ * and the message says so.
  *
  * Types: x0's type `T` is inferred, f takes what the optimizer passes (x0's structure
  * with float64 Array leaves, `GradOf<T>`), and `r.x`, `r.grad` have that type too.
@@ -102,15 +133,22 @@ function resolve<T>(method: MinimizeMethod, o: MinimizeOptions<T>): Settings {
  * @example
  * const rosen = (x: Array) => { const [a, b] = [x.slice(0), x.slice(1)]; return a.sub(1).square().add(b.sub(a.square()).square().mul(100)); };
  * const r = minimize(rosen, np.array([-1.2, 1]), { method: "lbfgs" });
- * r.status; // "converged"; r.x ≈ [1, 1]
+ * r.status; // "converged"; r.x ≈ [1, 1]; r.curvature.kind === "minimum"
  */
 export function minimize<T>(f: (x: GradOf<T>) => Array | number, x0: T, opts: MinimizeOptions<T> = {}): MinimizeResult<T> {
-  check(typeof f === "function", `f must be a function, got ${typeof f}`);
+  check(typeof f === "function", `f must be a function, got ${shown(f)}`);
+  checkKeys("minimize", "opts", opts, optionNames);
   const method = opts.method ?? "lbfgs";
   const settings = resolve(method, opts);
   const objective = new FlatObjective(f, x0, opts.jit ?? true);
   const progress = new Progress(objective, settings);
-  const outcome = progress.start() ?? methods[method](progress);
+  const run = methods[method];
+  const first = progress.start() ?? run(progress);
+  const escape = secondOrder.has(method);
+  const checkCurvature = opts.checkCurvature ?? (escape || objective.n <= CURVATURE_CHECK_MAX_N);
+  const { outcome, curvature } = checkCurvature
+    ? settle(progress, first, { method, probe: method === "newton" ? "dense" : "lanczos", escape, resume: run })
+    : { outcome: first, curvature: undefined };
   const note = objective.jitFallback ? ` (ran without jit: ${objective.jitFallback})` : "";
   return {
     x: objective.toTree(progress.x),
@@ -125,5 +163,6 @@ export function minimize<T>(f: (x: GradOf<T>) => Array | number, x0: T, opts: Mi
     success: outcome.success && Number.isFinite(progress.f),
     message: outcome.message + note,
     ...(progress.path ? { path: progress.path } : {}),
+    ...(curvature ? { curvature } : {}),
   };
 }

@@ -1,9 +1,12 @@
 // Training-loop optimizers in the style of optax: each is a pair of pure functions over
 // pytrees, `init(params) → state` and `update(grads, state, params) → [updates, state]`,
-// written with np ops only so that a whole training step can run inside `jit`.
+// written with np ops only so that a whole training step can run inside `jit`. Their
+// hyperparameters are checked when the optimizer is made (one line naming it and the
+// option), not when a NaN shows up steps later.
 import { np, tree, type Array, type Tree } from "../core/index.js";
 import type { GradOf } from "../transforms/types.js";
 import { type Schedule } from "./schedules.js";
+import { checkKeys, checkNumber, checkOptional, checkRate, DECAY, NON_NEGATIVE, POSITIVE, shown } from "./validate.js";
 
 export { constantSchedule, cosineDecay, exponentialDecay, linearWarmup, type Schedule } from "./schedules.js";
 
@@ -37,6 +40,7 @@ const ema = (avg: Tree, values: Tree, decay: number): Tree => tree.map((a: Leaf,
  * const [updates] = opt.update({ w: np.array([1, 2]) }, opt.init(params)); // { w: [−0.1, −0.2] }
  */
 export function sgd(lr: number | Schedule): GradientTransformation {
+  checkRate("sgd", "lr", lr);
   return {
     init: () => ({ count: newCount() }),
     update(grads, state) {
@@ -55,6 +59,10 @@ export function sgd(lr: number | Schedule): GradientTransformation {
  * const opt = momentum(0.01, 0.9, { nesterov: true });
  */
 export function momentum(lr: number | Schedule, beta = 0.9, opts: { nesterov?: boolean } = {}): GradientTransformation {
+  checkRate("momentum", "lr", lr);
+  checkNumber("momentum", "beta", beta, DECAY);
+  checkKeys("momentum", "opts", opts, ["nesterov"]);
+  if (opts.nesterov !== undefined && typeof opts.nesterov !== "boolean") throw new Error(`momentum: nesterov must be true or false, got ${shown(opts.nesterov)}`);
   return {
     init: (params) => ({ count: newCount(), trace: zerosLike(params) }),
     update(grads, state) {
@@ -68,9 +76,22 @@ export function momentum(lr: number | Schedule, beta = 0.9, opts: { nesterov?: b
 }
 
 export interface AdamOptions {
+  /** First-moment decay, in [0, 1) (default 0.9). */
   b1?: number;
+  /** Second-moment decay, in [0, 1) (default 0.999). */
   b2?: number;
+  /** Denominator guard, > 0 (default 1e-8). */
   eps?: number;
+}
+
+/** Checks Adam's (and AdamW's) options, named after `op`. */
+function checkAdam(op: string, lr: unknown, opts: AdamOptions & { weightDecay?: number }, known: readonly string[]): void {
+  checkRate(op, "lr", lr);
+  checkKeys(op, "opts", opts, known);
+  checkOptional(op, "b1", opts.b1, DECAY);
+  checkOptional(op, "b2", opts.b2, DECAY);
+  checkOptional(op, "eps", opts.eps, POSITIVE);
+  checkOptional(op, "weightDecay", opts.weightDecay, NON_NEGATIVE);
 }
 
 /** Adam's step direction m̂ / (√v̂ + eps) with bias-corrected moments, and the new state. */
@@ -95,6 +116,7 @@ function adamDirection(grads: Tree, state: State, { b1 = 0.9, b2 = 0.999, eps = 
  * params = applyUpdates(params, updates);
  */
 export function adam(lr: number | Schedule, opts: AdamOptions = {}): GradientTransformation {
+  checkAdam("adam", lr, opts, ["b1", "b2", "eps"]);
   return {
     init: (params) => ({ count: newCount(), mu: zerosLike(params), nu: zerosLike(params) }),
     update(grads, state) {
@@ -114,6 +136,7 @@ export function adam(lr: number | Schedule, opts: AdamOptions = {}): GradientTra
  * const [updates, next] = opt.update(grads, state, params);
  */
 export function adamw(lr: number | Schedule, opts: AdamOptions & { weightDecay?: number } = {}): GradientTransformation {
+  checkAdam("adamw", lr, opts, ["b1", "b2", "eps", "weightDecay"]);
   const weightDecay = opts.weightDecay ?? 1e-4;
   return {
     init: (params) => ({ count: newCount(), mu: zerosLike(params), nu: zerosLike(params) }),
@@ -135,6 +158,10 @@ export function adamw(lr: number | Schedule, opts: AdamOptions & { weightDecay?:
  * const opt = rmsprop(1e-2, { decay: 0.9 });
  */
 export function rmsprop(lr: number | Schedule, opts: { decay?: number; eps?: number } = {}): GradientTransformation {
+  checkRate("rmsprop", "lr", lr);
+  checkKeys("rmsprop", "opts", opts, ["decay", "eps"]);
+  checkOptional("rmsprop", "decay", opts.decay, DECAY);
+  checkOptional("rmsprop", "eps", opts.eps, POSITIVE);
   const { decay = 0.9, eps = 1e-8 } = opts;
   return {
     init: (params) => ({ count: newCount(), nu: zerosLike(params) }),
@@ -170,7 +197,7 @@ export function globalNorm(x: Tree): Array {
  * const opt = chain(clipByGlobalNorm(1), adam(1e-3));
  */
 export function clipByGlobalNorm(maxNorm: number): GradientTransformation {
-  if (!(maxNorm > 0)) throw new Error(`clipByGlobalNorm: maxNorm must be positive, got ${maxNorm}`);
+  checkNumber("clipByGlobalNorm", "maxNorm", maxNorm, POSITIVE);
   return {
     init: () => ({}),
     update(grads, state) {
@@ -189,7 +216,7 @@ export function clipByGlobalNorm(maxNorm: number): GradientTransformation {
  * clip(1).update({ w: np.array([-3, 0.5]) }, {})[0]; // { w: [−1, 0.5] }
  */
 export function clip(maxDelta: number): GradientTransformation {
-  if (!(maxDelta > 0)) throw new Error(`clip: maxDelta must be positive, got ${maxDelta}`);
+  checkNumber("clip", "maxDelta", maxDelta, POSITIVE);
   return {
     init: () => ({}),
     update: (grads, state) => [tree.map((g: Leaf) => np.clip(g, -maxDelta, maxDelta), grads), state],

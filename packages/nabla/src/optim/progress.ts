@@ -1,6 +1,7 @@
 // The bookkeeping every method shares: the current iterate, the stopping tests, the path,
 // the callback, and a line search along a direction with its evaluations counted.
 import { lineSearchBacktracking, lineSearchStrongWolfe, type LineSearchResult } from "./linesearch.js";
+import { PathRecorder, pathLimit } from "./path.js";
 import type { FlatObjective } from "./objective.js";
 import type { LineSearchKind, MinimizeOptions, MinimizeStatus, PathPoint } from "./types.js";
 import { addScaled, allFinite, dot, normInf, sub } from "./vec.js";
@@ -19,7 +20,7 @@ export interface Settings extends Required<Pick<MinimizeOptions, "gtol" | "ftol"
   schedule: MinimizeOptions["schedule"];
   // Any iterate type: the methods see flat vectors, and minimize checked the callback's type.
   callback: MinimizeOptions<any>["callback"];
-  recordPath: boolean;
+  recordPath: MinimizeOptions["recordPath"];
 }
 
 /** A point reached by a line search, with what was evaluated there. */
@@ -38,7 +39,12 @@ export class Progress {
   g: Float64Array;
   gradNorm = NaN;
   nit = 0;
-  readonly path: PathPoint[] | undefined;
+  private readonly recorder: PathRecorder | undefined;
+
+  /** The recorded iterates (bounded and evenly thinned; see PathRecorder), when asked for. */
+  get path(): PathPoint[] | undefined {
+    return this.recorder?.points;
+  }
 
   constructor(
     readonly objective: FlatObjective<any>,
@@ -46,7 +52,8 @@ export class Progress {
   ) {
     this.x = objective.x0;
     this.g = new Float64Array(objective.n);
-    this.path = settings.recordPath ? [] : undefined;
+    const limit = pathLimit(settings.recordPath);
+    this.recorder = limit === undefined ? undefined : new PathRecorder(limit);
   }
 
   /** Evaluates f at x0; an outcome when there is nothing more to do. */
@@ -122,7 +129,10 @@ export class Progress {
 
   private searchFailed(ls: LineSearchResult): Outcome {
     if (ls.status === "nonFinite") return this.nonFinite(`at every trial step of the line search in iteration ${this.nit + 1}`);
-    if (ls.status === "maxEval" && this.objective.nfev >= this.settings.maxEval) return this.outOfEvaluations();
+    if ((ls.status === "maxEval" || ls.status === "stillDecreasing") && this.objective.nfev >= this.settings.maxEval) return this.outOfEvaluations();
+    if (ls.status === "stillDecreasing") {
+      return this.end("lineSearchFailed", false, `f kept falling at each of the ${ls.nfev} trial steps of the line search in iteration ${this.nit + 1} as the step doubled: f may be unbounded below; ‖∇f‖∞ = ${fmt(this.gradNorm)}`);
+    }
     return this.end("lineSearchFailed", false, `the line search found no acceptable step in iteration ${this.nit + 1} (${ls.status} after ${ls.nfev} evaluations); ‖∇f‖∞ = ${fmt(this.gradNorm)}`);
   }
 
@@ -143,7 +153,7 @@ export class Progress {
   }
 
   private record(): void {
-    this.path?.push({ x: Array.from(this.x), f: this.f, gradNorm: this.gradNorm });
+    this.recorder?.record(this.nit, this.x, this.f, this.gradNorm);
   }
 }
 

@@ -1,7 +1,9 @@
 // Learning-rate schedules, shared by minimize's fixed-step methods and the optax-style
 // optimizers. They are written with np ops so that a traced step count (inside `jit`)
-// works as well as a plain number.
+// works as well as a plain number. Their parameters are checked where they enter: a step
+// size is never negative, NaN or infinite.
 import { Array, np } from "../core/index.js";
+import { checkKeys, checkNumber, FRACTION, NON_NEGATIVE, POSITIVE, shown } from "./validate.js";
 
 /**
  * A step size as a function of the step count k = 0, 1, 2, …: a number gives a number,
@@ -26,6 +28,7 @@ function schedule(rule: (t: Array) => Array): Schedule {
  * constantSchedule(0.1)(7); // 0.1
  */
 export function constantSchedule(value: number): Schedule {
+  checkNumber("constantSchedule", "value", value, NON_NEGATIVE);
   return schedule(() => np.asArray(value));
 }
 
@@ -38,7 +41,11 @@ export function constantSchedule(value: number): Schedule {
  * exponentialDecay(0.1, 10, 0.5, { staircase: true })(15); // 0.05
  */
 export function exponentialDecay(initValue: number, transitionSteps: number, decayRate: number, opts: { staircase?: boolean } = {}): Schedule {
-  if (!(transitionSteps > 0)) throw new Error(`exponentialDecay: transitionSteps must be positive, got ${transitionSteps}`);
+  checkNumber("exponentialDecay", "initValue", initValue, NON_NEGATIVE);
+  checkNumber("exponentialDecay", "transitionSteps", transitionSteps, POSITIVE);
+  checkNumber("exponentialDecay", "decayRate", decayRate, NON_NEGATIVE);
+  checkKeys("exponentialDecay", "opts", opts, ["staircase"]);
+  if (opts.staircase !== undefined && typeof opts.staircase !== "boolean") throw new Error(`exponentialDecay: staircase must be true or false, got ${shown(opts.staircase)}`);
   return schedule((t) => {
     const p = np.div(t, transitionSteps);
     return np.mul(initValue, np.pow(decayRate, opts.staircase ? np.floor(p) : p));
@@ -54,7 +61,9 @@ export function exponentialDecay(initValue: number, transitionSteps: number, dec
  * cosineDecay(1, 100, 0.1)(100); // 0.1
  */
 export function cosineDecay(initValue: number, decaySteps: number, alpha = 0): Schedule {
-  if (!(decaySteps > 0)) throw new Error(`cosineDecay: decaySteps must be positive, got ${decaySteps}`);
+  checkNumber("cosineDecay", "initValue", initValue, NON_NEGATIVE);
+  checkNumber("cosineDecay", "decaySteps", decaySteps, POSITIVE);
+  checkNumber("cosineDecay", "alpha", alpha, FRACTION);
   return schedule((t) => {
     const progress = np.div(np.minimum(t, decaySteps), decaySteps);
     const cosine = np.mul(0.5, np.add(1, np.cos(np.mul(Math.PI, progress))));
@@ -72,7 +81,10 @@ export function cosineDecay(initValue: number, decaySteps: number, alpha = 0): S
  * s(60); // cosineDecay(1, 100)(50) = 0.5
  */
 export function linearWarmup(warmupSteps: number, after: Schedule | number, opts: { initValue?: number } = {}): Schedule {
-  if (!(warmupSteps >= 0)) throw new Error(`linearWarmup: warmupSteps must be non-negative, got ${warmupSteps}`);
+  checkNumber("linearWarmup", "warmupSteps", warmupSteps, NON_NEGATIVE);
+  if (typeof after !== "function") checkNumber("linearWarmup", "after", after, { ...NON_NEGATIVE, what: "a schedule or a non-negative number" });
+  checkKeys("linearWarmup", "opts", opts, ["initValue"]);
+  if (opts.initValue !== undefined) checkNumber("linearWarmup", "initValue", opts.initValue, NON_NEGATIVE);
   const next = typeof after === "number" ? constantSchedule(after) : after;
   const init = opts.initValue ?? 0;
   const peak = next(0);

@@ -19,11 +19,43 @@ export type LineSearchKind = "strong-wolfe" | "backtracking" | "none";
  *   the trust radius collapsed).
  * - "nonFinite": f or ∇f became NaN or ±Inf; `x` is the last finite iterate.
  * - "stopped": the callback returned true.
+ * - "saddle": ‖∇f‖∞ ≤ gtol, but the Hessian there has a clearly negative eigenvalue: a
+ *   saddle point or a maximum, not a minimum (not a success; `result.curvature` says
+ *   which). Only methods that follow gradients alone end so: newton, newton-cg and
+ *   trust-ncg step off along the negative curvature and go on.
  */
-export type MinimizeStatus = "converged" | "stalled" | "maxIter" | "maxEval" | "lineSearchFailed" | "nonFinite" | "stopped";
+export type MinimizeStatus = "converged" | "stalled" | "maxIter" | "maxEval" | "lineSearchFailed" | "nonFinite" | "stopped" | "saddle";
 
-/** One recorded iterate: x flattened in `ravelPytree` order, f, and ‖∇f‖∞. */
+/**
+ * The curvature at the final point of a run that reached ‖∇f‖∞ ≤ gtol: the extreme
+ * eigenvalues of the Hessian there, and the kind of point they make it. An eigenvalue
+ * counts as zero when |λ| ≤ 1e-8·max|λ| (relative, so f and 1e-10·f are judged alike).
+ */
+export interface CurvatureCheck {
+  /**
+   * "minimum": every eigenvalue positive; "saddle": some of each sign; "maximum": every
+   * one negative; "degenerate": the Hessian is singular and the rest share a sign, so
+   * second-order information cannot tell (x⁴ and x³ at 0 both give H = 0).
+   */
+  kind: "minimum" | "maximum" | "saddle" | "degenerate";
+  /** The smallest and the largest eigenvalue of the Hessian at x (estimates, with "lanczos"). */
+  minEigenvalue: number;
+  maxEigenvalue: number;
+  /**
+   * "dense": eigh of the Hessian (newton); "lanczos": Lanczos on Hessian-vector products
+   * (the other methods), at most 50 of them.
+   */
+  method: "dense" | "lanczos";
+  /** Whether the estimates met Lanczos's tolerance (always true for "dense"). */
+  converged: boolean;
+  /** Hessians or Hessian-vector products this check used (included in the result's nhev). */
+  nhev: number;
+}
+
+/** One recorded iterate: its iteration number, x flattened in `ravelPytree` order, f, and ‖∇f‖∞. */
 export interface PathPoint {
+  /** The iteration (0 for x0): on a thinned path, consecutive points may be several apart. */
+  nit: number;
   x: number[];
   f: number;
   gradNorm: number;
@@ -47,32 +79,48 @@ export interface MinimizeOptions<T = Tree> {
   ftol?: number;
   /** Stop ("stalled") when ‖Δx‖∞ ≤ xtol·(1 + ‖x‖∞) (default 0: off). */
   xtol?: number;
-  /** Iteration budget (default 10000 for gd/momentum/nesterov/adam, 1000 otherwise). */
+  /** Iteration budget, an integer ≥ 0 (default 10000 for gd/momentum/nesterov/adam, 1000 otherwise). */
   maxIter?: number;
-  /** Budget of f evaluations (default 10·maxIter). */
+  /** Budget of f evaluations, an integer ≥ 0 (default 10·maxIter). */
   maxEval?: number;
-  /** Fixed step size (gd, momentum, nesterov, adam), or the first trial step of a line search. */
+  /** Fixed step size (gd, momentum, nesterov, adam), or the first trial step of a line search; > 0. */
   lr?: number;
   /** Step size per iteration k = 0, 1, …; overrides `lr` for the fixed-step methods. */
   schedule?: Schedule;
   /** The step rule for gd, bfgs, lbfgs, cg, newton, newton-cg (see `minimize`). */
   lineSearch?: LineSearchKind;
-  /** L-BFGS history length (default 10). */
+  /** L-BFGS history length, a positive integer (default 10). */
   m?: number;
-  /** Momentum coefficient (momentum, nesterov) and Adam's first-moment decay (default 0.9). */
+  /** Momentum coefficient (momentum, nesterov) and Adam's first-moment decay, in [0, 1) (default 0.9). */
   b1?: number;
-  /** Adam's second-moment decay (default 0.999). */
+  /** Adam's second-moment decay, in [0, 1) (default 0.999). */
   b2?: number;
-  /** Adam's denominator guard (default 1e-8). */
+  /** Adam's denominator guard, > 0 (default 1e-8). */
   eps?: number;
-  /** trust-ncg's initial trust radius (default 1). */
+  /** trust-ncg's initial trust radius, > 0 (default 1). */
   trustRadius?: number;
   /** Called after every iteration; return true to stop (status "stopped"). */
   callback?: (info: IterationInfo<T>) => boolean | void;
-  /** Keep every iterate in `result.path`. */
-  recordPath?: boolean;
+  /**
+   * Keep iterates in `result.path`: `true` keeps at most 10,000, a number at most that
+   * many (an integer ≥ 2). A longer run is evenly thinned, so memory stays bounded however
+   * many iterations: the path holds iterates 0, s, 2s, … for a stride s = 2^j, and always
+   * the last; each point carries its iteration number `nit`.
+   *
+   * @example
+   * minimize(f, x0, { method: "gd", lr: 1e-6, maxIter: 1e6, recordPath: 100 }).path!.length; // ≤ 100
+   */
+  recordPath?: boolean | number;
   /** Compile f's value and gradient (and Hessian products) with `jit` (default true). */
   jit?: boolean;
+  /**
+   * When the run reaches ‖∇f‖∞ ≤ gtol, check the Hessian's curvature there (result
+   * `curvature`). newton, newton-cg and trust-ncg then step off a saddle or maximum along
+   * negative curvature and go on; the other methods end with status "saddle". Default:
+   * true for newton, newton-cg and trust-ncg, and for the others when x has at most 100
+   * elements (the check costs at most 50 Hessian-vector products, counted in nhev).
+   */
+  checkCurvature?: boolean;
 }
 
 /**
@@ -94,6 +142,8 @@ export interface MinimizeResult<T = Tree> {
   status: MinimizeStatus;
   success: boolean;
   message: string;
-  /** With `recordPath`: x0 and every accepted iterate. */
+  /** With `recordPath`: x0, the accepted iterates (evenly thinned past the bound) and the last. */
   path?: PathPoint[];
+  /** When the run reached ‖∇f‖∞ ≤ gtol and `checkCurvature` was on: the curvature at x. */
+  curvature?: CurvatureCheck;
 }

@@ -1,11 +1,12 @@
 // First-order methods: gradient descent (fixed step, schedule, or line search), heavy-ball
 // momentum, Nesterov momentum and Adam. One gradient per iteration for the fixed-step ones.
 import { isOutcome, type Outcome, type Progress, type Settings } from "../progress.js";
+import { checkNumber, NON_NEGATIVE } from "../validate.js";
 import { dot, norm2, scale } from "../vec.js";
 
-/** The step size of iteration k: the schedule's value, or the fixed lr. */
+/** The step size of iteration k: the schedule's value (checked: a user's function), or the fixed lr. */
 function stepSize(s: Settings, k: number): number {
-  return s.schedule ? s.schedule(k) : s.lr!;
+  return s.schedule ? checkNumber("minimize", `schedule(${k})`, s.schedule(k), NON_NEGATIVE) : s.lr!;
 }
 
 /** x ← x − lr·g, or a line search along −g. */
