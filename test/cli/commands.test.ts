@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseCommandLine, parsePoint, UsageError } from "../../packages/nabla-cli/src/args.js";
-import { classify, terminalProgress } from "../../packages/nabla-cli/src/commands.js";
+import { terminalProgress } from "../../packages/nabla-cli/src/commands.js";
 import { evalConstant } from "../../packages/nabla-cli/src/expr.js";
 import { formatError, main, toJson, type Io } from "../../packages/nabla-cli/src/main.js";
 import { expectClose } from "../helpers.js";
@@ -155,7 +155,8 @@ describe("nabla as a process: worked examples", () => {
     // x² − y²: H = diag(2, −2), eigenvalues −2 and 2, |λ| ratio 1.
     const h = json("hessianJson");
     expect(h).toMatchObject({ value: 0, grad: [0, 0], gradNorm: 0, hessian: [[2, 0], [0, -2]], eigenvalues: [-2, 2], condition: 1, critical: true, kind: "saddle" });
-    expect(h.tolerances).toEqual({ grad: 1e-8, eigenvalue: 2e-8 }); // 1e-8·max(1, |f|), 1e-8·max(1, max|λ|)
+    // Relative: ‖∇f‖ ≤ 1e-8·‖H‖·‖x‖ = 0 at x = 0 (∇f is exactly 0 there), |λ| ≤ 1e-8·max|λ| = 2e-8.
+    expect(h.tolerances).toEqual({ gtol: 1e-8, eigtol: 1e-8, grad: 0, eigenvalue: 2e-8 });
   });
 
   it("taylor: exp at 0, order 2, at 0.1 gives 1 + 0.1 + 0.005 = 1.105 with error e^0.1 − 1.105", () => {
@@ -182,7 +183,7 @@ describe("nabla as a process: worked examples", () => {
     expectClose(rows[1]!, [5, 0.5 * 0.9 ** 10, 0.9 ** 5, 0.9 ** 5, 0], 1e-6);
     expect(text).toContain("(one row every 5 iterations, and the last)");
     expect(text).toMatch(/status +converged \(success\)/);
-    expect(text).toMatch(/nit 110, nfev 111, ngev 111, nhev 0/);
+    expect(text).toMatch(/nit 110, nfev 111, ngev 111, nhev 2/);
     expect(text).not.toMatch(/\r|#{3}/); // no progress bar when stdout is not a terminal
   });
 
@@ -277,10 +278,19 @@ describe("the command in process: variations", () => {
     expect(flat).toMatchObject({ kind: "degenerate", eigenvalues: [0, 2], condition: "Infinity" });
     // ½(x² + 10y²) at (1, 1): ∇f = (1, 10) ≠ 0, not a critical point.
     expect(await kind(QUAD, "1,1")).toMatchObject({ critical: false, kind: null, condition: 10 });
-    expect(classify([1, 2], 1e-8)).toBe("minimum");
-    expect(classify([-1, -2], 1e-8)).toBe("maximum");
-    expect(classify([-1, 0, 2], 1e-8)).toBe("saddle");
-    expect(classify([1e-9, 2], 1e-8)).toBe("degenerate");
+  });
+
+  it("judges critical points relative to f's scale (the library's classifyPoint), with --tol", async () => {
+    const run = async (...args: string[]) => JSON.parse((await inProcess(["hessian", ...args, "--json"])).stdout);
+    // 1e-10·((x−3)² + (y−3)²) at (1, 1): ∇f = −4e-10·(1, 1) is the whole slope, not rounding.
+    expect(await run("1e-10*((x-3)^2+(y-3)^2)", "--at", "x=1,y=1")).toMatchObject({ critical: false, kind: null });
+    // 1e-9·(x² − y²) at 0: eigenvalues ±2e-9 are the curvature of a saddle, not zeros.
+    expect(await run("1e-9*(x^2-y^2)", "--at", "0,0")).toMatchObject({ critical: true, kind: "saddle", eigenvalues: [-2e-9, 2e-9] });
+    // x² + 1e-9·y² at 0: λ = 2e-9 is 1e-9·max|λ|, zero at the default tolerance and not at --tol 1e-10.
+    expect((await run("x^2 + 1e-9*y^2", "--at", "0,0")).kind).toBe("degenerate");
+    expect((await run("x^2 + 1e-9*y^2", "--at", "0,0", "--tol", "1e-10")).kind).toBe("minimum");
+    const bad = await inProcess(["hessian", "x^2", "--at", "1", "--tol", "2"]);
+    expect([bad.code, bad.stderr.split("\n")[0]]).toEqual([2, 'nabla: --tol: expected a relative tolerance below 1, got "2"']);
   });
 
   it("a non-finite point reports instead of failing", async () => {

@@ -18,6 +18,33 @@ export class UsageError extends Error {
   }
 }
 
+/** How much of a piece of input a message repeats: a message is one readable line, however long the input. */
+const QUOTED_CHARS = 60;
+
+/**
+ * Input echoed in a message: JSON-quoted (so control characters cannot break the line)
+ * and cut to `max` characters with an ellipsis.
+ *
+ * @example
+ * quote("sgd");              // '"sgd"'
+ * quote("x".repeat(1000));   // '"xxx…xxx" (1000 characters)'
+ */
+export function quote(text: string, max = QUOTED_CHARS): string {
+  return text.length <= max ? JSON.stringify(text) : `${JSON.stringify(clip(text, max))} (${text.length} characters)`;
+}
+
+/**
+ * `text` cut to about `max` characters, its start and end kept around an ellipsis.
+ *
+ * @example
+ * clip("abcdefgh", 4); // "ab…gh"
+ */
+export function clip(text: string, max = QUOTED_CHARS): string {
+  if (text.length <= max) return text;
+  const half = Math.floor(max / 2);
+  return `${text.slice(0, half)}…${text.slice(-half)}`;
+}
+
 /** An option as util.parseArgs takes it. */
 export interface OptionSpec {
   type: "string" | "boolean";
@@ -45,13 +72,14 @@ export function parseCommandLine(argv: readonly string[], options: Record<string
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--") {
-      positionals.push(...argv.slice(i + 1));
+      // A loop, not push(...rest): a spread of ~10⁵ arguments overflows the stack.
+      for (const rest of argv.slice(i + 1)) positionals.push(rest);
       break;
     }
     const long = /^--([^=]+)(=.*)?$/s.exec(arg);
     const short = /^-([A-Za-z])$/.exec(arg);
     const name = long ? long[1]! : short ? shorts.get(short[1]!) : undefined;
-    if (long && !Object.hasOwn(options, name!)) throw new UsageError(`unknown option --${name} (see --help)`);
+    if (long && !Object.hasOwn(options, name!)) throw new UsageError(`unknown option --${clip(name!)} (see --help)`);
     if (name === undefined) {
       positionals.push(arg);
       continue;
@@ -133,8 +161,8 @@ export function parsePoint(text: string, vars: readonly string[], option: string
     if (!m) return fail(`mix of named (x=1) and positional values; use one form`, offset);
     const name = m[1]!;
     const nameAt = offset + part.indexOf(name);
-    if (!vars.includes(name)) fail(`"${name}" is not a variable of the expression (${vars.length ? `variables: ${vars.join(", ")}` : "it has none"})`, nameAt);
-    if (out.has(name)) fail(`"${name}" is given twice`, nameAt);
+    if (!vars.includes(name)) fail(`${quote(name)} is not a variable of the expression (${vars.length ? `variables: ${vars.join(", ")}` : "it has none"})`, nameAt);
+    if (out.has(name)) fail(`${quote(name)} is given twice`, nameAt);
     out.set(name, value(part.slice(m[0].length), offset + m[0].length));
   });
   const missing = vars.filter((v) => !out.has(v));
@@ -143,28 +171,40 @@ export function parsePoint(text: string, vars: readonly string[], option: string
 }
 
 /**
- * An integer option of at least `min`, e.g. --max-iter; undefined when not given.
+ * A decimal number as people write it (2, -0.5, .5, 1e-3, with spaces around), or NaN.
+ * Stricter than Number(), which also takes "" (as 0), "0x10", "0b1", "Infinity" and "1_0"
+ * is refused: the same numbers --at reads.
+ */
+function decimal(text: string): number {
+  return /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(text) ? Number(text) : NaN;
+}
+
+/**
+ * An integer option of at least `min` (written in decimal; 1e6 is fine), e.g. --max-iter;
+ * undefined when not given.
  *
  * @example
  * parseCount("200", "--max-iter"); // 200
  */
 export function parseCount(text: string | undefined, option: string, min = 1): number | undefined {
   if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${option}: expected an integer ≥ ${min}, got "${text}"`, { source: text, index: 0 });
+  const n = decimal(text);
+  if (!Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(`${option}: expected an integer from ${min} to 2^53 − 1, got ${quote(text)}`, { source: text, index: 0 });
+  }
   return n;
 }
 
 /**
- * A positive finite number option, e.g. --lr; undefined when not given.
+ * A positive finite number option (decimal, e.g. 0.1 or 1e-3), e.g. --lr; undefined when not given.
  *
  * @example
  * parsePositive("1e-3", "--lr"); // 0.001
  */
 export function parsePositive(text: string | undefined, option: string): number | undefined {
   if (text === undefined) return undefined;
-  const v = Number(text);
-  if (text.trim() === "" || !(v > 0) || !Number.isFinite(v)) throw new UsageError(`${option}: expected a positive number, got "${text}"`, { source: text, index: 0 });
+  const v = decimal(text);
+  if (!(v > 0) || !Number.isFinite(v)) throw new UsageError(`${option}: expected a positive number, got ${quote(text)}`, { source: text, index: 0 });
   return v;
 }
 
@@ -179,8 +219,8 @@ export function parseVarNames(text: string): string[] {
   for (const { part, offset } of splitTopLevel(text)) {
     const name = part.trim();
     const at = offset + part.indexOf(name);
-    if (!/^[A-Za-z_$\u0080-\uffff][\w$\u0080-\uffff]*$/.test(name)) throw new UsageError(`--vars: "${name}" is not a variable name`, { source: text, index: at });
-    if (names.includes(name)) throw new UsageError(`--vars: "${name}" is given twice`, { source: text, index: at });
+    if (!/^[A-Za-z_$\u0080-\uffff][\w$\u0080-\uffff]*$/.test(name)) throw new UsageError(`--vars: ${quote(name)} is not a variable name`, { source: text, index: at });
+    if (names.includes(name)) throw new UsageError(`--vars: ${quote(name)} is given twice`, { source: text, index: at });
     names.push(name);
   }
   return names;

@@ -1,16 +1,20 @@
 // The nabla subcommands. Each reads its options, computes with the public API only, and
 // returns what to print twice: readable text, and a JSON record for scripts.
-import {
-  directionalDerivative, hessian, linalg, minimize, np, steepestDescentDirection, taylor, valueAndGrad,
-  type Array as Tensor, type MinimizeMethod, type MinimizeResult,
-} from "nabla";
-import { parseCount, parsePoint, parsePositive, UsageError } from "./args.js";
+import { classifyPoint, directionalDerivative, np, steepestDescentDirection, taylor, valueAndGrad, type Array as Tensor } from "nabla";
+import { clip, parsePoint, parsePositive, quote, UsageError } from "./args.js";
 import { evalConstant, type Expr } from "./expr.js";
+import { hypot, maxOf } from "./numbers.js";
+import type { Optimizer } from "./optimize.js";
 
 /** What a command prints: `text` by default, `json` with --json. */
 export interface Output {
   text: string;
   json: Record<string, unknown>;
+  /**
+   * Work done, but not all of it went well (a plot that could not be written, a run cut
+   * short by Ctrl-C): the exit status, and the line for stderr (and `error` in the JSON).
+   */
+  problem?: { exitCode: number; error: string };
 }
 
 /** Reports the progress of long work, e.g. as a bar on a terminal. */
@@ -19,17 +23,25 @@ export interface ProgressSink {
   done(): void;
 }
 
-/** What a command gets: the parsed expression, its option values, and a progress sink. */
+/** What a command gets: the parsed expression, its option values, a progress sink, and where minimize runs. */
 export interface Context {
   expr: Expr;
   values: Record<string, string | boolean | undefined>;
   progress?: ProgressSink;
+  /** Runs minimize's jobs (default: in this thread; the process's own runs take Ctrl-C, see worker.ts). */
+  optimizer?: Optimizer;
 }
 
 // ---------------------------------------------------------------- formatting
 
-/** `digits` significant digits without trailing zeros; powers of ten for the very large or small. */
-function sig(v: number, digits: number): string {
+/**
+ * `digits` significant digits without trailing zeros; powers of ten for the very large or small.
+ *
+ * @example
+ * sig(1 / 3, 4); // "0.3333"
+ * sig(1e-7, 4);  // "1e-7"
+ */
+export function sig(v: number, digits: number): string {
   if (!Number.isFinite(v) || v === 0) return String(v);
   const a = Math.abs(v);
   if (a >= 1e6 || a < 1e-4) return v.toExponential(digits - 1).replace(/\.?0+e/, "e");
@@ -37,13 +49,18 @@ function sig(v: number, digits: number): string {
 }
 
 /** Ten significant digits: what people read (JSON keeps all 17). */
-const num = (v: number): string => sig(v, 10);
+export const num = (v: number): string => sig(v, 10);
 const vec = (v: readonly number[]): string => `(${v.map(num).join(", ")})`;
-const named = (vars: readonly string[], v: readonly number[]): string => vars.map((n, i) => `${n} = ${num(v[i]!)}`).join(", ");
+export const named = (vars: readonly string[], v: readonly number[]): string => vars.map((n, i) => `${n} = ${num(v[i]!)}`).join(", ");
 
-/** Aligned label/value lines; a multi-line value continues under its first line. */
-function block(rows: readonly (readonly [string, string])[]): string {
-  const width = Math.max(...rows.map(([label]) => label.length)) + 2;
+/**
+ * Aligned label/value lines; a multi-line value continues under its first line.
+ *
+ * @example
+ * block([["f", "2"], ["‖∇f‖", "1"]]); // "f     2\n‖∇f‖  1"
+ */
+export function block(rows: readonly (readonly [string, string])[]): string {
+  const width = maxOf(rows.map(([label]) => label.length)) + 2;
   return rows
     .map(([label, value]) => value.split("\n").map((line, i) => (i === 0 ? label.padEnd(width) : " ".repeat(width)) + line).join("\n"))
     .join("\n");
@@ -52,21 +69,26 @@ function block(rows: readonly (readonly [string, string])[]): string {
 /** A matrix as bracketed rows with right-aligned columns. */
 function matrix(rows: readonly (readonly number[])[]): string {
   const cells = rows.map((r) => r.map(num));
-  const widths = (cells[0] ?? []).map((_, j) => Math.max(...cells.map((r) => r[j]!.length)));
+  const widths = (cells[0] ?? []).map((_, j) => maxOf(cells.map((r) => r[j]!.length)));
   return cells.map((r) => `[ ${r.map((c, j) => c.padStart(widths[j]!)).join("  ")} ]`).join("\n");
 }
 
-/** Columns of text: the first `left` left-aligned, the rest right-aligned. */
-function table(header: readonly string[], rows: readonly (readonly string[])[], left = 0): string {
+/**
+ * Columns of text: the first `left` left-aligned, the rest right-aligned.
+ *
+ * @example
+ * table(["k", "f"], [["0", "5.5"], ["10", "1"]]); // " k    f\n 0  5.5\n10    1"
+ */
+export function table(header: readonly string[], rows: readonly (readonly string[])[], left = 0): string {
   const all = [header, ...rows];
-  const widths = header.map((_, j) => Math.max(...all.map((r) => (r[j] ?? "").length)));
+  const widths = header.map((_, j) => maxOf(all.map((r) => (r[j] ?? "").length)));
   return all.map((r) => r.map((c, j) => (j < left ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join("  ").trimEnd()).join("\n");
 }
 
 /** Seven significant digits: enough to watch a run converge, narrow enough for a table. */
-const short = (v: number): string => sig(v, 7);
+export const short = (v: number): string => sig(v, 7);
 
-const signature = (e: Expr) => `f(${e.vars.join(", ")})`;
+export const signature = (e: Expr) => `f(${e.vars.join(", ")})`;
 const vector = (a: Tensor): number[] => Array.from(a.toFloat64Array());
 const rowsOf = (a: Tensor, n: number): number[][] => {
   const flat = vector(a);
@@ -75,21 +97,33 @@ const rowsOf = (a: Tensor, n: number): number[][] => {
 
 // ---------------------------------------------------------------- shared option reading
 
-/** The point of option `name` (--at, --from, --eval-at), in the order of expr.vars. */
-function pointOption(ctx: Context, name: string, fallback?: number[]): number[] {
+/**
+ * The point of option `name` (--at, --from, --eval-at), in the order of expr.vars.
+ *
+ * @example
+ * pointOption({ expr: parseExpr("x*y"), values: { at: "y=2,x=1" } }, "at"); // [1, 2]
+ */
+export function pointOption(ctx: Context, name: string, fallback?: number[]): number[] {
   const text = ctx.values[name];
   const { vars } = ctx.expr;
   if (typeof text === "string") return parsePoint(text, vars, `--${name}`, evalConstant);
   if (fallback) return fallback;
   if (vars.length === 0) return [];
-  throw new UsageError(`--${name} is required: give ${vars.map((v, i) => `${v}=${i + 1}`).join(",")} or ${vars.map((_, i) => i + 1).join(",")} (values for ${vars.join(", ")})`);
+  const example = (parts: string[]) => clip(parts.join(","), 80);
+  throw new UsageError(`--${name} is required: give ${example(vars.map((v, i) => `${v}=${i + 1}`))} or ${example(vars.map((_, i) => String(i + 1)))} (values for ${clip(vars.join(", "), 80)})`);
 }
 
-function needVariables(ctx: Context, what: string): void {
+/**
+ * Refuses an expression without variables for a command that differentiates or moves.
+ *
+ * @example
+ * needVariables({ expr: parseExpr("2 + 3"), values: {} }, "grad"); // throws "grad needs a variable, …"
+ */
+export function needVariables(ctx: Context, what: string): void {
   if (ctx.expr.vars.length === 0) throw new UsageError(`${what} needs a variable, and the expression has none`, { source: ctx.expr.source, index: 0 });
 }
 
-const head = (ctx: Context, command: string, at: number[], atKey = "at") => ({
+export const head = (ctx: Context, command: string, at: number[], atKey = "at") => ({
   command,
   expression: ctx.expr.source,
   vars: ctx.expr.vars,
@@ -128,8 +162,8 @@ export function gradCommand(ctx: Context): Output {
   const [v, g] = valueAndGrad(f)(x);
   const value = v.item();
   const grad = vector(g);
-  // Math.hypot is scale-safe (as BLAS nrm2): a gradient of 1e-300 has norm 1e-300, not 0.
-  const norm = Math.hypot(...grad);
+  // hypot is scale-safe (as BLAS nrm2): a gradient of 1e-300 has norm 1e-300, not 0.
+  const norm = hypot(grad);
   // At a critical point there is no steepest direction; say so instead of printing NaN.
   // A finite gradient whose norm overflows still has one.
   const finite = grad.every(Number.isFinite);
@@ -145,7 +179,7 @@ export function gradCommand(ctx: Context): Output {
   const json: Record<string, unknown> = { ...head(ctx, "grad", at), value, grad, norm, ascent };
   if (typeof ctx.values.dir === "string") {
     const u = parsePoint(ctx.values.dir, vars, "--dir", evalConstant);
-    const length = Math.hypot(...u);
+    const length = hypot(u);
     if (!(length > 0) || !Number.isFinite(length)) throw new UsageError(`--dir: the direction must be a non-zero finite vector`, { source: ctx.values.dir, index: 0 });
     const unit = u.map((ui) => ui / length);
     const derivative = directionalDerivative(f, x, np.array(unit, { dtype: "float64" })).item();
@@ -157,33 +191,14 @@ export function gradCommand(ctx: Context): Output {
 
 // ---------------------------------------------------------------- hessian
 
-/** The gradient counts as zero when ‖∇f‖₂ ≤ GRAD_TOL·max(1, |f|): rounding-level, relative to f. */
-export const GRAD_TOL = 1e-8;
-/** An eigenvalue counts as zero when |λ| ≤ EIG_TOL·max(1, max|λ|). */
-export const EIG_TOL = 1e-8;
-
-export type CriticalKind = "minimum" | "maximum" | "saddle" | "degenerate";
+/** The default relative tolerance of `hessian --tol`: classifyPoint's gtol and eigtol. */
+export const CRITICAL_TOL = 1e-8;
 
 /**
- * The kind of critical point from the Hessian's eigenvalues: a minimum when all are
- * > tol, a maximum when all are < −tol, a saddle when there are both signs, degenerate
- * when some |λ| ≤ tol and the rest share a sign (the second-order test cannot tell).
- *
- * @example
- * classify([-2, 2], 1e-8); // "saddle"
- */
-export function classify(eigenvalues: readonly number[], tol: number): CriticalKind {
-  const pos = eigenvalues.some((l) => l > tol);
-  const neg = eigenvalues.some((l) => l < -tol);
-  if (pos && neg) return "saddle";
-  if (eigenvalues.some((l) => Math.abs(l) <= tol)) return "degenerate";
-  return pos ? "minimum" : "maximum";
-}
-
-/**
- * `nabla hessian EXPR --at …`: the Hessian, its eigenvalues (linalg.eigh), the condition
- * number max|λ|/min|λ| (Infinity when min|λ| = 0) and, where the gradient vanishes
- * (see GRAD_TOL), the kind of critical point (see classify, EIG_TOL).
+ * `nabla hessian EXPR --at … [--tol t]`: the Hessian, its eigenvalues, the condition number
+ * max|λ|/min|λ| (Infinity when min|λ| = 0) and the kind of critical point, all from the
+ * library's classifyPoint with relative tolerances t (‖∇f‖ ≤ t·‖H‖·‖x‖ counts as zero, and
+ * so does |λ| ≤ t·max|λ|); this command only formats.
  *
  * @example
  * // nabla hessian "x^2 - y^2" --at x=0,y=0   →   eigenvalues (−2, 2), a saddle
@@ -193,48 +208,40 @@ export function hessianCommand(ctx: Context): Output {
   const { f, vars } = ctx.expr;
   const n = vars.length;
   const at = pointOption(ctx, "at");
-  const x = np.array(at, { dtype: "float64" });
-  const [v, g] = valueAndGrad(f)(x);
-  const value = v.item();
-  const grad = vector(g);
-  const gradNorm = Math.hypot(...grad);
-  const H = hessian(f)(x);
-  const Hrows = rowsOf(H, n);
+  const tolText = ctx.values.tol as string | undefined;
+  const tol = parsePositive(tolText, "--tol") ?? CRITICAL_TOL;
+  if (!(tol < 1)) throw new UsageError(`--tol: expected a relative tolerance below 1, got ${quote(tolText!)}`);
+  const r = classifyPoint(f, np.array(at, { dtype: "float64" }), { gtol: tol, eigtol: tol, method: "dense" });
+  const grad = vector(r.grad);
+  const Hrows = rowsOf(r.hessian!, n);
   const rows: [string, string][] = [
     [signature(ctx.expr), ctx.expr.source],
     ["at", named(vars, at)],
-    ["value", num(value)],
-    ["∇f", `${vec(grad)}  ‖∇f‖ = ${num(gradNorm)}`],
+    ["value", num(r.value)],
+    ["∇f", `${vec(grad)}  ‖∇f‖ = ${num(r.gradNorm)}`],
     ["Hessian", matrix(Hrows)],
   ];
-  const json: Record<string, unknown> = { ...head(ctx, "hessian", at), value, grad, gradNorm, hessian: Hrows };
-  if (!Hrows.flat().every(Number.isFinite) || !Number.isFinite(value)) {
+  const json: Record<string, unknown> = { ...head(ctx, "hessian", at), value: r.value, grad, gradNorm: r.gradNorm, hessian: Hrows };
+  if (r.kind === "nonFinite") {
     rows.push(["eigenvalues", "none: f or its Hessian is not finite here"]);
     Object.assign(json, { eigenvalues: null, eigenvectors: null, condition: null, critical: null, kind: null });
     return { text: block(rows), json };
   }
-  const [w, V] = linalg.eigh(H);
-  const eigenvalues = vector(w);
-  const Vrows = rowsOf(V, n);
-  const eigenvectors = eigenvalues.map((_, j) => Vrows.map((r) => r[j]!));
-  const abs = eigenvalues.map(Math.abs);
-  const [lo, hi] = [Math.min(...abs), Math.max(...abs)];
-  const condition = lo === 0 ? Infinity : hi / lo;
-  const gradTol = GRAD_TOL * Math.max(1, Math.abs(value));
-  const eigTol = EIG_TOL * Math.max(1, hi);
-  const critical = gradNorm <= gradTol;
-  const kind = critical ? classify(eigenvalues, eigTol) : null;
+  const Vrows = rowsOf(r.eigenvectors!, n);
+  const eigenvectors = r.eigenvalues.map((_, j) => Vrows.map((row) => row[j]!));
+  const { grad: gradTol, eigenvalue: eigTol } = r.tolerances;
   rows.push(
-    ["eigenvalues", vec(eigenvalues)],
-    ["condition", `${num(condition)}  (max|λ|/min|λ|)`],
+    ["eigenvalues", vec(r.eigenvalues)],
+    ["condition", `${num(r.condition)}  (max|λ|/min|λ|)`],
     [
       "critical",
-      critical
-        ? `yes, a ${kind}  (‖∇f‖ ≤ ${num(gradTol)}; eigenvalues within ±${num(eigTol)} count as zero)`
-        : `no: not a critical point (‖∇f‖ = ${num(gradNorm)} > ${num(gradTol)})`,
+      r.critical
+        ? `yes, a ${r.kind}  (‖∇f‖ ≤ ${num(gradTol)}; eigenvalues within ±${num(eigTol)} count as zero)`
+        : `no: not a critical point (‖∇f‖ = ${num(r.gradNorm)} > ${num(gradTol)})`,
     ],
   );
-  Object.assign(json, { eigenvalues, eigenvectors, condition, critical, kind, tolerances: { grad: gradTol, eigenvalue: eigTol } });
+  const kind = r.critical ? r.kind : null;
+  Object.assign(json, { eigenvalues: r.eigenvalues, eigenvectors, condition: r.condition, critical: r.critical, kind, tolerances: r.tolerances });
   return { text: block(rows), json };
 }
 
@@ -257,7 +264,7 @@ export function taylorCommand(ctx: Context): Output {
   const n = vars.length;
   const at = pointOption(ctx, "at");
   const orderText = ctx.values.order ?? "2";
-  if (orderText !== "1" && orderText !== "2") throw new UsageError(`--order: expected 1 or 2, got "${String(orderText)}"`);
+  if (orderText !== "1" && orderText !== "2") throw new UsageError(`--order: expected 1 or 2, got ${quote(String(orderText))}`);
   const order = orderText === "1" ? 1 : 2;
   const evalAt = pointOption(ctx, "eval-at", at.map((a) => a + TAYLOR_STEP));
   const t = taylor(f, np.array(at, { dtype: "float64" }), { order });
@@ -279,150 +286,6 @@ export function taylorCommand(ctx: Context): Output {
   rows.push(["at", named(vars, evalAt)], ["T", num(model)], ["f", num(exact)], ["error", `${num(error)}  (f − T)`]);
   const json = { ...head(ctx, "taylor", at), order, value, grad, ...(H ? { hessian: H } : {}), evalAt, model, f: exact, error };
   return { text: block(rows), json };
-}
-
-// ---------------------------------------------------------------- minimize
-
-export const METHODS = ["gd", "momentum", "nesterov", "adam", "newton", "bfgs", "lbfgs", "cg", "newton-cg", "trust-ncg"] as const satisfies readonly MinimizeMethod[];
-
-function methodName(text: string, option: string): MinimizeMethod {
-  const m = text.trim();
-  if (!(METHODS as readonly string[]).includes(m)) throw new UsageError(`${option}: unknown method "${m}" (methods: ${METHODS.join(", ")})`);
-  return m as MinimizeMethod;
-}
-
-/** One optimizer's run, with what the table, the plot and the JSON need. */
-interface Run {
-  method: MinimizeMethod;
-  result: MinimizeResult<Tensor>;
-  seconds: number;
-}
-
-/** Iteration rows shown at most before thinning to every k-th. */
-const MAX_ROWS = 25;
-
-/** 1, 2, 5, 10, 20, 50, …: the smallest such step that keeps about MAX_ROWS rows. */
-function niceEvery(nit: number): number {
-  for (let p = 1; ; p *= 10) for (const m of [1, 2, 5]) if (nit / (m * p) <= MAX_ROWS - 2) return m * p;
-}
-
-function runMethod(ctx: Context, method: MinimizeMethod, x0: number[], label: string): Run {
-  const lr = parsePositive(ctx.values.lr as string | undefined, "--lr");
-  const maxIter = parseCount(ctx.values["max-iter"] as string | undefined, "--max-iter", 0);
-  const gtol = parsePositive(ctx.values.gtol as string | undefined, "--gtol");
-  // minimize's default budgets (see MinimizeOptions.maxIter), for the bar's scale.
-  const budget = maxIter ?? (["gd", "momentum", "nesterov", "adam"].includes(method) ? 10000 : 1000);
-  const start = performance.now();
-  let result: MinimizeResult<Tensor>;
-  try {
-    result = minimize(ctx.expr.f, np.array(x0, { dtype: "float64" }), {
-      method,
-      ...(lr !== undefined ? { lr } : {}),
-      ...(maxIter !== undefined ? { maxIter } : {}),
-      ...(gtol !== undefined ? { gtol } : {}),
-      recordPath: true,
-      callback: ctx.progress ? ({ nit, fun }) => ctx.progress!.update(nit / Math.max(budget, 1), `${label} k = ${nit}  f = ${num(fun)}`) : undefined,
-    });
-  } catch (e) {
-    // minimize rejects bad option combinations with "minimize: …": bad input, not a bug.
-    const message = (e as Error).message;
-    if (message.startsWith("minimize:")) throw new UsageError(message);
-    throw e;
-  } finally {
-    ctx.progress?.done();
-  }
-  return { method, result, seconds: (performance.now() - start) / 1000 };
-}
-
-const xOf = (r: MinimizeResult<Tensor>) => vector(r.x);
-const gradInf = (r: MinimizeResult<Tensor>) => Math.max(0, ...vector(r.grad).map(Math.abs));
-
-function resultJson(run: Run) {
-  const r = run.result;
-  return {
-    method: run.method,
-    result: { x: xOf(r), fun: r.fun, grad: vector(r.grad), nit: r.nit, nfev: r.nfev, ngev: r.ngev, nhev: r.nhev, status: r.status, success: r.success, message: r.message },
-    seconds: run.seconds,
-    path: (r.path ?? []).map((p) => ({ x: p.x, f: p.f, gradNorm: p.gradNorm })),
-  };
-}
-
-function iterationTable(ctx: Context, run: Run): string {
-  const path = run.result.path ?? [];
-  const last = path.length - 1;
-  const every = parseCount(ctx.values.every as string | undefined, "--every") ?? (path.length <= MAX_ROWS ? 1 : niceEvery(last));
-  const shown = path.map((p, k) => ({ p, k })).filter(({ k }) => k % every === 0 || k === last);
-  const rows = shown.map(({ p, k }) => [String(k), short(p.f), short(p.gradNorm), ...p.x.map(short)]);
-  const note = every > 1 ? `\n(one row every ${every} iterations, and the last)` : "";
-  return table(["k", "f", "‖∇f‖∞", ...ctx.expr.vars], rows) + note;
-}
-
-async function plotRuns(ctx: Context, runs: readonly Run[], file: string): Promise<string> {
-  if (!/\.(svg|png)$/i.test(file)) throw new UsageError(`--plot: the file must end in .svg or .png, got "${file}"`, { source: file, index: file.length });
-  // Loaded only here: the plotting stack (Observable Plot, a DOM, resvg) is heavy.
-  const { writePlot } = await import("./plot.js");
-  const best = runs.filter((r) => r.result.success).sort((a, b) => a.result.fun - b.result.fun)[0];
-  try {
-    await writePlot(file, {
-      f: ctx.expr.f,
-      vars: ctx.expr.vars,
-      runs: runs.map((r) => {
-        const path = r.result.path ?? [];
-        return { method: r.method, path: path.map((p) => p.x), fvals: path.map((p) => p.f), gradNorms: path.map((p) => p.gradNorm) };
-      }),
-      ...(best ? { xmin: xOf(best.result) } : {}),
-    });
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (typeof err.code === "string" && err.syscall !== undefined) throw new UsageError(`--plot: cannot write "${file}": ${err.code}`);
-    throw e;
-  }
-  return file;
-}
-
-/**
- * `nabla minimize EXPR --from … [--method m] [--lr η] [--max-iter N] [--gtol g] [--every k]
- * [--plot out.svg] [--compare m1,m2,…]`: one run's iteration table (every k-th row for
- * long runs) and result record; or, with --compare, several methods from the same start
- * side by side.
- *
- * @example
- * // nabla minimize "(1-x)^2 + 100*(y-x^2)^2" --from x=-1.2,y=1 --method newton
- */
-export async function minimizeCommand(ctx: Context): Promise<Output> {
-  needVariables(ctx, "minimize");
-  const { vars } = ctx.expr;
-  const x0 = pointOption(ctx, "from");
-  const compare = ctx.values.compare;
-  const methods = typeof compare === "string" ? compare.split(",").map((m) => methodName(m, "--compare")) : [methodName((ctx.values.method as string | undefined) ?? "lbfgs", "--method")];
-  if (typeof compare === "string" && ctx.values.method !== undefined) throw new UsageError("use either --method or --compare, not both");
-  const runs = methods.map((m, i) => runMethod(ctx, m, x0, methods.length > 1 ? `${m} (${i + 1}/${methods.length})` : m));
-  const plotFile = typeof ctx.values.plot === "string" ? await plotRuns(ctx, runs, ctx.values.plot) : undefined;
-  const top: [string, string][] = [
-    [signature(ctx.expr), ctx.expr.source],
-    ["from", named(vars, x0)],
-  ];
-  const plotLine = plotFile ? `\nplot written to ${plotFile}` : "";
-
-  if (runs.length === 1) {
-    const run = runs[0]!;
-    const r = run.result;
-    const summary = block([
-      ["status", `${r.status} (${r.success ? "success" : "no success"}): ${r.message}`],
-      ["x", named(vars, xOf(r))],
-      ["f", num(r.fun)],
-      ["‖∇f‖∞", num(gradInf(r))],
-      ["evaluations", `nit ${r.nit}, nfev ${r.nfev}, ngev ${r.ngev}, nhev ${r.nhev}, ${num(Number(run.seconds.toFixed(3)))} s`],
-    ]);
-    const text = `${block([...top, ["method", run.method]])}\n\n${iterationTable(ctx, run)}\n\n${summary}${plotLine}`;
-    return { text, json: { ...head(ctx, "minimize", x0, "from"), ...resultJson(run), ...(plotFile ? { plot: plotFile } : {}) } };
-  }
-
-  const rows = runs.map(({ method, result: r, seconds }) => [
-    method, r.status, String(r.nit), String(r.nfev), String(r.ngev), String(r.nhev), short(r.fun), short(gradInf(r)), `(${xOf(r).map(short).join(", ")})`, seconds.toFixed(3),
-  ]);
-  const text = `${block(top)}\n\n${table(["method", "status", "nit", "nfev", "ngev", "nhev", "f", "‖∇f‖∞", `(${vars.join(", ")})`, "s"], rows, 2)}${plotLine}`;
-  return { text, json: { ...head(ctx, "minimize", x0, "from"), runs: runs.map(resultJson), ...(plotFile ? { plot: plotFile } : {}) } };
 }
 
 /**

@@ -3,7 +3,7 @@
 // on the result. Text is only ever parsed, never run as JavaScript.
 import jsep from "jsep";
 import { np, type Array } from "nabla";
-import { UsageError } from "./args.js";
+import { clip, quote, UsageError } from "./args.js";
 
 /** A parsed expression: a scalar function of a 1-D Array of its variables. */
 export interface Expr {
@@ -21,17 +21,21 @@ type Node = jsep.Expression & { start?: number; end?: number };
 type Value = Array | number;
 type Compiled = (v: readonly Array[]) => Value;
 
-const fold = (op: (a: Value, b: Value) => Array) => (...args: Value[]) => args.slice(1).reduce<Value>((acc, b) => op(acc, b), args[0]!);
+// Functions take their arguments as one list: max(x1, …, x200000) must not become a call
+// with 200,000 arguments, which overflows the stack.
+const one = (op: (a: Value) => Value) => (args: readonly Value[]) => op(args[0]!);
+const two = (op: (a: Value, b: Value) => Value) => (args: readonly Value[]) => op(args[0]!, args[1]!);
+const fold = (op: (a: Value, b: Value) => Array) => (args: readonly Value[]) => args.slice(1).reduce<Value>((acc, b) => op(acc, b), args[0]!);
 
 /** The functions an expression may call: [least, most] arguments and the op. */
-const FUNCTIONS: Record<string, [number, number, (...args: Value[]) => Value]> = {
-  sin: [1, 1, np.sin], cos: [1, 1, np.cos], tan: [1, 1, np.tan],
-  asin: [1, 1, np.arcsin], acos: [1, 1, np.arccos], atan: [1, 1, np.arctan],
-  sinh: [1, 1, np.sinh], cosh: [1, 1, np.cosh], tanh: [1, 1, np.tanh],
-  exp: [1, 1, np.exp], log: [1, 1, np.log], log1p: [1, 1, np.log1p],
-  sqrt: [1, 1, np.sqrt], abs: [1, 1, np.abs],
-  sigmoid: [1, 1, np.sigmoid], softplus: [1, 1, np.softplus],
-  atan2: [2, 2, (y, x) => np.arctan2(y!, x!)], pow: [2, 2, (a, b) => np.pow(a!, b!)],
+const FUNCTIONS: Record<string, [number, number, (args: readonly Value[]) => Value]> = {
+  sin: [1, 1, one(np.sin)], cos: [1, 1, one(np.cos)], tan: [1, 1, one(np.tan)],
+  asin: [1, 1, one(np.arcsin)], acos: [1, 1, one(np.arccos)], atan: [1, 1, one(np.arctan)],
+  sinh: [1, 1, one(np.sinh)], cosh: [1, 1, one(np.cosh)], tanh: [1, 1, one(np.tanh)],
+  exp: [1, 1, one(np.exp)], log: [1, 1, one(np.log)], log1p: [1, 1, one(np.log1p)],
+  sqrt: [1, 1, one(np.sqrt)], abs: [1, 1, one(np.abs)],
+  sigmoid: [1, 1, one(np.sigmoid)], softplus: [1, 1, one(np.softplus)],
+  atan2: [2, 2, two(np.arctan2)], pow: [2, 2, two(np.pow)],
   min: [2, Infinity, fold(np.minimum)], max: [2, Infinity, fold(np.maximum)],
 };
 
@@ -42,8 +46,13 @@ export const FUNCTION_NAMES = Object.keys(FUNCTIONS);
 export const CONSTANT_NAMES = Object.keys(CONSTANTS);
 
 // Deeper expressions than this are refused before the recursive mapping (and evaluation)
-// could overflow the call stack.
+// could overflow the call stack. Depth is real nesting (parentheses, calls, signs, powers):
+// a chain a + b − c + … or a·b/c·… is one level however long (see compileChain).
 const MAX_DEPTH = 500;
+
+/** The left-associative operators, by precedence class: a chain of one class is flattened. */
+const CHAIN_CLASS: Record<string, number> = { "+": 1, "-": 1, "*": 2, "/": 2 };
+const BINARY: Record<string, (a: Value, b: Value) => Array> = { "+": np.add, "-": np.sub, "*": np.mul, "/": np.div, "^": np.pow };
 
 // jsep's operator tables are global to the module. Keep only arithmetic: + − * / and a
 // right-associative ^ binding tighter than * and /. Unary minus and plus are parsed
@@ -152,8 +161,19 @@ function fail(source: string, index: number, reason: string): never {
   throw new UsageError(reason, { source, index });
 }
 
-const startOf = (n: Node): number => n.start ?? (n.left ? startOf(n.left as Node) : n.object ? startOf(n.object as Node) : 0);
-const endOf = (n: Node): number => n.end ?? (n.right ? endOf(n.right as Node) : n.property ? endOf(n.property as Node) : 0);
+/** Where a node starts: its leftmost token's start (loops, as a chain may be 10⁵ deep on the left). */
+function startOf(node: Node): number {
+  let n: Node | undefined = node;
+  while (n && n.start === undefined) n = (n.left ?? n.object) as Node | undefined;
+  return n?.start ?? 0;
+}
+
+/** Where a node ends: its rightmost token's end. */
+function endOf(node: Node): number {
+  let n: Node | undefined = node;
+  while (n && n.end === undefined) n = (n.right ?? n.property) as Node | undefined;
+  return n?.end ?? 0;
+}
 
 /**
  * Parses math as people type it into a function of its variables built from nabla's ops:
@@ -185,17 +205,20 @@ export function parseExpr(source: string, opts: { vars?: readonly string[] } = {
 
   for (const name of opts.vars ?? []) {
     if (Object.hasOwn(FUNCTIONS, name) || Object.hasOwn(CONSTANTS, name)) {
-      throw new UsageError(`--vars: "${name}" is a ${Object.hasOwn(FUNCTIONS, name) ? "function" : "constant"}, not a variable name`);
+      throw new UsageError(`--vars: ${quote(name)} is a ${Object.hasOwn(FUNCTIONS, name) ? "function" : "constant"}, not a variable name`);
     }
   }
   const vars: string[] = [...(opts.vars ?? [])];
+  // Name → index through a Map: indexOf would make x0 + … + x99999 quadratic.
+  const index = new Map(vars.map((name, i) => [name, i]));
   const firstUse = new Map<string, number>();
   const variable = (name: string, at: number): number => {
     if (!firstUse.has(name)) firstUse.set(name, at);
-    let i = vars.indexOf(name);
-    if (i < 0) {
-      if (opts.vars) fail(source, at, `unknown name "${name}" (the variables are ${opts.vars.join(", ") || "none"})`);
+    let i = index.get(name);
+    if (i === undefined) {
+      if (opts.vars) fail(source, at, `unknown name ${quote(name)} (the variables are ${clip(opts.vars.join(", "), 200) || "none"})`);
       i = vars.push(name) - 1;
+      index.set(name, i);
     }
     return i;
   };
@@ -207,7 +230,7 @@ export function parseExpr(source: string, opts: { vars?: readonly string[] } = {
       case "Literal": {
         const value = node.value;
         if (typeof value !== "number") fail(source, at, "strings are not part of the language");
-        if (!Number.isFinite(value)) fail(source, at, `the number ${node.raw} is too large for float64`);
+        if (!Number.isFinite(value)) fail(source, at, `the number ${quote(String(node.raw))} is too large for float64`);
         return () => value;
       }
       case "Identifier": {
@@ -225,10 +248,11 @@ export function parseExpr(source: string, opts: { vars?: readonly string[] } = {
         return node.operator === "-" ? (v) => np.neg(arg(v)) : arg;
       }
       case "BinaryExpression": {
+        if (Object.hasOwn(CHAIN_CLASS, node.operator as string)) return compileChain(node, depth);
         const left = compile(node.left as Node, depth + 1);
         const right = compile(node.right as Node, depth + 1);
-        const op = { "+": np.add, "-": np.sub, "*": np.mul, "/": np.div, "^": np.pow }[node.operator as string];
-        if (!op) fail(source, endOf(node.left as Node), `unsupported operator "${String(node.operator)}"`);
+        const op = Object.hasOwn(BINARY, node.operator as string) ? BINARY[node.operator as string] : undefined;
+        if (!op) fail(source, endOf(node.left as Node), `unsupported operator ${quote(String(node.operator))}`);
         return (v) => op(left(v), right(v));
       }
       case "CallExpression": {
@@ -238,8 +262,8 @@ export function parseExpr(source: string, opts: { vars?: readonly string[] } = {
         if (callee.type !== "Identifier") fail(source, at, "only named functions can be called, as in sin(x)");
         const name = callee.name as string;
         if (!Object.hasOwn(FUNCTIONS, name)) {
-          const what = Object.hasOwn(CONSTANTS, name) ? "is a constant, not a function" : vars.includes(name) ? "is a variable, not a function" : "is not a known function";
-          fail(source, at, `"${name}" ${what} (functions: ${FUNCTION_NAMES.join(" ")})`);
+          const what = Object.hasOwn(CONSTANTS, name) ? "is a constant, not a function" : index.has(name) ? "is a variable, not a function" : "is not a known function";
+          fail(source, at, `${quote(name)} ${what} (functions: ${FUNCTION_NAMES.join(" ")})`);
         }
         const [least, most, fn] = FUNCTIONS[name]!;
         const args = node.arguments as Node[];
@@ -248,7 +272,7 @@ export function parseExpr(source: string, opts: { vars?: readonly string[] } = {
           fail(source, at, `${name} takes ${want} argument${want === "1" ? "" : "s"}, got ${args.length}`);
         }
         const parts = args.map((a) => compile(a, depth + 1));
-        return (v) => fn(...parts.map((p) => p(v)));
+        return (v) => fn(parts.map((p) => p(v)));
       }
       case "MemberExpression":
         fail(source, endOf(node.object as Node), `"${node.computed ? "[" : "."}" (member access) is not part of the language`);
@@ -260,6 +284,30 @@ export function parseExpr(source: string, opts: { vars?: readonly string[] } = {
         fail(source, at, `unsupported syntax (${node.type})`);
     }
   };
+
+  /**
+   * a ∘ b ∘ c … for operators of one class (+ − or * /), which jsep nests on the left:
+   * compiled and evaluated in a loop, left to right as written, so a sum of 10⁵ terms
+   * is one level of depth, not 10⁵ nested calls.
+   */
+  function compileChain(node: Node, depth: number): Compiled {
+    const cls = CHAIN_CLASS[node.operator as string];
+    const links: { op: (a: Value, b: Value) => Array; operand: Node }[] = [];
+    let first: Node = node;
+    while (first.type === "BinaryExpression" && CHAIN_CLASS[first.operator as string] === cls) {
+      links.push({ op: BINARY[first.operator as string]!, operand: first.right as Node });
+      first = first.left as Node;
+    }
+    links.reverse();
+    // Compiled in the order written, which is the order variables are numbered in.
+    const head = compile(first, depth + 1);
+    const rest = links.map(({ op, operand }) => ({ op, operand: compile(operand, depth + 1) }));
+    return (v) => {
+      let acc = head(v);
+      for (const { op, operand } of rest) acc = op(acc, operand(v));
+      return acc;
+    };
+  }
 
   let body: Compiled;
   try {

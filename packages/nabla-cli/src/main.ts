@@ -1,16 +1,15 @@
 // The entry of the nabla command: dispatch a subcommand, print its text or JSON, and turn
 // bad input into exit code 2 with one line of reason (and a caret under the mistake).
 import { readFileSync } from "node:fs";
-import { parseCommandLine, parseVarNames, UsageError, type OptionSpec } from "./args.js";
-import { evalCommand, gradCommand, hessianCommand, minimizeCommand, taylorCommand, terminalProgress, type Context, type Output } from "./commands.js";
+import { clip, parseCommandLine, parseVarNames, quote, UsageError, type OptionSpec } from "./args.js";
+import { evalCommand, gradCommand, hessianCommand, taylorCommand, terminalProgress, type Context, type Output } from "./commands.js";
 import { CONSTANT_NAMES, FUNCTION_NAMES, parseExpr } from "./expr.js";
+import { processIo, type Io } from "./io.js";
+import { minimizeCommand } from "./minimize.js";
+import { PATH_NUMBERS, PATH_POINTS } from "./optimize.js";
+import { workerOptimizer } from "./worker.js";
 
-/** Where the command writes; `tty` says whether stdout is a terminal (for the bar). */
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-  tty: boolean;
-}
+export type { Io } from "./io.js";
 
 interface Command {
   usage: string;
@@ -35,9 +34,12 @@ const COMMANDS: Record<string, Command> = {
     run: gradCommand,
   },
   hessian: {
-    usage: "hessian EXPR --at …",
+    usage: "hessian EXPR --at … [--tol t]",
     summary: "Hessian, eigenvalues, condition number, and the kind of critical point",
-    options: { at },
+    options: {
+      at,
+      tol: { type: "string", help: "relative tolerance (default 1e-8): ‖∇f‖ ≤ t·‖H‖·‖x‖ counts as zero, and so does |λ| ≤ t·max|λ|" },
+    },
     run: hessianCommand,
   },
   taylor: {
@@ -58,9 +60,14 @@ const COMMANDS: Record<string, Command> = {
       method: { type: "string", help: "gd momentum nesterov adam newton bfgs lbfgs cg newton-cg trust-ncg (default lbfgs)" },
       compare: { type: "string", help: "several methods from the same start, e.g. gd,newton,lbfgs" },
       lr: { type: "string", help: "step size (first-order methods) or first trial step (line searches)" },
-      "max-iter": { type: "string", help: "iteration budget (default 10000 first-order, 1000 otherwise)" },
+      "max-iter": { type: "string", help: "iteration budget (default 10000 first-order, 1000 otherwise); Ctrl-C stops a run and prints the result so far" },
       gtol: { type: "string", help: "stop when ‖∇f‖∞ ≤ gtol (default 1e-5)" },
-      every: { type: "string", help: "show every k-th iteration (default: about 25 rows)" },
+      every: {
+        type: "string",
+        help:
+          `show every k-th iteration (default: about 25 rows). Memory stays flat however long the run: it keeps at most ${PATH_POINTS} iterates ` +
+          `(fewer with over ${PATH_NUMBERS / PATH_POINTS} variables) for the table, the plot and --json, evenly thinned (every 2^j-th, and the last), and rows fall on kept iterates`,
+      },
       plot: { type: "string", help: "write a plot (.svg or .png): contours and paths for 2 variables, convergence for any" },
     },
     run: minimizeCommand,
@@ -99,14 +106,16 @@ function generalHelp(): string {
     "  quote the expression for the shell; one starting with '-' may follow '--'.",
     "",
     'example: nabla grad "0.5*(x^2 + 10*y^2)" --at x=1,y=1',
-    "exit status: 0 done, 2 bad input (reason and a caret on stderr), 1 an internal error.",
+    "exit status: 0 done, 2 bad input (reason and a caret on stderr), 1 an internal error or output that",
+    "  could not be written, 130 a minimize run stopped by Ctrl-C (its result so far is printed).",
+    '  With --json a failure is also a JSON object on stdout: {"error": …, "exitCode": …}.',
   ];
   return lines.join("\n");
 }
 
 function commandHelp(name: string, c: Command): string {
   const options = { ...c.options, ...COMMON };
-  const width = Math.max(...Object.keys(options).map((n) => n.length)) + 4;
+  const width = Object.keys(options).reduce((w, n) => Math.max(w, n.length), 0) + 4;
   return [
     `usage: nabla ${c.usage} [--json] [--vars x,y]`,
     "",
@@ -116,8 +125,14 @@ function commandHelp(name: string, c: Command): string {
   ].join("\n");
 }
 
+/** The longest reason printed: a message is one line, however long the input it comes from. */
+const MAX_REASON = 300;
+
 /** Replaces control characters (newlines, tabs…) by spaces, keeping every index in place. */
 const printable = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, " ");
+
+/** The 1-based column of a position in some text, in code points: a caret lands under π or an emoji, not beside it. */
+const columnOf = (where: { source: string; index: number }) => [...where.source.slice(0, where.index)].length + 1;
 
 /**
  * A UsageError as printed: "nabla: reason" and, when it points into some text, that text
@@ -130,11 +145,11 @@ const printable = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2
  * //       ^
  */
 export function formatError(e: UsageError): string {
-  const reason = printable(e.message);
+  // Messages quote at most a little of the input (see quote); this bounds any other echo.
+  const reason = printable(clip(e.message, MAX_REASON));
   if (!e.where) return `nabla: ${reason}`;
   const chars = [...printable(e.where.source)];
-  // Columns count code points, so a caret lands under π or an emoji, not beside it.
-  const col = [...e.where.source.slice(0, e.where.index)].length;
+  const col = columnOf(e.where) - 1;
   const from = Math.max(0, Math.min(col - 40, chars.length - 80));
   const to = Math.min(chars.length, from + 80);
   const shown = (from > 0 ? "…" : "") + chars.slice(from, to).join("") + (to < chars.length ? "…" : "");
@@ -144,6 +159,7 @@ export function formatError(e: UsageError): string {
 
 async function runTour(positionals: string[], io: Io): Promise<number> {
   if (positionals.length > 1) throw new UsageError(`tour takes at most one directory, got ${positionals.length} arguments`);
+  if (positionals[0] === "") throw new UsageError("tour: the directory is an empty string; leave it out for ./nabla-tour");
   // Loaded only when asked for: the tour pulls in the plotting stack.
   const { tour } = await import("./tour.js");
   const text = await tour(positionals[0] ?? "./nabla-tour");
@@ -174,7 +190,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     return runTour(positionals, io);
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!command) throw new UsageError(`unknown command "${name}" (commands: ${[...Object.keys(COMMANDS), "tour"].join(", ")}; see nabla --help)`);
+  if (!command) throw new UsageError(`unknown command ${quote(name)} (commands: ${[...Object.keys(COMMANDS), "tour"].join(", ")}; see nabla --help)`);
   const { values, positionals } = parseCommandLine(rest, { ...command.options, ...COMMON });
   if (values.help) {
     io.out(`${commandHelp(name, command)}\n`);
@@ -182,15 +198,29 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   }
   if (positionals.length === 0) throw new UsageError(`${name} needs an expression, e.g. nabla ${command.usage.replace("EXPR", '"x^2 + y^2"')}`);
   if (positionals.length > 1) {
-    throw new UsageError(`expected one expression, got ${positionals.length} arguments (${positionals.map((p) => JSON.stringify(p)).join(" ")}); quote it: "${positionals.join(" ")}"`);
+    const words = positionals.slice(0, 4).map((p) => quote(p, 30)).join(" ") + (positionals.length > 4 ? " …" : "");
+    throw new UsageError(`expected one expression, got ${positionals.length} arguments (${words}); quote it: "${clip(positionals.join(" "), 60)}"`);
   }
   const vars = typeof values.vars === "string" ? parseVarNames(values.vars) : undefined;
   const expr = parseExpr(positionals[0]!, vars ? { vars } : {});
   const json = values.json === true;
   const progress = io.tty && !json && process.stderr.isTTY ? terminalProgress(process.stderr) : undefined;
-  const output = await command.run({ expr, values, ...(progress ? { progress } : {}) });
-  io.out(json ? `${toJson(output.json)}\n` : `${output.text}\n`);
-  return 0;
+  // Runs that Ctrl-C can stop go to a worker thread (see worker.ts); the first Ctrl-C clears the bar.
+  const optimizer = io.interruptible ? workerOptimizer(() => progress?.done()) : undefined;
+  const output: Output = await command.run({ expr, values, ...(progress ? { progress } : {}), ...(optimizer ? { optimizer } : {}) });
+  const { problem } = output;
+  io.out(json ? `${toJson(problem ? { ...output.json, error: problem.error, exitCode: problem.exitCode } : output.json)}\n` : `${output.text}\n`);
+  if (problem) io.err(`nabla: ${printable(problem.error)}\n`);
+  return problem?.exitCode ?? 0;
+}
+
+/**
+ * Whether argv asks for JSON, read before (and whatever) parsing fails: --json among the
+ * arguments before a "--".
+ */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end < 0 ? argv : argv.slice(0, end)).includes("--json");
 }
 
 /** JSON has no NaN or ±Infinity: they are written as the strings "NaN", "Infinity", "-Infinity". */
@@ -218,31 +248,32 @@ export function toJson(value: unknown, indent = ""): string {
   return JSON.stringify(value, finite);
 }
 
-const processIo: Io = {
-  out: (text) => void process.stdout.write(text),
-  err: (text) => void process.stderr.write(text),
-  tty: process.stdout.isTTY === true,
-};
-
 /**
  * Runs the nabla command on argv (without "node" and the script) and returns the exit
- * code: 0 done, 2 bad input (reason, expression and caret on stderr), 1 a bug (one
- * line; the stack only with NABLA_DEBUG=1).
+ * code: 0 done, 2 bad input (reason, expression and caret on stderr), 1 a bug or output
+ * that could not be written (one line; the stack only with NABLA_DEBUG=1), 130 a
+ * minimize run stopped by Ctrl-C. With --json a failure is also a JSON object on stdout,
+ * `{ "error": reason, "exitCode": code }` (and "column" when the reason points into text).
  *
  * @example
  * process.exitCode = await main(["eval", "x^2", "--at", "x=3"]); // prints "value  9"
  */
-export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const fail = (exitCode: number, lines: string, error: string, column?: number): number => {
+    if (wantsJson(argv)) io.out(`${toJson({ error, ...(column !== undefined ? { column } : {}), exitCode })}\n`);
+    io.err(`${lines}\n`);
+    return exitCode;
+  };
   try {
     return await dispatch(argv, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`${formatError(e)}\n`);
-      return 2;
+      return fail(2, formatError(e), printable(clip(e.message, MAX_REASON)), e.where ? columnOf(e.where) : undefined);
     }
     const err = e instanceof Error ? e : new Error(String(e));
-    io.err(`nabla: internal error: ${printable(err.message)}\n`);
+    const reason = `internal error: ${printable(clip(err.message, MAX_REASON))}`;
+    const code = fail(1, `nabla: ${reason}`, reason);
     if (process.env.NABLA_DEBUG === "1" && err.stack) io.err(`${err.stack}\n`);
-    return 1;
+    return code;
   }
 }

@@ -1,12 +1,14 @@
 // Plots for `--plot` and the tour: the contour map of a two-variable f with each
 // optimizer's path, and convergence curves for any dimension. Observable Plot draws them
 // into linkedom's small DOM (no browser in Node); resvg turns the SVG into PNG.
+import { constants } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import * as Plot from "@observablehq/plot";
 import { Resvg, type RenderedImage } from "@resvg/resvg-js";
 import { parseHTML } from "linkedom";
 import { np, vmap, type Array } from "nabla";
+import { maxOf, minOf } from "./numbers.js";
 
 /** One optimizer run: its iterates (x₀ first), f and ‖∇f‖ at each. */
 export interface PlotRun {
@@ -14,6 +16,8 @@ export interface PlotRun {
   path: number[][];
   fvals: number[];
   gradNorms: number[];
+  /** The iteration of each point (default 0, 1, 2, …): a long run's path is thinned. */
+  nits?: number[];
 }
 
 /** What to plot: the objective, its variable names, the runs and (if known) the minimizer. */
@@ -34,9 +38,16 @@ const LEVELS = 18;
 const MAX_DOTS = 150;
 const MAX_CURVE_DOTS = 40;
 const LEGEND_ROW = 16;
+/** The smallest value a log axis shows (smaller positive ones are drawn on it), and the narrowest window side. */
+const MIN_LOG = 1e-300;
+// The most points drawn per run: a longer one (10⁶ iterates from a library caller) is
+// thinned evenly, keeping its first and last point, before it reaches the DOM.
+const MAX_POINTS = 10_000;
 
 const colorOf = (i: number) => PALETTE[i % PALETTE.length]!;
-const label = (run: PlotRun) => `${run.method} (${run.path.length - 1} step${run.path.length === 2 ? "" : "s"})`;
+const nitAt = (run: PlotRun, k: number) => run.nits?.[k] ?? k;
+const lastNit = (run: PlotRun) => nitAt(run, run.path.length - 1);
+const label = (run: PlotRun) => `${run.method} (${lastNit(run)} step${lastNit(run) === 1 ? "" : "s"})`;
 const short = (v: number) => minusSign(String(Number(v.toPrecision(4))));
 const minusSign = (s: string) => s.replace(/^-/, "−");
 
@@ -72,25 +83,50 @@ function legend(entries: { text: string; color: string }[]): Plot.Markish[] {
 
 const marginTopFor = (rows: number) => 14 + LEGEND_ROW * rows;
 
-/** The window to draw: every path point and the minimum, padded, and not too thin. */
-function frame(spec: PlotSpec): { x: [number, number]; y: [number, number]; equal: boolean } {
+/** Evenly spaced points of a run, at most MAX_POINTS, the first and the last among them. */
+function thinned(run: PlotRun): PlotRun {
+  const n = run.path.length;
+  if (n <= MAX_POINTS) return run;
+  const picks = globalThis.Array.from({ length: MAX_POINTS }, (_, i) => Math.round((i * (n - 1)) / (MAX_POINTS - 1)));
+  const pick = <T>(values: readonly T[]) => picks.map((k) => values[k]!);
+  return { method: run.method, path: pick(run.path), fvals: pick(run.fvals), gradNorms: pick(run.gradNorms), nits: picks.map((k) => nitAt(run, k)) };
+}
+
+type Window = { x: [number, number]; y: [number, number]; equal: boolean };
+
+/**
+ * The window to draw: every path point and the minimum, padded, and not too thin; or why
+ * there is none (no finite point, or a span beyond float64).
+ */
+function frame(spec: PlotSpec): Window | string {
   const pts = spec.runs.flatMap((r) => r.path).concat(spec.xmin ? [spec.xmin] : []).filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
-  if (pts.length === 0) throw new Error("writePlot: no finite point to frame");
+  if (pts.length === 0) return "no finite point of the path to frame it";
   const xs = pts.map((p) => p[0]!);
   const ys = pts.map((p) => p[1]!);
-  let [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  let [x0, x1, y0, y1] = [minOf(xs), maxOf(xs), minOf(ys), maxOf(ys)];
   let [w, h] = [x1 - x0, y1 - y0];
   const size = Math.max(w, h) || Math.max(Math.abs(x0), Math.abs(y0), 1);
   // Comparable ranges share one unit (circles stay round); very different ones keep their own axes.
-  const equal = Math.max(w, h) <= 4 * Math.max(Math.min(w, h), 1e-12 * size) || w === 0 || h === 0;
+  let equal = Math.max(w, h) <= 4 * Math.max(Math.min(w, h), 1e-12 * size) || w === 0 || h === 0;
   if (equal) {
     // Widen the shorter side so the picture is at most 4:3 either way.
     const minSide = 0.75 * size;
     if (w < minSide) [x0, x1, w] = [(x0 + x1 - minSide) / 2, (x0 + x1 + minSide) / 2, minSide];
     if (h < minSide) [y0, y1, h] = [(y0 + y1 - minSide) / 2, (y0 + y1 + minSide) / 2, minSide];
   }
+  // A side narrower than float64 resolves at its magnitude (x stuck at 2e300 while y moves),
+  // or in the subnormals (a span of 1e-323), would ask the axis for ~10¹⁶ ticks: give it a
+  // width of a millionth of its magnitude, and at least MIN_LOG.
+  const resolvable = (lo: number, hi: number): [number, number] | undefined => {
+    const need = Math.max(1e-6 * Math.max(Math.abs(lo), Math.abs(hi)), MIN_LOG);
+    return hi - lo >= need ? undefined : [lo / 2 + hi / 2 - need / 2, lo / 2 + hi / 2 + need / 2];
+  };
+  const wider = [resolvable(x0, x1), resolvable(y0, y1)] as const;
+  if (wider[0]) [x0, x1, w, equal] = [...wider[0], wider[0][1] - wider[0][0], false];
+  if (wider[1]) [y0, y1, h, equal] = [...wider[1], wider[1][1] - wider[1][0], false];
   const [px, py] = [0.12 * w, 0.12 * h];
-  return { x: [x0 - px, x1 + px], y: [y0 - py, y1 + py], equal };
+  const win: Window = { x: [x0 - px, x1 + px], y: [y0 - py, y1 + py], equal };
+  return [...win.x, ...win.y].every(Number.isFinite) ? win : "the path spans more than float64 can frame";
 }
 
 /**
@@ -118,23 +154,31 @@ function sample(f: (x: Array) => Array, xr: [number, number], yr: [number, numbe
  */
 function logGap(values: number[]): { values: number[]; thresholds: number[] } {
   const finite = values.filter(Number.isFinite);
-  const lo = Math.min(...finite);
-  const delta = 2e-3 * (Math.max(...finite) - lo) || 1;
+  const [lo, hi] = [minOf(finite), maxOf(finite)];
+  const delta = 2e-3 * (hi - lo) || 1;
   const out = values.map((v) => Math.log(v - lo + delta));
-  const [a, b] = [Math.log(delta), Math.log(Math.max(...finite) - lo + delta)];
+  const [a, b] = [Math.log(delta), Math.log(hi - lo + delta)];
   return { values: out, thresholds: globalThis.Array.from({ length: LEVELS }, (_, k) => a + ((k + 0.5) * (b - a)) / LEVELS) };
 }
 
-function contourPlot(spec: PlotSpec, document: PlotDocument): SvgElement {
+/**
+ * The contour map with the runs' paths, or why it cannot be drawn: f NaN or infinite on
+ * the whole grid (log(−x) far from the path, say), or no window to draw.
+ */
+function contourPlot(spec: PlotSpec, document: PlotDocument): SvgElement | string {
   const win = frame(spec);
-  const { values, thresholds } = logGap(sample(spec.f, win.x, win.y));
-  const points = spec.runs.flatMap((r, i) => r.path.map((p, k) => ({ run: i, k, x: p[0]!, y: p[1]!, f: r.fvals[k] })));
-  const dotted = points.filter((p) => spec.runs[p.run]!.path.length <= MAX_DOTS || p.k === 0 || p.k === spec.runs[p.run]!.path.length - 1);
+  if (typeof win === "string") return `no contour map: ${win}`;
+  const grid = sample(spec.f, win.x, win.y);
+  if (!grid.some(Number.isFinite)) return "no contour map: f is NaN or infinite on the whole grid around the path";
+  const { values, thresholds } = logGap(grid);
+  // i: the point's index in its run; k: its iteration.
+  const points = spec.runs.flatMap((r, run) => r.path.map((p, i) => ({ run, i, k: nitAt(r, i), x: p[0]!, y: p[1]!, f: r.fvals[i] })));
+  const dotted = points.filter((p) => spec.runs[p.run]!.path.length <= MAX_DOTS || p.i === 0 || p.i === spec.runs[p.run]!.path.length - 1);
   const entries = spec.runs.map((r, i) => ({ text: `● ${label(r)}`, color: colorOf(i) }));
   const minimum = spec.xmin ? `minimum (${spec.xmin.map(short).join(", ")})` : "";
   if (spec.xmin) entries.push({ text: `★ ${minimum}`, color: "#111" });
   // Long tick labels (1.5e+152 from a diverging run, 0.000125) need room on the left.
-  const longTicks = win.y.some((v) => Math.abs(v) >= 1e5) || Math.max(...win.y.map(Math.abs)) < 1e-2;
+  const longTicks = win.y.some((v) => Math.abs(v) >= 1e5) || maxOf(win.y.map(Math.abs)) < 1e-2;
   return Plot.plot({
     document,
     width: 560,
@@ -215,17 +259,18 @@ function convergencePlot(spec: PlotSpec, document: PlotDocument, height: number)
   const gradLabel = "‖∇f‖";
   const gapLabel = "f − f*";
   const rows: Omit<Sample, "exactZero">[] = spec.runs.flatMap((r, i) => [
-    ...r.gradNorms.map((g, k) => ({ run: i, k, value: g, measure: gradLabel })),
-    ...(fstar === undefined ? [] : r.fvals.map((f, k) => ({ run: i, k, value: Math.abs(f - fstar), measure: gapLabel }))),
+    ...r.gradNorms.map((g, j) => ({ run: i, k: nitAt(r, j), value: g, measure: gradLabel })),
+    ...(fstar === undefined ? [] : r.fvals.map((f, j) => ({ run: i, k: nitAt(r, j), value: Math.abs(f - fstar), measure: gapLabel }))),
   ]);
   // A log axis has no 0: exact zeros (Newton landing on a quadratic's minimum) sit on a
   // floor below the smallest positive value, drawn as open circles and said in the legend.
   const positive = rows.map((s) => s.value).filter((v) => v > 0 && Number.isFinite(v));
-  const floor = positive.length > 0 ? Math.min(...positive) / 10 : 1e-16;
+  // Not below 1e-300: a log axis reaching into subnormals (5e-324) asks for ~10¹⁶ ticks.
+  const floor = Math.max(positive.length > 0 ? minOf(positive) / 10 : 1e-16, MIN_LOG);
   const data: Sample[] = rows
     .filter((s) => Number.isFinite(s.value))
-    .map((s) => ({ ...s, exactZero: s.value <= 0, value: s.value > 0 ? s.value : floor }));
-  const maxK = Math.max(1, ...spec.runs.map((r) => r.path.length - 1));
+    .map((s) => ({ ...s, exactZero: s.value <= 0, value: s.value > floor ? s.value : floor }));
+  const maxK = Math.max(1, maxOf(spec.runs.map(lastNit)));
   const entries = spec.runs.map((r, i) => ({ text: `● ${label(r)}`, color: colorOf(i) }));
   if (data.some((s) => s.exactZero)) entries.push({ text: `○ exactly 0 (drawn at ${short(floor)})`, color: "#333" });
   const faceted = fstar !== undefined; // a second panel for f − f*
@@ -276,10 +321,28 @@ function convergencePlot(spec: PlotSpec, document: PlotDocument, height: number)
  * const svg = renderPlotSvg({ f, vars: ["x", "y"], runs: [{ method: "gd", path, fvals, gradNorms }], xmin: [0, 0] });
  */
 export function renderPlotSvg(spec: PlotSpec): string {
-  if (spec.runs.length === 0) throw new Error("writePlot: no runs to plot");
+  return renderPlot(spec).svg;
+}
+
+/**
+ * renderPlotSvg's figure with notes on what it leaves out: for two variables whose f is
+ * NaN or infinite on the whole contour grid, the convergence curves alone and a note
+ * saying why there is no contour map.
+ *
+ * @example
+ * const { svg, notes } = renderPlot(spec); // notes: [] or ["no contour map: …"]
+ */
+export function renderPlot(input: PlotSpec): { svg: string; notes: string[] } {
+  if (input.runs.length === 0) throw new Error("writePlot: no runs to plot");
+  const spec = { ...input, runs: input.runs.map(thinned) };
   const document = newDocument();
   const panels: SvgElement[] = [];
-  if (spec.vars.length === 2) panels.push(contourPlot(spec, document));
+  const notes: string[] = [];
+  if (spec.vars.length === 2) {
+    const map = contourPlot(spec, document);
+    if (typeof map === "string") notes.push(map);
+    else panels.push(map);
+  }
   const contourHeight = panels[0] ? Number(panels[0].getAttribute("height")) : 0;
   panels.push(convergencePlot(spec, document, Math.max(contourHeight, 420)));
   // Side by side in one SVG; the white backdrop is for viewers (and resvg) that ignore
@@ -291,8 +354,9 @@ export function renderPlotSvg(spec: PlotSpec): string {
     x += Number(svg.getAttribute("width"));
     return svg.outerHTML;
   });
-  const height = Math.max(...panels.map((svg) => Number(svg.getAttribute("height"))));
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${x}" height="${height}" viewBox="0 0 ${x} ${height}"><rect width="100%" height="100%" fill="white"/>${inner.join("")}</svg>`;
+  const height = maxOf(panels.map((svg) => Number(svg.getAttribute("height"))));
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${x}" height="${height}" viewBox="0 0 ${x} ${height}"><rect width="100%" height="100%" fill="white"/>${inner.join("")}</svg>`;
+  return { svg, notes };
 }
 
 /**
@@ -331,12 +395,16 @@ export function renderPng(svg: string, zoom = 2): RenderedImage {
 
 /**
  * Writes the figure of `renderPlotSvg(spec)` to `path`: SVG, or PNG when the path ends
- * in ".png".
+ * in ".png". Returns renderPlot's notes (what the figure leaves out, and why).
  *
  * @example
- * await writePlot("out.png", { f, vars: ["x", "y"], runs, xmin: [1, 1] });
+ * await writePlot("out.png", { f, vars: ["x", "y"], runs, xmin: [1, 1] }); // []
  */
-export async function writePlot(path: string, spec: PlotSpec): Promise<void> {
-  const svg = renderPlotSvg(spec);
-  await writeFile(path, path.toLowerCase().endsWith(".png") ? svgToPng(svg) : svg);
+export async function writePlot(path: string, spec: PlotSpec): Promise<string[]> {
+  const { svg, notes } = renderPlot(spec);
+  // Non-blocking open: a named pipe nobody reads (a FIFO called out.svg) is an error
+  // (ENXIO) at once, not a command that waits forever; files and devices are unaffected.
+  const flag = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NONBLOCK;
+  await writeFile(path, path.toLowerCase().endsWith(".png") ? svgToPng(svg) : svg, { flag });
+  return notes;
 }

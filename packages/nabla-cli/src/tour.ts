@@ -1,8 +1,10 @@
 // `nabla tour`: the seed chapter (gradients, GD vs Newton, quasi-Newton, critical points,
 // Taylor models) in numbers, every one computed here through the public API, with plots.
-import { mkdir } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { access, constants, mkdir, stat } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { directionalDerivative, grad, hessian, linalg, minimize, np, optim, steepestDescentDirection, taylor, type Array, type MinimizeOptions } from "nabla";
+import { quote, UsageError } from "./args.js";
+import { hypot } from "./numbers.js";
 import { writePlot, type PlotRun, type PlotSpec } from "./plot.js";
 
 // Numbers print with a true minus sign, as in the formulas beside them.
@@ -21,16 +23,51 @@ const parts = (x: Array) => [x.slice(0), x.slice(1)] as const;
 function run(f: (x: Array) => Array, x0: number[], opts: MinimizeOptions) {
   const result = minimize(f, np.array(x0), { ...opts, recordPath: true });
   const path = result.path!;
-  const plot: PlotRun = { method: opts.method!, path: path.map((p) => p.x), fvals: path.map((p) => p.f), gradNorms: path.map((p) => p.gradNorm) };
+  const plot: PlotRun = { method: opts.method!, path: path.map((p) => p.x), fvals: path.map((p) => p.f), gradNorms: path.map((p) => p.gradNorm), nits: path.map((p) => p.nit) };
   return { result, path, plot };
 }
 
 /** Writes NAME.svg (for a browser) and NAME.png (for anything else); returns the SVG's path. */
 async function plot(outDir: string, name: string, spec: PlotSpec): Promise<string> {
-  await writePlot(join(outDir, `${name}.png`), spec);
   const file = join(outDir, `${name}.svg`);
-  await writePlot(file, spec);
+  try {
+    await writePlot(join(outDir, `${name}.png`), spec);
+    await writePlot(file, spec);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === "string") throw new UsageError(`tour: cannot write into ${quote(outDir)}: ${code}`);
+    throw e;
+  }
   return file;
+}
+
+const errno = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+
+/**
+ * Makes `dir` a directory we can write into, or says why not as a UsageError (a file in
+ * the way, no permission). Each missing level is made by a plain mkdir: Node's recursive
+ * mkdir loops forever on some paths (/proc/x), and the tour must never hang.
+ */
+async function prepareDirectory(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let p = resolve(dir); ; p = dirname(p)) {
+    const found = await stat(p).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === "ENOENT" || e.code === "ENOTDIR") return undefined;
+      throw new UsageError(`tour: cannot use ${quote(dir)}: ${errno(e)}`);
+    });
+    if (found?.isDirectory()) break;
+    if (found) throw new UsageError(`tour: ${quote(p)} is not a directory`);
+    missing.push(p);
+    if (dirname(p) === p) break;
+  }
+  for (const p of missing.reverse()) {
+    await mkdir(p).catch((e) => {
+      throw new UsageError(`tour: cannot create ${quote(p)}: ${errno(e)}`);
+    });
+  }
+  await access(dir, constants.W_OK).catch((e) => {
+    throw new UsageError(`tour: cannot write into ${quote(dir)}: ${errno(e)}`);
+  });
 }
 
 function gradients(out: string[]): void {
@@ -51,7 +88,7 @@ function gradients(out: string[]): void {
     "   f(x₁, x₂) = x₁²·x₂ + x₂³ at x = (1, 2)",
     `   ∇f(x) = ${vec(g, sig)}  (reverse mode: grad)`,
     `   D_u f(x) along u = ${vec(u, sig)}: ${sig(du)}  (forward mode: one jvp) = ∇f·u = ${sig(g[0]! * u[0]! + g[1]! * u[1]!)}`,
-    `   steepest descent −∇f/‖∇f‖ = ${vec(descent, sig)}: along it f falls at rate ‖∇f‖ = ${sig(Math.hypot(...g))}, the fastest of any unit u`,
+    `   steepest descent −∇f/‖∇f‖ = ${vec(descent, sig)}: along it f falls at rate ‖∇f‖ = ${sig(hypot(g))}, the fastest of any unit u`,
     `   along the level set, u = ${vec(level, sig)} ⊥ ∇f: D_u f = ${fix(dLevel)}`,
     "",
   );
@@ -79,7 +116,7 @@ async function quadratic(out: string[], outDir: string): Promise<string> {
     `   each step multiplies coordinate 2 by 1 − η·${sig(lmax)} = ${sig(1 - lr * lmax)} (gone at once) and coordinate 1 by 1 − η·${sig(lmin)} = ${sig(1 - lr * lmin)}: it shrinks by ${sig(1 - lr * lmin)} per step`,
     `   measured: ‖x_k − x*‖ falls by ${sig(rate)} per step (optim.convergenceRate); ${gd.result.nit} steps to ‖∇f‖∞ ≤ 1e-5`,
     `   Newton, x₁ = x₀ − H⁻¹∇f(x₀) = ${vec(landing)} in ${newton.result.nit} step: the quadratic model of a quadratic is exact`,
-    `   (‖x₁ − x*‖ = ${sci(Math.hypot(...landing))}, floating-point rounding; status ${newton.result.status})`,
+    `   (‖x₁ − x*‖ = ${sci(hypot(landing))}, floating-point rounding; status ${newton.result.status})`,
     `   plot: ${file} (and .png): both paths on the contour map, ‖∇f‖ and f − f* per step`,
     "",
   );
@@ -153,12 +190,13 @@ function taylorModels(out: string[]): void {
 /**
  * Runs the tour: computes each example live, writes its plots (SVG and PNG) into
  * `outDir` (created if missing) and returns the text to print, which names the files.
+ * A directory that cannot be made or written is a UsageError (exit 2), found before any work.
  *
  * @example
  * console.log(await tour("nabla-tour"));
  */
 export async function tour(outDir: string): Promise<string> {
-  await mkdir(outDir, { recursive: true });
+  await prepareDirectory(outDir);
   const out = ["nabla tour: the calculus of optimization, computed live", ""];
   gradients(out);
   const files = [await quadratic(out, outDir), await rosenbrock(out, outDir)];
