@@ -9,7 +9,7 @@
 import fc from "fast-check";
 import { jit, jvp, np, tree, vjp, type Array, type Tree } from "nabla";
 import { ConcreteArray } from "../../packages/nabla/src/core/index.js";
-import { CASES, recordPrims, toArray, type Fn, type Raw } from "../transforms/corpus.js";
+import { CASES, recordPrims, toArray, type Fn, type Raw } from "../transforms/cases.js";
 
 const SEED = 7;
 const SAMPLES = 2;

@@ -138,7 +138,7 @@ export interface Case<S> {
 }
 
 export const CASES: Case<any>[] = [];
-const addCase = <S>(c: Case<S>): void => void CASES.push(c);
+export const addCase = <S>(c: Case<S>): void => void CASES.push(c);
 
 export const sin = np.sin;
 

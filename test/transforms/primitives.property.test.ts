@@ -9,7 +9,7 @@ import { runs } from "../setup.js";
 import {
   sizeOf, toArray, floats, nonzero, gapped, dims, recordPrims, CASES, sin,
   type Raw, type GradConfig, type BatchConfig, type Case, type CompareName,
-} from "./corpus.js";
+} from "./cases.js";
 
 // Every registered primitive, reached through the public `np` op (or function) that binds
 // it, is checked two ways on random inputs of random shapes:
