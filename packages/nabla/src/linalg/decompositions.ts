@@ -11,7 +11,7 @@ type NoParams = Record<string, never>;
 
 /** Triangular solve with `caller` named in its errors. */
 function triSolve(caller: string, a: Array, b: Array, opts: Partial<TriangularSolveParams>): Array {
-  return bind1(triangularSolveP, [a, b], { lower: true, transpose: false, unitDiagonal: false, caller, rankTol: 0, ...opts });
+  return bind1(triangularSolveP, [a, b], { lower: true, transpose: false, unitDiagonal: false, caller, ...opts });
 }
 
 /** x·R⁻¹ for upper triangular R, as (R⁻ᵀ·xᵀ)ᵀ. */

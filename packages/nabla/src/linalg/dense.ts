@@ -6,39 +6,16 @@
 // the unscaled problem, derivatives included (the kernels scale as LAPACK does, and the
 // norms as BLAS nrm2); an answer beyond the float range itself (a 4×4 det at 1e±150,
 // an inverse's gradient at 1e-170) is ±Infinity or 0 as in numpy, never a finite value.
-import { shapeString, type DType } from "../array/index.js";
+import { shapeString } from "../array/index.js";
 import { bind, bind1, np, type Array } from "../core/index.js";
 import type { NormOptions } from "../core/np/index.js";
 import { normScale } from "../core/np/normscale.js";
 import { choleskyP, eighP, qrP } from "./decompositions.js";
 import { epsOf } from "./kernels.js";
 import { detP, luSolveP, slogdetP, triangularSolveP, type TriangularSolveParams } from "./solvers.js";
-import { eye, matrixArg, mT, squareArg } from "./util.js";
+import { columns, eye, matrixArg, mT, operands, squareArg, unColumn } from "./util.js";
 
 export { EIGH_DEGENERACY_TOL } from "./decompositions.js";
-
-/**
- * The right-hand side as a stack of columns, and whether it was a vector. As in numpy 2,
- * b is a vector only when it is 1-D (a rule without ambiguity); a batch of vectors is
- * b[..., None], or a vmap over the vector case.
- */
-function columns(op: string, a: Array, b: Array, rows: number): [Array, boolean] {
-  const vector = b.ndim === 1;
-  if (b.ndim === 0 || b.shape[b.ndim - (vector ? 1 : 2)] !== rows) {
-    const hint = b.ndim === a.ndim - 1 && b.shape[b.ndim - 1] === rows ? "; for a batch of vectors pass b[..., None] or use vmap" : "";
-    throw new Error(`${op}: shapes ${shapeString(a.shape)} and ${shapeString(b.shape)} do not match (b needs ${rows} rows${hint})`);
-  }
-  return [vector ? np.expandDims(b, -1) : b, vector];
-}
-
-/** Both operands as one float dtype. */
-function operands(op: string, a: np.ArrayLike, b: np.ArrayLike, square: boolean): [Array, Array] {
-  const dtype: DType = np.floatDtype(a, b);
-  const A = square ? squareArg(op, a, dtype) : matrixArg(op, a, dtype);
-  return [A, np.astype(np.asArray(b), dtype)];
-}
-
-const unColumn = (x: Array, vector: boolean) => (vector ? np.squeeze(x, -1) : x);
 
 /**
  * The Cholesky factor: lower triangular L with a = L·Lᵀ, for symmetric positive definite
@@ -77,7 +54,6 @@ export function triangularSolve(a: np.ArrayLike, b: np.ArrayLike, opts: Triangul
     transpose: opts.transpose ?? false,
     unitDiagonal: opts.unitDiagonal ?? false,
     caller: "triangularSolve",
-    rankTol: 0,
   };
   return unColumn(bind1(triangularSolveP, [A, cols], params), vector);
 }
@@ -93,7 +69,7 @@ export function triangularSolve(a: np.ArrayLike, b: np.ArrayLike, opts: Triangul
 export function choSolve(L: np.ArrayLike, b: np.ArrayLike): Array {
   const [A, B] = operands("choSolve", L, b, true);
   const [cols, vector] = columns("choSolve", A, B, A.shape[A.ndim - 1]!);
-  const base = { lower: true, unitDiagonal: false, caller: "choSolve", rankTol: 0 };
+  const base = { lower: true, unitDiagonal: false, caller: "choSolve" };
   const y = bind1(triangularSolveP, [A, cols], { ...base, transpose: false });
   return unColumn(bind1(triangularSolveP, [A, y], { ...base, transpose: true }), vector);
 }
@@ -153,8 +129,8 @@ export function det(a: np.ArrayLike): Array {
 
 /**
  * Eigenvalues (ascending) and eigenvectors (the columns of V) of a symmetric matrix:
- * a = V·diag(w)·Vᵀ. Only the lower triangle of a is read. Each eigenvector is signed so
- * that its largest-magnitude entry is positive.
+ * a = V·diag(w)·Vᵀ. Only the lower triangle of a is read (the upper with UPLO "U").
+ * Each eigenvector is signed so that its largest-magnitude entry is positive.
  *
  * Derivatives: ẇ = diag(VᵀȦV), V̇ = V·(F∘(VᵀȦV)) with F_ij = 1/(w_j − w_i). Pairs with
  * |w_j − w_i| ≤ EIGH_DEGENERACY_TOL·max|w| count as a repeated eigenvalue and their
@@ -167,8 +143,34 @@ export function det(a: np.ArrayLike): Array {
  * @example
  * const [w, V] = linalg.eigh(np.array([[2, 1], [1, 2]])); // w = [1, 3]
  */
-export function eigh(a: np.ArrayLike): [Array, Array] {
-  return bind(eighP, [squareArg("eigh", a)], {}) as [Array, Array];
+export function eigh(a: np.ArrayLike, opts: EighOptions = {}): [Array, Array] {
+  return bind(eighP, [triangleOf("eigh", a, opts)], {}) as [Array, Array];
+}
+
+export interface EighOptions {
+  /** Which triangle of a is read: "L" (lower, the default) or "U" (upper), as numpy's UPLO. */
+  UPLO?: "L" | "U";
+}
+
+/** The matrix whose lower triangle holds the triangle of a that UPLO names. */
+function triangleOf(op: string, a: np.ArrayLike, opts: EighOptions): Array {
+  const A = squareArg(op, a);
+  const { UPLO = "L" } = opts;
+  if (UPLO !== "L" && UPLO !== "U") throw new Error(`${op}: UPLO must be "L" or "U", got ${JSON.stringify(UPLO)}`);
+  return UPLO === "U" ? mT(A) : A;
+}
+
+/**
+ * The eigenvalues of a symmetric matrix (or a stack), ascending (numpy's eigvalsh):
+ * eigh's first result. Only the triangle named by UPLO is read. Differentiable in both
+ * modes: ẇ = diag(VᵀȦV), exact for simple eigenvalues and for symmetric functions of a
+ * repeated one (see `eigh`).
+ *
+ * @example
+ * linalg.eigvalsh(np.array([[2, 1], [1, 2]])).toArray(); // [1, 3]
+ */
+export function eigvalsh(a: np.ArrayLike, opts: EighOptions = {}): Array {
+  return (bind(eighP, [triangleOf("eigvalsh", a, opts)], {}) as [Array, Array])[0];
 }
 
 /**
@@ -187,31 +189,6 @@ export function qr(a: np.ArrayLike): [Array, Array] {
   const [left, right] = np.split(A, [m], { axis: -1 });
   const [Q, R1] = bind(qrP, [left!], {}) as [Array, Array];
   return [Q, np.concatenate([R1, np.matmul(mT(Q), right!)], { axis: -1 })];
-}
-
-/**
- * The least-squares solution of a·x ≈ b via QR; for a wide a (m < n), the minimum-norm
- * solution of a·x = b. b is a vector [m] or a matrix [..., m, k]. A rank-deficient
- * a is an error: a diagonal entry of R with |R_ii| ≤ 10·max(m, n)·ε·‖R‖_F (= ‖a‖_F; ε of
- * the dtype). Since |R_ii| ≥ σ_min(a), a full-rank matrix is only flagged when its
- * condition number is beyond about 1/(10·max(m, n)·√n·ε); an exactly rank-deficient one
- * leaves an R_ii of rounding size (about ε·‖a‖) and is flagged.
- *
- * @example
- * linalg.lstsq(np.array([[1, 0], [0, 1], [1, 1]]), np.array([1, 1, 2])).toArray(); // [1, 1]
- */
-export function lstsq(a: np.ArrayLike, b: np.ArrayLike): Array {
-  const [A, B] = operands("lstsq", a, b, false);
-  const [m, n] = A.shape.slice(-2) as [number, number];
-  const [cols, vector] = columns("lstsq", A, B, m);
-  const params = { lower: false, unitDiagonal: false, caller: "lstsq", rankTol: 10 * Math.max(m, n) * epsOf(A.dtype), inputShape: A.shape };
-  if (m >= n) {
-    const [Q, R] = bind(qrP, [A], {}) as [Array, Array];
-    return unColumn(bind1(triangularSolveP, [R, np.matmul(mT(Q), cols)], { ...params, transpose: false }), vector);
-  }
-  // a = Rᵀ·Qᵀ from the QR of aᵀ; x = Q·R⁻ᵀ·b is the solution in the row space.
-  const [Q, R] = bind(qrP, [mT(A)], {}) as [Array, Array];
-  return unColumn(np.matmul(Q, bind1(triangularSolveP, [R, cols], { ...params, transpose: true })), vector);
 }
 
 /**
@@ -289,6 +266,9 @@ export function norm(x: np.ArrayLike, opts: MatrixNormOptions = {}): Array {
   const a = np.asArray(x);
   const spectral = ord === 2 || ord === -2 || ord === "nuc";
   const matrixAxes = globalThis.Array.isArray(axis) ? (axis as readonly number[]) : axis === undefined || axis === null ? (a.ndim === 2 ? [0, 1] : null) : null;
+  if (matrixAxes && matrixAxes.length !== 2) {
+    throw new Error(`norm: axis must be one axis (a vector norm) or two (a matrix norm), got [${matrixAxes.join(",")}]`);
+  }
   if (!spectral || !matrixAxes) {
     if (ord === "nuc") throw new Error(`norm: ord "nuc" needs a matrix (2-D, or two axes), got shape ${shapeString(a.shape)}`);
     return np.norm(a, { ...opts, ord });

@@ -2,7 +2,6 @@
 // shares the LU factorization). Rules are written with the primitives themselves, so a
 // derivative of a solve is a solve and derivatives of any order work.
 import { allocate, broadcastShapes, shapeString, sizeOf, Storage } from "../array/index.js";
-import { nrm2 } from "../array/nrm2.js";
 import { bind, bind1, definePrimitive, np, type Array, type Aval, type Primitive } from "../core/index.js";
 import { alignForBroadcast, unbroadcast } from "../core/primitives/index.js";
 import { batchOffsets, epsOf, luFactor, luSolve, readMatrix, triangularSolveInPlace } from "./kernels.js";
@@ -19,13 +18,6 @@ export interface TriangularSolveParams {
   unitDiagonal: boolean;
   /** The public function to name in errors. */
   caller: string;
-  /**
-   * 0: only an exactly zero diagonal entry is an error. Otherwise an entry with
-   * |t_ii| ≤ rankTol·‖T‖_F is, reported as rank deficiency (lstsq uses this on R).
-   */
-  rankTol: number;
-  /** The shape of the caller's input, for errors when a is derived from it (lstsq's R). */
-  inputShape?: readonly number[];
 }
 
 export interface LuSolveParams {
@@ -112,7 +104,7 @@ export const triangularSolveP: Primitive<TriangularSolveParams> = definePrimitiv
     const n = a!.shape[a!.shape.length - 1]!;
     const count = sizeOf(out!.shape.slice(0, -2));
     return solveEach(a!, b!, out!, (off, B, k, index) => {
-      if (!p.unitDiagonal) checkDiagonal(a!.data, off, n, p, located(p.inputShape ?? a!.shape, index, count));
+      if (!p.unitDiagonal) checkDiagonal(a!.data, off, n, p.caller, located(a!.shape, index, count));
       triangularSolveInPlace(a!.data, off, n, B, k, p);
       return B;
     });
@@ -120,24 +112,9 @@ export const triangularSolveP: Primitive<TriangularSolveParams> = definePrimitiv
   ...solveRules(() => triangularSolveP, triangle),
 });
 
-function checkDiagonal(t: Storage["data"], off: number, n: number, p: TriangularSolveParams, where: string): void {
-  let limit = 0;
-  if (p.rankTol > 0) {
-    // ‖R‖_F as the norm of the rows' norms, each scale-safe: a plain sum of squares
-    // would flag every pivot of a matrix of size 1e200 (‖R‖_F = Infinity) and none of
-    // one of size 1e-200 (‖R‖_F = 0).
-    const rows = new Float64Array(n);
-    for (let i = 0; i < n; i++) rows[i] = nrm2(t, off + i * n + (p.lower ? 0 : i), off + i * n + (p.lower ? i + 1 : n));
-    limit = p.rankTol * nrm2(rows);
-  }
+function checkDiagonal(t: Storage["data"], off: number, n: number, caller: string, where: string): void {
   for (let i = 0; i < n; i++) {
-    const d = Math.abs(t[off + i * n + i]!);
-    if (d > limit || Number.isNaN(d)) continue;
-    if (p.rankTol === 0) throw new Error(`${p.caller}: the triangular matrix is singular (diagonal entry ${i} is zero)${where}`);
-    throw new Error(
-      `${p.caller}: the matrix is rank deficient: diagonal entry ${i} of its triangular factor R is ` +
-        `${d.toExponential(2)}, at most ${p.rankTol.toExponential(2)}·‖R‖_F = ${limit.toExponential(2)}${where}`,
-    );
+    if (t[off + i * n + i] === 0) throw new Error(`${caller}: the triangular matrix is singular (diagonal entry ${i} is zero)${where}`);
   }
 }
 

@@ -14,7 +14,8 @@ function tri(n: number, m: number, k: number): Array {
   const key = `${n},${m},${k}`;
   let mask = masks.get(key);
   if (!mask) {
-    mask = np.array(globalThis.Array.from({ length: n }, (_, i) => globalThis.Array.from({ length: m }, (_, j) => j <= i + k)), { dtype: "bool" });
+    const rows = globalThis.Array.from({ length: n }, (_, i) => globalThis.Array.from({ length: m }, (_, j) => j <= i + k));
+    mask = np.reshape(np.array(rows.flat(), { dtype: "bool" }), [n, m]); // flat: n or m may be 0
     masks.set(key, mask);
   }
   return mask;
@@ -80,3 +81,27 @@ export function squareArg(op: string, x: np.ArrayLike, dtype?: DType): Array {
   squareAval(op, a);
   return a;
 }
+
+/**
+ * The right-hand side as a stack of columns, and whether it was a vector. As in numpy 2,
+ * b is a vector only when it is 1-D (a rule without ambiguity); a batch of vectors is
+ * b[..., None], or a vmap over the vector case.
+ */
+export function columns(op: string, a: Array, b: Array, rows: number): [Array, boolean] {
+  const vector = b.ndim === 1;
+  if (b.ndim === 0 || b.shape[b.ndim - (vector ? 1 : 2)] !== rows) {
+    const hint = b.ndim === a.ndim - 1 && b.shape[b.ndim - 1] === rows ? "; for a batch of vectors pass b[..., None] or use vmap" : "";
+    throw new Error(`${op}: shapes ${shapeString(a.shape)} and ${shapeString(b.shape)} do not match (b needs ${rows} rows${hint})`);
+  }
+  return [vector ? np.expandDims(b, -1) : b, vector];
+}
+
+/** Both operands as one float dtype; a square when `square`. */
+export function operands(op: string, a: np.ArrayLike, b: np.ArrayLike, square: boolean): [Array, Array] {
+  const dtype: DType = np.floatDtype(a, b);
+  const A = square ? squareArg(op, a, dtype) : matrixArg(op, a, dtype);
+  return [A, np.astype(np.asArray(b), dtype)];
+}
+
+/** Undoes `columns`: a vector right-hand side gives a vector solution. */
+export const unColumn = (x: Array, vector: boolean) => (vector ? np.squeeze(x, -1) : x);
