@@ -18,5 +18,7 @@ export {
   scatterAddStorage,
 } from "./kernels/layout.js";
 export { matmulStorage } from "./kernels/matmul.js";
+export { cumulativeStorage, type CumulativeOp } from "./kernels/cumulative.js";
+export { takeAlongAxisStorage, scatterAddAlongAxisStorage, searchsortedStorage } from "./kernels/gather.js";
 export { randomBitsStorage, randomUniformStorage, threefry2x32 } from "./kernels/random.js";
 export { formatStorage } from "./format.js";

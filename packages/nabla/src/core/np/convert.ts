@@ -1,22 +1,34 @@
-import { checkDtype, isFloat, type DType } from "../../array/index.js";
+import { checkDtype, isFloat, type DType, type TypedArray } from "../../array/index.js";
 import { Array } from "../array.js";
 import { bind1 } from "../interpreter.js";
 import { convert } from "../primitives/index.js";
 import { arrayArg, checkArrayLike, promotedDtype } from "./args.js";
+import { array, type IntegerTypedArray, type NestedNumbers } from "./fromdata.js";
 
 /** Anything an op accepts where an Array is expected: an Array or a plain number. */
 export type ArrayLike = Array | number | boolean;
 
 /**
- * An Array for `x`; numbers become 0-d float64 arrays (weakly typed, see `resultDtype`),
- * booleans 0-d bool; with `dtype`, converted to it. Anything else (a JavaScript list, a
- * typed array, a string) is an error: `np.array` is the function that copies data in.
+ * An Array for `x`, as numpy's asarray: an Array is returned as it is (converted when
+ * `dtype` differs: nabla's Arrays are immutable, so nothing needs copying); numbers
+ * become 0-d float64 arrays (weakly typed, see `resultDtype`), booleans 0-d bool; nested
+ * lists and typed arrays are copied in as `np.array` does.
  *
  * @example
  * np.asArray(2).shape; // []
+ * np.asArray([[1, 2], [3, 4]], "float32").dtype; // "float32"
  */
-export function asArray(x: ArrayLike, dtype?: DType): Array {
-  return arrayArg("asArray", "x", x, dtype === undefined ? undefined : checkDtype("asArray", dtype));
+export function asArray(x: ArrayLike | NestedNumbers | TypedArray | IntegerTypedArray, dtype?: DType): Array {
+  const dt = dtype === undefined ? undefined : checkDtype("asArray", dtype);
+  if (globalThis.Array.isArray(x) || ArrayBuffer.isView(x)) {
+    try {
+      return array(x as NestedNumbers, dt === undefined ? {} : { dtype: dt });
+    } catch (e) {
+      // array's checks, reported as asArray's (the function called).
+      throw new Error((e as Error).message.replace(/^array: /, "asArray: "));
+    }
+  }
+  return arrayArg("asArray", "x", x, dt);
 }
 
 /**

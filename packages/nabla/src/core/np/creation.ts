@@ -4,6 +4,7 @@ import {
 } from "../../array/index.js";
 import { Array, ConcreteArray } from "../array.js";
 import { arrayArg, dtypeOption } from "./args.js";
+import { isPlainObject } from "./util.js";
 
 /** The `dtype` option of the functions that make Arrays. */
 export interface DTypeOption {
@@ -65,10 +66,27 @@ export function onesLike(x: Array, opts: DTypeOption = {}): Array {
   return filled("onesLike", a.shape, 1, onlyDtype("onesLike", opts) ?? a.dtype);
 }
 
-function isPlainObject(x: unknown): boolean {
-  if (typeof x !== "object" || x === null) return false;
-  const proto = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
+/** Zeros of `shape`, as numpy's empty (nabla's arrays are never uninitialized). @example np.empty([2, 3]).shape // [2, 3] */
+export function empty(shape: readonly number[] | number, opts: DTypeOption = {}): Array {
+  return filled("empty", shape, 0, onlyDtype("empty", opts));
+}
+
+/** Zeros with the shape and dtype of `x`, as numpy's empty_like. @example np.emptyLike(np.ones([2])).shape // [2] */
+export function emptyLike(x: Array, opts: DTypeOption = {}): Array {
+  const a = arrayArg("emptyLike", "x", x);
+  return filled("emptyLike", a.shape, 0, onlyDtype("emptyLike", opts) ?? a.dtype);
+}
+
+/**
+ * `value` in the shape and dtype of `x` (the value converted to that dtype, as numpy's
+ * full_like: 2.5 in an int32 array is 2).
+ *
+ * @example
+ * np.fullLike(np.zeros([2]), 7).toArray(); // [7, 7]
+ */
+export function fullLike(x: Array, value: number | boolean, opts: DTypeOption = {}): Array {
+  const a = arrayArg("fullLike", "x", x);
+  return filled("fullLike", a.shape, value, onlyDtype("fullLike", opts) ?? a.dtype);
 }
 
 /**

@@ -170,27 +170,46 @@ export function at(x: ArrayLike, ...specs: SliceSpec[]): IndexUpdate {
 }
 
 /**
- * Splits along `axis` into `sections` equal parts, or at the given indices, as numpy.
+ * Splits along `axis` into `sections` equal parts, or at the given indices, as numpy
+ * (indices are slice bounds: negative ones count from the end, and bounds past the end or
+ * out of order give empty parts).
  *
  * @example
  * np.split(np.arange(6), 3).length; // 3
  * np.split(np.arange(6), [1, 4]).map((p) => p.size); // [1, 3, 2]
  */
 export function split(x: ArrayLike, sections: number | readonly number[], opts: { axis?: number } = {}): Array[] {
-  const a = arrayArg("split", "x", x);
-  const axis = normalizeAxis("split", axisOption("split", opts, 0), a.ndim);
+  return splitAs("split", x, sections, opts);
+}
+
+/**
+ * `split` that allows sections of unequal length, as numpy's array_split: an axis of
+ * length n in k sections gives n mod k sections of ⌊n/k⌋ + 1 elements, then ⌊n/k⌋.
+ *
+ * @example
+ * np.arraySplit(np.arange(7), 3).map((p) => p.size); // [3, 2, 2]
+ */
+export function arraySplit(x: ArrayLike, sections: number | readonly number[], opts: { axis?: number } = {}): Array[] {
+  return splitAs("arraySplit", x, sections, opts);
+}
+
+function splitAs(op: "split" | "arraySplit", x: ArrayLike, sections: number | readonly number[], opts: unknown): Array[] {
+  const a = arrayArg(op, "x", x);
+  const axis = normalizeAxis(op, axisOption(op, opts, 0), a.ndim);
   const n = a.shape[axis]!;
   let cuts: number[];
   if (typeof sections === "number") {
-    const k = checkInteger("split", "sections", sections, undefined, 1);
-    if (n % k !== 0) throw new Error(`split: an axis of size ${n} does not split into ${k} equal sections`);
-    cuts = [...globalThis.Array(k - 1).keys()].map((i) => ((i + 1) * n) / k);
+    const k = checkInteger(op, "sections", sections, undefined, 1);
+    if (op === "split" && n % k !== 0) throw new Error(`split: an axis of size ${n} does not split into ${k} equal sections (arraySplit allows unequal ones)`);
+    if (k > 2 ** 24) throw new Error(`${op}: ${k} sections are more than 2^24 arrays`);
+    const [each, extra] = [Math.floor(n / k), n % k];
+    cuts = [...globalThis.Array(k - 1).keys()].map((i) => (i + 1) * each + Math.min(i + 1, extra));
   } else if (globalThis.Array.isArray(sections)) {
-    cuts = sections.map((c: unknown) => checkInteger("split", "each split index", c));
+    cuts = sections.map((c: unknown) => checkInteger(op, "each split index", c));
   } else {
-    throw new Error(`split: sections must be a positive integer or a list of indices, got ${describe(sections)}`);
+    throw new Error(`${op}: sections must be a positive integer or a list of indices, got ${describe(sections)}`);
   }
   const bounds = [0, ...cuts, n];
   const specs = (lo: number, hi: number) => a.shape.map((_, d) => (d === axis ? ([lo, hi] as SliceSpec) : null));
-  return bounds.slice(1).map((hi, i) => slice(a, ...specs(bounds[i]!, hi)));
+  return bounds.slice(1).map((hi, i) => sliceAs(op, a, specs(bounds[i]!, hi)));
 }

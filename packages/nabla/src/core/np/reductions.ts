@@ -1,12 +1,12 @@
-import { axisList, checkFinite, checkFlag, checkOptions, describe, normalizeAxes, normalizeAxis, sizeOf } from "../../array/index.js";
-import type { Array } from "../array.js";
+import { checkFinite, checkFlag, checkOptions, isFloat, normalizeAxes, normalizeAxis, shapeString, sizeOf } from "../../array/index.js";
+import { ConcreteArray, type Array } from "../array.js";
 import { bind1 } from "../interpreter.js";
 import { argmax as argmaxP, argmin as argminP, reduceMax, reduceMin, reduceProd, reduceSum } from "../primitives/index.js";
-import { arrayArg, floatArg } from "./args.js";
+import { arrayArg, floatArg, promotedDtype } from "./args.js";
 import { astype, type ArrayLike } from "./convert.js";
-import { abs, add, div, equal, exp, log, mul, pow, sqrt, square, sub, where } from "./elementwise.js";
-import { normScale } from "./normscale.js";
-import { reshape } from "./shape.js";
+import { full } from "./creation.js";
+import { abs, add, div, equal, exp, greater, log, logicalNot, mul, sqrt, square, sub, where } from "./elementwise.js";
+import { broadcastTo, reshape } from "./shape.js";
 
 /** Which axes to reduce (all when omitted) and whether to keep them as size 1. */
 export interface AxisOptions {
@@ -123,116 +123,130 @@ export function logsumexp(x: ArrayLike, opts: AxisOptions = {}): Array {
   return keepdims ? out : reshape(out, a.shape.filter((_, i) => !axes.includes(i)));
 }
 
-function argReduce(op: "argmax" | "argmin", x: ArrayLike, opts: { axis?: number }): Array {
+function argReduce(op: "argmax" | "argmin", x: ArrayLike, opts: unknown): Array {
   const a = arrayArg(op, "x", x);
-  const { axis } = checkOptions(op, opts, ["axis"]);
+  const o = checkOptions(op, opts, ["axis", "keepdims"]);
+  const keepdims = checkFlag(op, "keepdims", o.keepdims, false);
   const prim = op === "argmax" ? argmaxP : argminP;
-  if (axis === undefined) return bind1(prim, [reshape(a, [-1])], { axis: 0 });
-  return bind1(prim, [a], { axis: normalizeAxis(op, axis, a.ndim) });
+  if (o.axis === undefined || o.axis === null) {
+    const out = bind1(prim, [reshape(a, [-1])], { axis: 0 });
+    return keepdims ? reshape(out, a.shape.map(() => 1)) : out;
+  }
+  const axis = normalizeAxis(op, o.axis, a.ndim);
+  const out = bind1(prim, [a], { axis });
+  return keepdims ? reshape(out, keptShape(a.shape, [axis])) : out;
 }
 
-/** Index of the largest element (of the flattened array, or along `axis`). @example np.argmax(x, { axis: 1 }) */
-export function argmax(x: ArrayLike, opts: { axis?: number } = {}): Array {
-  return argReduce("argmax", x, opts);
-}
-
-/** Index of the smallest element (of the flattened array, or along `axis`). @example np.argmin(x) */
-export function argmin(x: ArrayLike, opts: { axis?: number } = {}): Array {
-  return argReduce("argmin", x, opts);
-}
-
-export interface NormOptions {
-  /** Vectors: any p > 0, `Infinity`, `-Infinity`, 0 (count). Matrices: "fro", 1, -1, Infinity, -Infinity. */
-  ord?: number | "fro";
-  axis?: number | readonly [number, number] | null;
+/** The options of argmax and argmin: one axis (the flattened array by default), and keepdims. */
+export interface ArgOptions {
+  axis?: number | null;
   keepdims?: boolean;
 }
 
 /**
- * (Σ|x|ᵖ)^(1/p) over `axes`, scale-safe as BLAS nrm2: computed as s·(Σ(|x|/s)ᵖ)^(1/p)
- * with s = max|x| over each slice (`normScale`: held constant for derivatives, which are
- * therefore those of the norm, x/‖x‖ for p = 2), so ‖[1e-300]‖ = 1e-300 and
- * ‖[1e300, 1e300]‖ = √2·1e300 instead of 0 and Infinity.
+ * Index of the first largest element (of the flattened array, or along `axis`), int32;
+ * NaN counts as the largest. `keepdims` keeps the axis as size 1.
+ *
+ * @example
+ * np.argmax(np.array([[1, 5], [7, 2]]), { axis: 1 }).toArray(); // [1, 0]
  */
-function scaledPNorm(a: Array, axes: readonly number[], p: number, keepdims: boolean | undefined): Array {
-  const sumOver = (y: Array) => sum(y, { axis: axes, keepdims: true });
-  const root = (y: Array) => (p === 2 ? sqrt(sumOver(square(y))) : pow(sumOver(pow(abs(y), p)), 1 / p));
-  let out: Array;
-  if (axes.some((ax) => a.shape[ax] === 0)) {
-    out = root(a); // an empty slice has no max to scale by; its norm is 0 anyway
-  } else {
-    const s = normScale(a, axes);
-    out = mul(s, root(div(a, s)));
-  }
-  return keepdims ? out : reshape(out, a.shape.filter((_, i) => !axes.includes(i)));
+export function argmax(x: ArrayLike, opts: ArgOptions = {}): Array {
+  return argReduce("argmax", x, opts);
 }
 
 /**
- * Vector or matrix norm, as numpy.linalg.norm: with no axis, the 2-norm of the
- * flattened array (Frobenius for a matrix) unless `ord` is given; one axis gives vector
- * norms, two axes matrix norms. The matrix 2-norm needs singular values and is left to
- * `linalg`.
- *
- * The 2-norm, Frobenius and other p-norms are scale-safe (as BLAS nrm2: the largest
- * magnitude is factored out first), so they neither underflow to 0 nor overflow to
- * Infinity unless the norm itself does. Their derivative is x/‖x‖ for the 2-norm; at
- * x = 0, where the norm has none, it is NaN in both modes (for a derivative defined
- * everywhere, differentiate the squared norm, or √(Σx² + ε)).
+ * Index of the first smallest element (of the flattened array, or along `axis`), int32.
  *
  * @example
- * np.norm(np.array([3, 4])).item(); // 5
- * np.norm(np.array([[1, -2], [3, 4]]), { ord: 1 }).item(); // 6
+ * np.argmin(np.array([3, 1, 2])).item(); // 1
  */
-export function norm(x: ArrayLike, opts: NormOptions = {}): Array {
-  const a = floatArg("norm", "x", x);
-  const given = checkOptions("norm", opts, ["ord", "axis", "keepdims"]);
-  const keepdims = checkFlag("norm", "keepdims", given.keepdims, false);
-  const ord = given.ord;
-  if (ord !== undefined && ord !== "fro" && (typeof ord !== "number" || Number.isNaN(ord))) {
-    throw new Error(`norm: ord must be a number or "fro", got ${describe(ord)}`);
+export function argmin(x: ArrayLike, opts: ArgOptions = {}): Array {
+  return argReduce("argmin", x, opts);
+}
+
+/**
+ * Whether every element over `axis` (all axes by default) is true (nonzero; NaN is
+ * true), as a bool Array; an empty reduction is true.
+ *
+ * @example
+ * np.all(np.array([[1, 0], [2, 3]]), { axis: 1 }).toArray(); // [false, true]
+ */
+export function all(x: ArrayLike, opts: AxisOptions = {}): Array {
+  const a = arrayArg("all", "x", x);
+  const { axes, keepdims } = axisOptions("all", a, opts);
+  // Counting the false elements: an empty slice counts none, so is true, as numpy.
+  return equal(sum(logicalNot(a), { axis: axes, keepdims }), 0);
+}
+
+/**
+ * Whether any element over `axis` (all axes by default) is true (nonzero; NaN is true),
+ * as a bool Array; an empty reduction is false.
+ *
+ * @example
+ * np.any(np.array([0, 0, 3])).item(); // true
+ */
+export function any(x: ArrayLike, opts: AxisOptions = {}): Array {
+  const a = arrayArg("any", "x", x);
+  const { axes, keepdims } = axisOptions("any", a, opts);
+  return greater(sum(astype(a, "bool"), { axis: axes, keepdims }), 0);
+}
+
+/**
+ * How many elements over `axis` (all axes by default) are nonzero (NaN counts), int32.
+ *
+ * @example
+ * np.countNonzero(np.array([[0, 1, 7], [0, 0, NaN]]), { axis: 1 }).toArray(); // [2, 1]
+ */
+export function countNonzero(x: ArrayLike, opts: AxisOptions = {}): Array {
+  const a = arrayArg("countNonzero", "x", x);
+  const { axes, keepdims } = axisOptions("countNonzero", a, opts);
+  return sum(astype(a, "bool"), { axis: axes, keepdims });
+}
+
+/** The options of average. */
+export interface AverageOptions extends AxisOptions {
+  /** One weight per element of x, or (with one axis) a 1-D list of weights along it. */
+  weights?: ArrayLike;
+  /** Also return the sum of the weights (the count without weights), shaped like the average. */
+  returned?: boolean;
+}
+
+/**
+ * The weighted mean Σ w·x / Σ w over `axis` (all axes by default), as numpy's average:
+ * without weights, the mean. With `returned: true`, [average, sum of weights].
+ * Differentiable in x and the weights. Weights that sum to zero are an error when
+ * their values are known (outside jit and vmap), and give NaN or ±∞ under them.
+ *
+ * @example
+ * np.average(np.array([1, 2, 4]), { weights: np.array([3, 1, 0]) }).item(); // 1.25
+ */
+export function average(x: ArrayLike, opts: AverageOptions & { returned: true }): [Array, Array];
+export function average(x: ArrayLike, opts?: AverageOptions & { returned?: false }): Array;
+export function average(x: ArrayLike, opts: AverageOptions = {}): Array | [Array, Array] {
+  const x0 = arrayArg("average", "x", x);
+  const { axes, keepdims, o } = axisOptions("average", x0, opts, ["weights", "returned"]);
+  const returned = checkFlag("average", "returned", o.returned, false);
+  if (o.weights === undefined) {
+    const avg = mean(x0, { axis: axes, keepdims });
+    return returned ? [avg, full(avg.shape, x0.size / Math.max(avg.size, 1), { dtype: avg.dtype })] : avg;
   }
-  let axis: number | readonly number[];
-  if (given.axis === undefined || given.axis === null) {
-    if (ord === undefined || ord === "fro") return scaledPNorm(a, [...a.shape.keys()], 2, keepdims);
-    if (a.ndim === 1) axis = 0;
-    else if (a.ndim === 2) axis = [0, 1];
-    else throw new Error(`norm: ord ${ord} needs a 1-D or 2-D array or an axis, got rank ${a.ndim}`);
-  } else {
-    const list = axisList("norm", given.axis);
-    if (list.length !== 1 && list.length !== 2) throw new Error(`norm: axis must be one axis (vector norms) or two (matrix norms), got ${describe(given.axis)}`);
-    axis = list.length === 1 ? list[0]! : list;
+  const w0 = arrayArg("average", "weights", o.weights);
+  const dt = promotedDtype([x0, w0]);
+  const dtype = isFloat(dt) ? dt : "float64";
+  const a = arrayArg("average", "x", x0, dtype);
+  let w = arrayArg("average", "weights", w0, dtype);
+  if (shapeString(w.shape) !== shapeString(a.shape)) {
+    if (o.axis === undefined || o.axis === null) throw new Error(`average: weights ${shapeString(w.shape)} differ from x ${shapeString(a.shape)}, so an axis is needed`);
+    if (w.ndim !== 1 || axes.length !== 1) throw new Error(`average: weights ${shapeString(w.shape)} that differ from x ${shapeString(a.shape)} must be 1-D, along one axis`);
+    if (w.shape[0] !== a.shape[axes[0]!]) throw new Error(`average: ${w.shape[0]} weights do not fit axis ${axes[0]} of length ${a.shape[axes[0]!]}`);
+    w = reshape(w, a.shape.map((n, i) => (i === axes[0] ? n : 1)));
   }
-  if (typeof axis === "number") {
-    // Normalized here so a bad axis is reported as norm's, not sum's or max's.
-    const o = { axis: normalizeAxis("norm", axis, a.ndim), keepdims };
-    const p = ord ?? 2;
-    if (p === "fro") throw new Error("norm: ord 'fro' needs two axes");
-    if (p === Infinity) return max(abs(a), o);
-    if (p === -Infinity) return min(abs(a), o);
-    if (p === 0) return sum(astype(where(equal(a, 0), 0, 1), a.dtype), o);
-    if (p === 1) return sum(abs(a), o);
-    // p = 1 and ±∞ are sums and maxima of |x|: they overflow only when the norm does.
-    return scaledPNorm(a, [o.axis], p, keepdims);
+  const scale = sum(w, { axis: axes, keepdims: true });
+  if (scale instanceof ConcreteArray && scale.storage.data.some((v) => v === 0)) {
+    throw new Error("average: the weights sum to zero, so they cannot be normalized");
   }
-  const [r, c] = axis.map((ax) => normalizeAxis("norm", ax, a.ndim)) as [number, number];
-  if (r === c) throw new Error(`norm: the two axes must differ, got [${axis.join(",")}]`);
-  const rowsThenCols = (inner: number, outer: number, pick: typeof max) => {
-    const s = sum(abs(a), { axis: inner, keepdims: true });
-    const out = pick(s, { axis: outer, keepdims: true });
-    return keepdims ? out : reshape(out, a.shape.filter((_, i) => i !== inner && i !== outer));
-  };
-  switch (ord ?? "fro") {
-    case "fro":
-      return scaledPNorm(a, [r, c], 2, keepdims);
-    case 1:
-      return rowsThenCols(r, c, max);
-    case -1:
-      return rowsThenCols(r, c, min);
-    case Infinity:
-      return rowsThenCols(c, r, max);
-    case -Infinity:
-      return rowsThenCols(c, r, min);
-    default:
-      throw new Error(`norm: matrix ord ${ord} is not supported here (the 2-norm needs singular values: use linalg)`);
-  }
+  const kept = keptShape(a.shape, axes);
+  const shaped = (y: Array) => (keepdims ? y : reshape(y, a.shape.filter((_, i) => !axes.includes(i))));
+  const avg = shaped(div(sum(mul(a, w), { axis: axes, keepdims: true }), scale));
+  return returned ? [avg, shaped(broadcastTo(scale, kept))] : avg;
 }

@@ -59,18 +59,27 @@ export function swapaxes(x: ArrayLike, axis1: number, axis2: number): Array {
 }
 
 /**
- * Moves axis `source` to position `destination`, keeping the others in order.
+ * Moves axis `source` to position `destination`, keeping the others in order; lists of
+ * axes move several at once, as numpy's moveaxis.
  *
  * @example
  * np.moveaxis(np.zeros([2, 3, 4]), 0, -1).shape; // [3, 4, 2]
+ * np.moveaxis(np.zeros([2, 3, 4]), [0, 1], [-1, -2]).shape; // [4, 3, 2]
  */
-export function moveaxis(x: ArrayLike, source: number, destination: number): Array {
+export function moveaxis(x: ArrayLike, source: number | readonly number[], destination: number | readonly number[]): Array {
   const a = arrayArg("moveaxis", "x", x);
-  const src = normalizeAxis("moveaxis", source, a.ndim);
-  const dst = normalizeAxis("moveaxis", destination, a.ndim);
-  const rest = [...a.shape.keys()].filter((i) => i !== src);
-  rest.splice(dst, 0, src);
-  return transpose(a, rest);
+  const axes = (v: unknown) => {
+    const list = axisList("moveaxis", v).map((ax) => normalizeAxis("moveaxis", ax, a.ndim));
+    if (new Set(list).size !== list.length) throw new Error(`moveaxis: repeated axis in ${describe(v)}`);
+    return list;
+  };
+  const src = axes(source);
+  const dst = axes(destination);
+  if (src.length !== dst.length) throw new Error(`moveaxis: ${src.length} source axes but ${dst.length} destinations`);
+  const order = [...a.shape.keys()].filter((i) => !src.includes(i));
+  // Inserted by increasing destination, each lands where it should (numpy's method).
+  for (const [d, s] of dst.map((d, i) => [d, src[i]!] as const).sort((p, q) => p[0] - q[0])) order.splice(d, 0, s);
+  return transpose(a, order);
 }
 
 /**

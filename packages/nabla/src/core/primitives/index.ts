@@ -5,3 +5,5 @@ export { reshape, transpose, broadcastTo, slice, pad, concatenate, take, scatter
 export { placeWindow, instantiate, addTangents, unbroadcast, materializeBatch, alignForBroadcast, batchByLoop } from "./rules.js";
 export { matmul } from "./linalg.js";
 export { randomBits, randomUniform } from "./random.js";
+export { cumsum, cumprod, cummax, cummin, type CumulativeParams } from "./cumulative.js";
+export { takeAlongAxis, scatterAddAlongAxis, searchsorted } from "./gather.js";
