@@ -224,6 +224,9 @@ function print(t: Tree, sp: string): string {
   }
 }
 
+/** C's pow, as nabla's kernel: Math.pow but 1^y = 1 for every y and (−1)^±∞ = 1. */
+const cPow = (a: number, b: number): number => (a === 1 || (a === -1 && Math.abs(b) === Infinity) ? 1 : Math.pow(a, b));
+
 /** The value by plain JavaScript Math, op for op as nabla's kernels compute it. */
 function value(t: Tree): number {
   switch (t.k) {
@@ -235,13 +238,13 @@ function value(t: Tree): number {
       return -value(t.a);
     case "bin": {
       const [a, b] = [value(t.a), value(t.b)];
-      return t.op === "+" ? a + b : t.op === "-" ? a - b : t.op === "*" ? a * b : t.op === "/" ? a / b : Math.pow(a, b);
+      return t.op === "+" ? a + b : t.op === "-" ? a - b : t.op === "*" ? a * b : t.op === "/" ? a / b : cPow(a, b);
     }
     case "call": {
       const args = t.args.map(value);
       const [a, b] = [args[0]!, args[1]!];
       if (t.fn === "atan2") return Math.atan2(a, b);
-      if (t.fn === "pow") return Math.pow(a, b);
+      if (t.fn === "pow") return cPow(a, b);
       if (t.fn === "min") return a < b || a !== a ? a : b; // NaN propagates, as numpy
       if (t.fn === "max") return a > b || a !== a ? a : b;
       return (Math as unknown as Record<string, (v: number) => number>)[t.fn]!(a);

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Array, np, random, tree } from "nabla";
+import { Array, nn, np, random, special, tree } from "nabla";
 import { runs } from "../setup.js";
 
-// Random junk fed to every public np function (and random's and tree's): each call must
+// Random junk fed to every public np function (and random's, tree's and nn's): each call must
 // give a sane result or a plain Error whose one-line message starts with the function's
 // name — never a TypeError or RangeError from inside, a stack overflow, a hang, a
 // negative variance, or a result that is not an Array. The functions are enumerated at
@@ -135,6 +135,7 @@ function checkResult(name: string, out: unknown): void {
     return;
   }
   if (typeof out === "string") return expect(["float64", "float32", "int32", "bool"]).toContain(out);
+  if (typeof out === "boolean") return; // a predicate's answer (np.canCast, np.isdtype)
   expect(out, `${name} returned ${typeof out}`).toBeTypeOf("object");
 }
 
@@ -180,7 +181,7 @@ function functionsOf(prefix: string, ns: Record<string, unknown>): [string[], (.
 }
 
 describe("junk input to every public function", () => {
-  const all = [...functionsOf("", np), ...functionsOf("random.", random), ...functionsOf("tree.", tree)];
+  const all = [...functionsOf("", np), ...functionsOf("random.", random), ...functionsOf("tree.", tree), ...functionsOf("nn.", nn), ...functionsOf("special.", special)];
 
   it("covers the whole np namespace, as enumerated now", () => {
     expect(all.flatMap(([names]) => names).filter((n) => !n.includes(".")).sort()).toEqual(Object.keys(np).sort());

@@ -5,9 +5,11 @@
 export { Array, np, tree, random, IR, stage, evalIR } from "./core/index.js";
 export type { Tree, TreeDef, Primitive, Aval, ClosedIR } from "./core/index.js";
 export type { DType, Shape } from "./array/index.js";
+export { special } from "./core/index.js";
 export * from "./transforms/index.js";
 export * as linalg from "./linalg/index.js";
 export * as optim from "./optim/index.js";
 export * as landscape from "./landscape/index.js";
+export * as nn from "./nn/index.js";
 export { classifyPoint, type ClassifyOptions, type PointClassification, type PointKind } from "./landscape/index.js";
 export { minimize, type MinimizeOptions, type MinimizeResult, type MinimizeMethod, type MinimizeStatus } from "./optim/index.js";

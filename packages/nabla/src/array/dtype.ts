@@ -19,13 +19,23 @@ export function promoteTypes(a: DType, b: DType): DType {
   return DTYPES.indexOf(a) > DTYPES.indexOf(b) ? a : b;
 }
 
+/** The int32 range, which float-to-int32 casts saturate to. */
+export const INT32_MIN = -2147483648;
+export const INT32_MAX = 2147483647;
+
 /**
  * What an element of `dtype` stores for `v`: a bool holds 0/1 (nonzero, NaN too, is
- * true), so that a Uint8Array never holds a 2 or truncates 0.5 to false.
+ * true), so that a Uint8Array never holds a 2 or truncates 0.5 to false; an int32 holds
+ * `v` truncated toward zero and saturated as JAX casts (NaN → 0, ±∞ and out-of-range
+ * values → the int32 bounds), where an Int32Array would wrap 3e9 to −1294967296.
  *
  * @example
  * storedValue("bool", 0.5); // 1
+ * storedValue("int32", 3e9); // 2147483647
  */
 export function storedValue(dtype: DType, v: number | boolean): number {
-  return dtype === "bool" ? (Number(v) !== 0 ? 1 : 0) : Number(v);
+  const n = Number(v);
+  if (dtype === "bool") return n !== 0 ? 1 : 0;
+  if (dtype === "int32") return n !== n ? 0 : Math.min(Math.max(Math.trunc(n), INT32_MIN), INT32_MAX);
+  return n;
 }

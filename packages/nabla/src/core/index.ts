@@ -5,5 +5,6 @@ export { definePrimitive, primitives, type Primitive, type Aval } from "./primit
 export * as np from "./np/index.js";
 export * as tree from "./pytree.js";
 export * as random from "./random.js";
+export * as special from "./special/index.js";
 export { IR, Var, stage, evalIR, numberKey, type ClosedIR, type Equation, type StageOptions } from "./ir.js";
 export type { MapLeaves, Tree, TreeDef } from "./pytree.js";

@@ -1,7 +1,7 @@
 // Transformations of functions: derivatives, batching, staging, and the calculus helpers.
 export type { Argnums, AuxFn, AuxOf, Carry, Fn, GradFn, GradOf, GradsOf, HessianFn, JacobianFn, JacobianOf, MapLeaves, TangentsOf, ValueAndGradFn } from "./types.js";
 export { jvp } from "./jvp.js";
-export { vjp, grad, valueAndGrad, type Pullback, type GradOptions } from "./vjp.js";
+export { vjp, vjpWithAux, grad, valueAndGrad, type Pullback, type GradOptions } from "./vjp.js";
 export { vmap, type VmapOptions } from "./vmap.js";
 export { linearize, stopGradient } from "./linearize.js";
 export { jacfwd, jacrev, jacobian, hessian, hvp, type JacobianOptions } from "./jacobian.js";

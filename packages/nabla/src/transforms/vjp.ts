@@ -99,16 +99,38 @@ export type Pullback<Out = Tree, Args extends readonly unknown[] = Tree[]> = (co
  * pullback(np.array(1))[0]; // [2, 4]
  */
 export function vjp<P extends unknown[], R>(f: (...args: P) => R, ...primals: P): [R, Pullback<R, P>] {
-  const [out, pullback] = vjpWithAux((...args: P) => [f(...args), null], primals, "vjp");
+  const [out, pullback] = reverse((...args: P) => [f(...args), null], primals, "vjp");
   return [out, pullback];
 }
 
 /**
- * `vjp` for a function returning `[out, aux]`: aux is passed through with its traced
- * values replaced by their primals, so it is usable after the transformation returns.
- * Untyped here; `vjp`, `grad` and `valueAndGrad` state the types of what it builds.
+ * `vjp` of an `f` returning `[out, aux]`, as JAX's `vjp(f, *primals, has_aux=True)`:
+ * `[out, pullback, aux]`, where only `out` is differentiated and `aux` (any pytree: losses,
+ * statistics, intermediate Arrays) comes back as f returned it, its Arrays as plain values.
+ * A function of its own rather than an option, since every argument after `f` is a primal
+ * and an options object would be indistinguishable from one.
+ *
+ * @example
+ * const [y, pullback, aux] = vjpWithAux((x: Array) => [x.sin(), { cos: x.cos() }], np.array(0.5));
+ * pullback(np.array(1))[0]; // cos(0.5)
+ * aux.cos;                  // cos(0.5), an Array
  */
-function vjpWithAux(f: (...args: any[]) => [any, any], primals: readonly unknown[], op: string): [any, (cotangent: Tree) => any, any] {
+export function vjpWithAux<P extends unknown[], R, Aux>(f: (...args: P) => readonly [R, Aux], ...primals: P): [R, Pullback<R, P>, Aux] {
+  if (typeof f !== "function") throw new Error(`vjpWithAux: f must be a function, got ${typeof f}`);
+  const pair = (...args: P): [R, Aux] => {
+    const result: unknown = f(...args);
+    if (!globalThis.Array.isArray(result) || result.length !== 2) throw new Error("vjpWithAux: f must return [out, aux]");
+    return [result[0] as R, result[1] as Aux];
+  };
+  return reverse(pair, primals, "vjpWithAux");
+}
+
+/**
+ * Reverse mode of a function returning `[out, aux]`: aux is passed through with its traced
+ * values replaced by their primals, so it is usable after the transformation returns.
+ * Untyped here; `vjp`, `vjpWithAux`, `grad` and `valueAndGrad` state the types of what it builds.
+ */
+function reverse(f: (...args: any[]) => [any, any], primals: readonly unknown[], op: string): [any, (cotangent: Tree) => any, any] {
   const interp = new ReverseInterpreter(currentInterpreter());
   const argLeaves = primals.map((p, i) => differentiableLeaves(op, p, i));
   const variables = argLeaves.map(([xs]) => xs.map((x) => interp.variable(x)));
@@ -181,7 +203,7 @@ function valueAndGradNamed(op: string, f: Fn, opts: GradOptions) {
       }
       return [scalarOutput(op, result[0]), result[1]];
     };
-    const [value, pullback, aux] = vjpWithAux(partial, nums.map((n) => args[n]), op);
+    const [value, pullback, aux] = reverse(partial, nums.map((n) => args[n]), op);
     const grads = pullback(np.onesLike(value));
     const g = typeof opts.argnums === "object" ? grads : grads[0];
     return [opts.hasAux ? [value, aux] : value, g];

@@ -1,47 +1,10 @@
-import type { Array } from "../array.js";
+import { ConcreteArray, type Array } from "../array.js";
 import { bind1 } from "../interpreter.js";
 import { binaryPrimitives as B, unaryPrimitives as U, select } from "../primitives/index.js";
-import { broadcastShapes, isFloat, type DType } from "../../array/index.js";
-import { arrayArg, checkArrayLike, floatArg, promotedDtype } from "./args.js";
+import { broadcastShapes, isFloat } from "../../array/index.js";
+import { arrayArg, checkArrayLike, floatArg } from "./args.js";
 import type { ArrayLike } from "./convert.js";
-
-type Prim = (typeof U)[keyof typeof U];
-
-/** The dtype of an op over checked operands: promoted, then lifted to float64 for `float` ops. */
-function dtypeOf(xs: readonly ArrayLike[], float: boolean): DType {
-  const dt = promotedDtype(xs);
-  return float && !isFloat(dt) ? "float64" : dt;
-}
-
-/**
- * Binds a binary primitive (or the one `prim` picks for the operands' dtype) after
- * checking both operands and promoting them to one dtype.
- */
-function binary(
-  op: string,
-  prim: Prim | ((dtype: DType) => Prim),
-  x: ArrayLike,
-  y: ArrayLike,
-  float = false,
-  names: readonly [string, string] = ["x", "y"],
-): Array {
-  const dtype = dtypeOf([checkArrayLike(op, names[0], x), checkArrayLike(op, names[1], y)], float);
-  const p = typeof prim === "function" ? prim(dtype) : prim;
-  return bind1(p, [arrayArg(op, names[0], x, dtype), arrayArg(op, names[1], y, dtype)], {});
-}
-
-/** Binds a unary primitive; `float` ops lift integer inputs to float64 first. */
-function unary(op: string, prim: Prim, x: ArrayLike, float = false): Array {
-  return bind1(prim, [arrayArg(op, "x", x, dtypeOf([checkArrayLike(op, "x", x)], float))], {});
-}
-
-/**
- * Refuses arithmetic with no bool meaning, as numpy and JAX do: computed on 0/1 storage
- * it would wrap (false − true stores 255) and leave a bool that is neither 0 nor 1.
- */
-function refuseBool(op: string, hint: string, ...xs: ArrayLike[]): void {
-  if (dtypeOf(xs.map((x, i) => checkArrayLike(op, "xy"[i]!, x)), false) === "bool") throw new Error(`${op}: not defined for bool operands; ${hint}`);
-}
+import { binary, dtypeOf, keepingIntegers, refuseBool, unary } from "./elementwise-bind.js";
 
 /** x + y, broadcast (for two bools: logical or, as numpy). @example np.add(np.array([1, 2]), 10) // [11, 12] */
 export function add(x: ArrayLike, y: ArrayLike): Array {
@@ -57,8 +20,28 @@ export function sub(x: ArrayLike, y: ArrayLike): Array {
 export const mul = (x: ArrayLike, y: ArrayLike): Array => binary("mul", B.mul, x, y);
 /** x / y (true division: integers give float64). @example np.div(1, x) */
 export const div = (x: ArrayLike, y: ArrayLike): Array => binary("div", B.div, x, y, true);
-/** x ** y elementwise. @example np.pow(x, 3) */
-export const pow = (x: ArrayLike, y: ArrayLike): Array => binary("pow", B.pow, x, y, true);
+/**
+ * x ** y elementwise, with C's special values (1 ** NaN = 1, (−1) ** ±∞ = 1, x ** 0 = 1).
+ * Two integer operands give int32, exact modulo 2³² as in numpy 2 (bool counts as int32);
+ * as in numpy, a negative integer exponent is an error when its value is known (traced
+ * under jit or a transformation it gives the truncated 1/x^|y|: ±1 for x = ±1, else 0).
+ * Its derivative is exact at x = 0 to any order: d/dx x⁰ = 0, and d³/dx³ x³ = 6.
+ *
+ * @example
+ * np.pow(np.array([1, 2, 3]), 2); // [1, 4, 9], float64
+ * np.pow(np.array([3], { dtype: "int32" }), 3); // [27], int32
+ */
+export function pow(x: ArrayLike, y: ArrayLike): Array {
+  const dtype = dtypeOf([checkArrayLike("pow", "x", x), checkArrayLike("pow", "y", y)], "int");
+  if (dtype === "int32") refuseNegativeExponent(y);
+  return binary("pow", B.pow, x, y, "int");
+}
+
+/** numpy's "Integers to negative integer powers are not allowed", for an exponent whose value is known. */
+function refuseNegativeExponent(y: ArrayLike): void {
+  const negative = typeof y === "number" ? y < 0 : y instanceof ConcreteArray && y.storage.data.some((v) => v < 0);
+  if (negative) throw new Error('pow: integers to negative integer powers are not allowed (as in numpy); use a float base, e.g. np.pow(np.astype(x, "float64"), y)');
+}
 /** The larger of x and y (NaN propagates). @example np.maximum(x, 0) // ReLU */
 export const maximum = (x: ArrayLike, y: ArrayLike): Array => binary("maximum", B.maximum, x, y);
 /** The smaller of x and y (NaN propagates). @example np.minimum(x, 1) */
@@ -124,8 +107,14 @@ export const arctan = (x: ArrayLike): Array => unary("arctan", U.arctan, x, true
 export const abs = (x: ArrayLike): Array => unary("abs", U.abs, x);
 /** −1, 0 or 1 by the sign of x (NaN stays NaN). @example np.sign(x) */
 export const sign = (x: ArrayLike): Array => unary("sign", U.sign, x);
-/** Rounds down. @example np.floor(2.5) // 2 */
-export const floor = (x: ArrayLike): Array => unary("floor", U.floor, x, true);
+/**
+ * Rounds down. An integer or bool array is returned as it is, keeping its dtype (numpy 2).
+ *
+ * @example
+ * np.floor(2.5); // 2
+ * np.floor(np.array([3], { dtype: "int32" })).dtype; // "int32"
+ */
+export const floor = (x: ArrayLike): Array => keepingIntegers("floor", U.floor, x);
 /** The logistic function 1/(1+e⁻ˣ), computed without overflow. @example np.sigmoid(0) // 0.5 */
 export const sigmoid = (x: ArrayLike): Array => unary("sigmoid", U.sigmoid, x, true);
 

@@ -6,17 +6,26 @@ import { addTangents, alignForBroadcast, instantiate, unbroadcast } from "./rule
 import { bind1 } from "../interpreter.js";
 
 type UnaryOp = "neg" | "square" | "exp" | "log" | "log1p" | "expm1" | "sin" | "cos" | "tan" | "tanh" | "sinh" | "cosh"
-  | "arcsin" | "arccos" | "arctan" | "sqrt" | "abs" | "sign" | "sigmoid" | "floor" | "logicalNot";
+  | "arcsin" | "arccos" | "arctan" | "sqrt" | "abs" | "sign" | "sigmoid" | "floor" | "logicalNot"
+  | "ceil" | "trunc" | "rint" | "signbit" | "log2" | "log10" | "exp2" | "arcsinh" | "arccosh" | "arctanh" | "bitwiseNot";
 type BinaryOp = "add" | "sub" | "mul" | "div" | "pow" | "arctan2" | "maximum" | "minimum"
-  | "equal" | "notEqual" | "less" | "lessEqual" | "greater" | "greaterEqual" | "logicalAnd" | "logicalOr";
+  | "equal" | "notEqual" | "less" | "lessEqual" | "greater" | "greaterEqual" | "logicalAnd" | "logicalOr"
+  | "hypot" | "logaddexp" | "logaddexp2" | "remainder" | "floorDivide" | "nextafter"
+  | "bitwiseAnd" | "bitwiseOr" | "bitwiseXor" | "leftShift" | "rightShift";
 
-/** Ops whose inputs must be floating point (`np` casts integers first). */
+/** Ops whose inputs must be floating point (`np` casts integers first, or keeps them: floor of an int). */
 const FLOAT_ONLY = new Set<string>([
   "exp", "log", "log1p", "expm1", "sin", "cos", "tan", "tanh", "sinh", "cosh", "arcsin", "arccos",
-  "arctan", "sqrt", "sigmoid", "div", "pow", "arctan2", "floor",
+  "arctan", "sqrt", "sigmoid", "div", "arctan2", "floor", "ceil", "trunc", "rint", "log2", "log10", "exp2",
+  "arcsinh", "arccosh", "arctanh", "hypot", "logaddexp", "logaddexp2", "nextafter",
 ]);
+/** Integer-only ops: bitwise ones take int32 or bool, shifts and inversion int32 (`np` routes bool). */
+const BITWISE = new Set<string>(["bitwiseAnd", "bitwiseOr", "bitwiseXor"]);
+const INT32_ONLY = new Set<string>(["bitwiseNot", "leftShift", "rightShift"]);
+/** Arithmetic with no bool kernel (`np` promotes bool to int32, as numpy to int8). */
+const NOT_BOOL = new Set<string>(["pow", "remainder", "floorDivide"]);
 const GIVES_BOOL = new Set<string>([
-  "equal", "notEqual", "less", "lessEqual", "greater", "greaterEqual", "logicalAnd", "logicalOr", "logicalNot",
+  "equal", "notEqual", "less", "lessEqual", "greater", "greaterEqual", "logicalAnd", "logicalOr", "logicalNot", "signbit",
 ]);
 
 /** A partial derivative: an array, a constant, or null for zero. */
@@ -48,11 +57,51 @@ const UNARY_DERIVATIVES: Record<UnaryOp, (x: Array, out: Array) => Partial> = {
   sigmoid: (_x, out) => np.mul(out, np.sub(1, out)),
   floor: () => null,
   logicalNot: () => null,
+  ceil: () => null,
+  trunc: () => null,
+  rint: () => null,
+  signbit: () => null,
+  log2: (x) => np.div(1, np.mul(x, Math.LN2)),
+  log10: (x) => np.div(1, np.mul(x, Math.LN10)),
+  exp2: (_x, out) => np.mul(out, Math.LN2),
+  // hypot(x, 1) = √(x² + 1) without overflowing for |x| > 1e154.
+  arcsinh: (x) => np.div(1, np.hypot(x, 1)),
+  // √(x − 1)·√(x + 1): accurate near 1 and free of overflow, unlike √(x² − 1).
+  arccosh: (x) => np.div(1, np.mul(np.sqrt(np.sub(x, 1)), np.sqrt(np.add(x, 1)))),
+  arctanh: (x) => np.div(1, np.mul(np.sub(1, x), np.add(1, x))),
+  bitwiseNot: () => null,
 };
 
 /** Where x > y: 1; where x < y: 0; ties split evenly (as JAX), in the dtype of x. */
 function share(x: Array, y: Array): Array {
   return np.astype(np.where(np.greater(x, y), 1, np.where(np.less(x, y), 0, 0.5)), x.dtype);
+}
+
+/** `v` where `c` is false, `safe` where it is true: keeps NaN out of an unused branch's derivatives. */
+function guard(c: Array, safe: number, v: Array): Array {
+  return np.where(c, safe, v);
+}
+
+/**
+ * d(xʸ)/dx = y·x^(y−1), and 0 where y = 0 (x⁰ is constant; y·x⁻¹ would be 0·∞ at x = 0).
+ * The exponent is guarded too, so that no derivative of this rule, at any order and in
+ * either mode, passes through 0⁻¹: the k-th derivative of x^n at 0 is n! for k = n and 0
+ * beyond.
+ */
+function powDx(x: Array, y: Array): Array {
+  const flat = np.equal(y, 0);
+  return guard(flat, 0, np.mul(y, np.pow(x, guard(flat, 1, np.sub(y, 1)))));
+}
+
+/** d(xʸ)/dy = xʸ·log x, and 0 at x = 0 (0ʸ is flat in y); log is only taken of x ≠ 0. */
+function powDy(x: Array, out: Array): Array {
+  const zero = np.equal(x, 0);
+  return guard(zero, 0, np.mul(out, np.log(guard(zero, 1, x))));
+}
+
+/** hypot's derivative x / hypot(x, y), taken as 0 at the origin (where it has none). */
+function hypotDx(x: Array, out: Array): Array {
+  return np.div(x, guard(np.equal(out, 0), 1, out));
 }
 
 /** d out / d x and d out / d y of each binary op, from the inputs and the output. */
@@ -61,11 +110,7 @@ const BINARY_PARTIALS: Record<BinaryOp, [(x: Array, y: Array, out: Array) => Par
   sub: [() => 1, () => -1],
   mul: [(_x, y) => y, (x) => x],
   div: [(_x, y) => np.div(1, y), (_x, y, out) => np.neg(np.div(out, y))],
-  pow: [
-    (x, y) => np.mul(y, np.pow(x, np.sub(y, 1))),
-    // x^y · log x, with 0^y treated as flat in y (log 0 would give NaN·0).
-    (x, _y, out) => np.where(np.equal(x, 0), 0, np.mul(out, np.log(x))),
-  ],
+  pow: [(x, y) => powDx(x, y), (x, _y, out) => powDy(x, out)],
   // arctan2(y, x) is called with (first, second) = (y, x).
   arctan2: [
     (a, b) => np.div(b, np.add(np.square(a), np.square(b))),
@@ -81,6 +126,20 @@ const BINARY_PARTIALS: Record<BinaryOp, [(x: Array, y: Array, out: Array) => Par
   greaterEqual: [() => null, () => null],
   logicalAnd: [() => null, () => null],
   logicalOr: [() => null, () => null],
+  hypot: [(x, _y, out) => hypotDx(x, out), (_x, y, out) => hypotDx(y, out)],
+  // eˣ/(eˣ + eʸ) = σ(x − y): finite for any finite inputs, 0 or 1 against an infinity.
+  logaddexp: [(x, y) => np.sigmoid(np.sub(x, y)), (x, y) => np.sigmoid(np.sub(y, x))],
+  logaddexp2: [(x, y) => np.sigmoid(np.mul(np.sub(x, y), Math.LN2)), (x, y) => np.sigmoid(np.mul(np.sub(y, x), Math.LN2))],
+  // x = q·y + r with q = floor(x / y) piecewise constant.
+  remainder: [() => 1, (x, y) => np.neg(np.floorDivide(x, y))],
+  floorDivide: [() => null, () => null],
+  // One step away from x: as a function of x, the identity to within an ulp; flat in y.
+  nextafter: [() => 1, () => null],
+  bitwiseAnd: [() => null, () => null],
+  bitwiseOr: [() => null, () => null],
+  bitwiseXor: [() => null, () => null],
+  leftShift: [() => null, () => null],
+  rightShift: [() => null, () => null],
 };
 
 /** t · d, skipping the multiplication for the constants ±1. */
@@ -103,6 +162,9 @@ function elementwiseShapeRule(op: ElementwiseOp, arity: number) {
       if (x.dtype !== dtype) throw new Error(`${op}: dtypes differ (${inputs.map((i) => i.dtype).join(", ")})`);
     }
     if (FLOAT_ONLY.has(op) && !isFloat(dtype)) throw new Error(`${op}: needs a floating-point input, got ${dtype}`);
+    if (BITWISE.has(op) && isFloat(dtype)) throw new Error(`${op}: needs an int32 or bool input, got ${dtype}`);
+    if (INT32_ONLY.has(op) && dtype !== "int32") throw new Error(`${op}: needs an int32 input, got ${dtype}`);
+    if (NOT_BOOL.has(op) && dtype === "bool") throw new Error(`${op}: not defined for bool inputs`);
     const shape = arity === 1 ? inputs[0]!.shape : broadcastShapes(op, ...inputs.map((i) => i.shape));
     return [{ shape, dtype: GIVES_BOOL.has(op) ? "bool" : dtype }];
   };
@@ -196,7 +258,11 @@ export const select: Primitive<Record<string, never>> = definePrimitive({
   batch: (args, batched, params) => elementwiseBatch(select)(args, batched, params),
 });
 
-/** Changes the element type (numpy's `astype`); float to int truncates toward zero. */
+/**
+ * Changes the element type (numpy's `astype`). Float to int32 truncates toward zero and
+ * saturates as JAX does: NaN → 0, ±∞ and out-of-range values → the int32 bounds (the
+ * kernel's "saturateInt32", picked by `kernelOp`).
+ */
 export const convert: Primitive<{ dtype: DType }> = definePrimitive({
   name: "convert",
   shapeRule([x], { dtype }) {

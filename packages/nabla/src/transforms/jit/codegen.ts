@@ -3,6 +3,8 @@ import {
 } from "../../array/index.js";
 import { ConcreteArray, evalIR, type Aval, type Equation, type IR, type Var } from "../../core/index.js";
 import { canGenerateCode } from "../../array/codegen.js";
+import { kernelOp } from "../../array/kernels/elementwise.js";
+import { S } from "../../array/kernels/special.js";
 
 /** Appends `items` to `target` in a loop: push(...items) overflows the stack at ~10⁵ items, and a big kernel has that many lines. */
 function append(target: string[], items: readonly string[]): void {
@@ -322,9 +324,14 @@ export function compile(ir: IR, constValues: readonly TypedArray[]): Compiled {
     if (name === "convert") {
       const x = emit(ins[0]!, aligned(ins[0]!), block);
       const to = v.aval.dtype;
-      expr = to === "bool" ? `(${x} !== 0 ? 1 : 0)` : castTo(to, x);
+      // A float to int32 saturates (the kernel table's expression), as the eager copy does.
+      const cast = kernelOp("copy", ins[0]!.aval.dtype, to);
+      const value = cast === "copy" ? x : ELEMENTWISE_EXPR[cast].replace(/\bx\b/g, x);
+      expr = to === "bool" ? `(${x} !== 0 ? 1 : 0)` : castTo(to, value);
     } else {
-      const template = name === "select" ? ELEMENTWISE_EXPR.select : ELEMENTWISE_EXPR[name as ElementwiseOp];
+      // Some ops run another expression for some dtypes (int32 pow, float32 nextafter).
+      const op = name === "select" ? "select" : kernelOp(name as ElementwiseOp, ins[0]!.aval.dtype, v.aval.dtype);
+      const template = ELEMENTWISE_EXPR[op];
       const args = ins.map((input) => emit(input, aligned(input), block));
       // Each of x, y, z in the template is one of our temporaries: identifiers only.
       expr = castTo(v.aval.dtype, template.replace(/\b[xyz]\b/g, (m) => args["xyz".indexOf(m)]!));
@@ -524,9 +531,10 @@ export function compile(ir: IR, constValues: readonly TypedArray[]): Compiled {
   const runners = calls.map(({ eqn }) => loopRunner(eqn) ?? kernelRunner(eqn));
   const call = (k: number, inputs: TypedArray[]): TypedArray[] => runners[k]!(inputs);
   const source = lines.join("\n");
-  type Generated = (c: readonly TypedArray[], a: readonly TypedArray[], run: typeof call) => TypedArray[];
-  const fn = new Function("consts", "args", "call", source) as Generated;
-  const compiled: Compiled = (consts, args) => fn(consts, args, call);
+  // S: the scalar functions that op expressions may call (S.erf(x); kernels/special.ts).
+  type Generated = (c: readonly TypedArray[], a: readonly TypedArray[], run: typeof call, s: typeof S) => TypedArray[];
+  const fn = new Function("consts", "args", "call", "S", source) as Generated;
+  const compiled: Compiled = (consts, args) => fn(consts, args, call, S);
   Object.defineProperty(compiled, "source", { value: source });
   return compiled;
 }
