@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Array, nn, np, random, special, tree } from "nabla";
+import { Array, nn, np, random, special, stats, tree } from "nabla";
 import { runs } from "../setup.js";
 
 // Random junk fed to every public np function (and random's, tree's and nn's): each call must
@@ -181,7 +181,8 @@ function functionsOf(prefix: string, ns: Record<string, unknown>): [string[], (.
 }
 
 describe("junk input to every public function", () => {
-  const all = [...functionsOf("", np), ...functionsOf("random.", random), ...functionsOf("tree.", tree), ...functionsOf("nn.", nn), ...functionsOf("special.", special)];
+  const all = [...functionsOf("", np), ...functionsOf("random.", random), ...functionsOf("tree.", tree), ...functionsOf("nn.", nn), ...functionsOf("special.", special),
+    ...Object.entries(stats).flatMap(([family, ns]) => functionsOf(`stats.${family}.`, ns as Record<string, unknown>))];
 
   it("covers the whole np namespace, as enumerated now", () => {
     expect(all.flatMap(([names]) => names).filter((n) => !n.includes(".")).sort()).toEqual(Object.keys(np).sort());

@@ -11,5 +11,6 @@ export * as linalg from "./linalg/index.js";
 export * as optim from "./optim/index.js";
 export * as landscape from "./landscape/index.js";
 export * as nn from "./nn/index.js";
+export * as stats from "./stats/index.js";
 export { classifyPoint, type ClassifyOptions, type PointClassification, type PointKind } from "./landscape/index.js";
 export { minimize, type MinimizeOptions, type MinimizeResult, type MinimizeMethod, type MinimizeStatus } from "./optim/index.js";

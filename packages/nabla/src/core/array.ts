@@ -177,7 +177,7 @@ export abstract class Array {
   softplus(): Array { return np.softplus(this); }
   /** Elementwise clamp to [lo, hi]; `null` leaves that side open. @example np.array([-2, 5]).clip(0, 1) // array([0., 1.]) */
   clip(lo: ArrayLike | null, hi: ArrayLike | null): Array { return np.clip(this, lo, hi); }
-  /** A copy with another dtype (floats to ints truncate toward zero). @example np.array([1.7]).astype("int32") // array([1], dtype=int32) */
+  /** A copy with another dtype (floats to ints truncate toward zero and saturate: NaN → 0, ±∞ → the int32 bounds, as JAX). @example np.array([1.7]).astype("int32") // array([1], dtype=int32) */
   astype(dtype: DType): Array { return np.astype(this, dtype); }
 
   // Reductions.

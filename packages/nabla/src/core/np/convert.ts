@@ -58,7 +58,7 @@ export function floatDtype(...xs: ArrayLike[]): DType {
 
 /**
  * A copy with another element type; a no-op when the dtype already matches. Float to
- * int truncates toward zero; nonzero becomes true.
+ * int truncates toward zero and saturates (NaN → 0, ±∞ and out-of-range values → the int32 bounds, as JAX); nonzero becomes true.
  *
  * @example
  * np.astype(np.array([1.7, -1.7]), "int32").toArray(); // [1, -1]
