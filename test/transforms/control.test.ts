@@ -391,6 +391,7 @@ describe("foriLoop", () => {
     expect(jvp(f, [np.array(2)], [np.array(1)])[1].item()).toBeCloseTo(13, 12);
     // ...and reverse mode reports the whileLoop limitation.
     expect(errorOf(() => grad(f)(np.array(2)))).toMatch(/foriLoop with numeric bounds/);
+    expect(errorOf(() => grad(f)(np.array(2)))).toMatch(/implicit\.fixedPoint or implicit\.rootFind/);
   });
 
   it("vmap over an Array bound gives each example its own trip count", () => {

@@ -6,7 +6,17 @@ export { Array, np, tree, random, IR, stage, evalIR } from "./core/index.js";
 export type { Tree, TreeDef, Primitive, Aval, ClosedIR } from "./core/index.js";
 export type { DType, Shape } from "./array/index.js";
 export { special } from "./core/index.js";
-export * from "./transforms/index.js";
+// The transformations (transforms/ also serves implicit/ and ode/ helpers that stay private).
+export {
+  jvp, vjp, vjpWithAux, grad, valueAndGrad, vmap, linearize, stopGradient, jacfwd, jacrev, jacobian, hessian, hvp,
+  ravelPytree, checkGrads, directionalDerivative, steepestDescentDirection, taylor, totalDerivative,
+  cond, whileLoop, scan, foriLoop, customJvp, customVjp, jit, makeIR, clearJitCaches, DEFAULT_JIT_CACHE_LIMIT,
+} from "./transforms/index.js";
+export type {
+  Argnums, AuxFn, AuxOf, Carry, Fn, GradFn, GradOf, GradsOf, HessianFn, JacobianFn, JacobianOf, MapLeaves, TangentsOf, ValueAndGradFn,
+  Pullback, GradOptions, VmapOptions, JacobianOptions, CheckGradsOptions, TaylorModel, ScanOptions, JitOptions, Jitted,
+} from "./transforms/index.js";
+export * as implicit from "./implicit/index.js";
 export * as linalg from "./linalg/index.js";
 export * as optim from "./optim/index.js";
 export * as landscape from "./landscape/index.js";

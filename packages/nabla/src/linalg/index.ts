@@ -3,4 +3,4 @@ export * from "./dense.js";
 export * from "./pseudo.js";
 export * from "./lu-api.js";
 export * from "./matfun.js";
-export * from "./iterative.js";
+export * from "./krylov-api.js";

@@ -48,7 +48,8 @@ export const whilePrimitive: Primitive<WhileParams> = definePrimitive({
   vjp() {
     throw new Error(
       "whileLoop: reverse-mode differentiation is not supported, because the number of steps is only known " +
-        "at run time; use scan, or foriLoop with numeric bounds, or forward mode (jvp, jacfwd)",
+        "at run time; use scan, or foriLoop with numeric bounds, or forward mode (jvp, jacfwd); for a loop that " +
+        "solves an equation, implicit.fixedPoint or implicit.rootFind differentiate its answer without unrolling it",
     );
   },
   batch(args, batched, p, size) {

@@ -69,9 +69,17 @@ function withReplaced(xs: readonly Array[], positions: readonly number[], values
   return out;
 }
 
-/** The JVP of an IR: outputs and their tangents (null for non-float outputs). */
-export function jvpIR(ir: IR, ins: readonly Array[], tangents: readonly Tangent[]): [Array[], Tangent[]] {
-  const idx = floatPositions(ins);
+/**
+ * The JVP of an IR: outputs and their tangents (null for non-float outputs). With
+ * `onlyGiven`, inputs with a null tangent are held constant rather than given a zero
+ * tangent: a zero times an infinite partial (d/dp xᵖ = xᵖ·log x at x < 0) stays out.
+ */
+export function jvpIR(ir: IR, ins: readonly Array[], tangents: readonly Tangent[], onlyGiven = false): [Array[], Tangent[]] {
+  const idx = floatPositions(ins).filter((j) => !onlyGiven || tangents[j]);
+  if (idx.length === 0) {
+    const outs = runIR(ir, ins);
+    return [outs, outs.map(() => null)];
+  }
   const [outs, touts] = jvp(
     (d: Array[]) => runIR(ir, withReplaced(ins, idx, d)),
     [idx.map((j) => ins[j]!)],
@@ -80,9 +88,9 @@ export function jvpIR(ir: IR, ins: readonly Array[], tangents: readonly Tangent[
   return [outs, touts.map((t, k) => (isFloat(outs[k]!.dtype) ? t : null))];
 }
 
-/** The VJP of an IR: cotangents of its inputs (null for non-float inputs). */
-export function vjpIR(ir: IR, ins: readonly Array[], cts: readonly Tangent[]): Tangent[] {
-  const idx = floatPositions(ins);
+/** The VJP of an IR: cotangents of its inputs (null for non-float inputs, and for those not `wanted`). */
+export function vjpIR(ir: IR, ins: readonly Array[], cts: readonly Tangent[], wanted?: readonly boolean[]): Tangent[] {
+  const idx = floatPositions(ins).filter((j) => !wanted || wanted[j]);
   if (idx.length === 0) return ins.map(() => null);
   const [outs, pullback] = vjp((d: Array[]) => runIR(ir, withReplaced(ins, idx, d)), idx.map((j) => ins[j]!));
   const seeds = outs.map((o, k) => cts[k] ?? np.zerosLike(o));
