@@ -4,6 +4,7 @@ import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { benchEager } from "./eager.js";
 import { benchGrad } from "./grad.js";
+import { benchImplicit } from "./implicit.js";
 import { benchJit } from "./jit.js";
 import { benchOptim } from "./optim.js";
 import { print, printedLines } from "./harness.js";
@@ -18,6 +19,7 @@ benchEager();
 benchGrad();
 await benchJit();
 benchOptim();
+benchImplicit();
 if (process.argv.includes("--write")) {
   writeFileSync(new URL("./RESULTS.md", import.meta.url), printedLines().join("\n") + "\n");
   console.log("\nwrote bench/RESULTS.md");
