@@ -20,7 +20,7 @@ const dottieLike = (x: Array) =>
   implicit.fixedPoint((z: Array, x: Array) => np.sin(z).div(2).add(x), { method: "anderson", tol: 1e-14, linearSolve: "dense" })(np.zerosLike(x), x).x;
 const cubic = (x: Array) => implicit.rootFind((y: Array, x: Array) => y.pow(3).add(y).sub(x), { tol: 1e-14 })(np.zerosLike(x), x).x;
 // The guard and the linear solve are bound by derivative passes: a gradient stages them.
-const derivativePrimitives = ["custom_root", "implicit_converged_guard", "custom_linear_solve"];
+const derivativePrimitives = ["custom_root", "status_guard", "custom_linear_solve"];
 
 addCase({
   title: "custom_root (fixedPoint z = sin(z)/2 + x, Anderson, dense linear solve)",

@@ -9,7 +9,7 @@ for (const dt of FLOATS) {
   const tol = dt === "float32" ? 1e-5 : 1e-13;
   addCase({
     name: `implicit ${dt}: fixedPoint, rootFind, customLinearSolve, and gradients`,
-    covers: ["custom_root", "implicit_converged_guard", "custom_linear_solve"],
+    covers: ["custom_root", "status_guard", "custom_linear_solve"],
     f: (x: NdArray) => {
       const bounded = np.tanh(x); // any input gives a well-posed problem
       const z = (u: NdArray) => implicit.fixedPoint((z: NdArray, u: NdArray) => np.sin(z).div(2).add(u), { method: "anderson", tol })(np.zerosLike(u), u).x;

@@ -10,6 +10,7 @@ import {
   concrete,
   customLinearSolve,
   describeAvals,
+  guardStatus,
   jvpIR,
   outputLeaves,
   sameAvals,
@@ -128,42 +129,13 @@ export const rootPrimitive: Primitive<RootParams> = definePrimitive<RootParams>(
   batch: (args, batched, p, size) => batchByLoop(rootPrimitive, args, batched, p, size),
 });
 
-interface GuardParams {
-  op: string;
-  hint: string;
-}
-
-/**
- * xs, unchanged, once the forward solve's status is known to be "converged": a primitive,
- * so that under `jit` the check runs when the compiled function runs, not when it is traced.
- */
-const convergedGuard: Primitive<GuardParams> = definePrimitive<GuardParams>({
-  name: "implicit_converged_guard",
-  shapeRule: (inputs) => inputs.slice(1).map((a) => ({ shape: a.shape, dtype: a.dtype })),
-  impl(inputs, p) {
-    const status = inputs[0]!.data;
-    for (let i = 0; i < status.length; i++) {
-      const s = STATUS[status[i]!] ?? "failed";
-      if (s !== "converged") {
-        throw new Error(
-          `${p.op}: the forward solve did not converge (status "${s}"), so the implicit derivative would be wrong; ` +
-            `${p.hint}, or pass allowUnconverged: true to differentiate anyway`,
-        );
-      }
-    }
-    return inputs.slice(1);
-  },
-  // The status has no derivative; the guarded values pass their tangents straight through.
-  jvp: (primals, tangents, p) => [bind(convergedGuard, primals, p), tangents.slice(1)],
-  vjp: (cts) => [null, ...cts],
-  batch(args, batched, p, size) {
-    const outs = bind(convergedGuard, args, p);
-    return [outs, batched.slice(1)];
-  },
-});
-
+/** xs, once the forward solve's status is known to be "converged" (unless allowUnconverged). */
 function guard(p: RootParams, status: Array, xs: Array[]): Array[] {
-  return p.allowUnconverged ? xs : bind(convergedGuard, [status, ...xs], { op: p.op, hint: p.hint });
+  if (p.allowUnconverged) return xs;
+  return guardStatus(status, xs, (code) =>
+    `${p.op}: the forward solve did not converge (status "${STATUS[code] ?? "failed"}"), so the implicit derivative would be wrong; ` +
+      `${p.hint}, or pass allowUnconverged: true to differentiate anyway`,
+  );
 }
 
 /** The options every implicit solver shares: how the derivative's linear system is solved. */

@@ -18,3 +18,4 @@ export { customLinearSolve, linearSolveNamed, type LinearSolver, type LinearSolv
 // differentiating or batching the staged program. Not part of nabla's public face.
 export { traceFn, runIR, jvpIR, vjpIR, avalsOf, sameAvals, describeAvals, concrete, storages, type TracedFn } from "./control/traced.js";
 export { outputLeaves, checkedLeaves, differentiableLeaves, opOf } from "./args.js";
+export { guardStatus } from "./guard.js";
