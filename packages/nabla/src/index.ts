@@ -17,6 +17,7 @@ export type {
   Pullback, GradOptions, VmapOptions, JacobianOptions, CheckGradsOptions, TaylorModel, ScanOptions, JitOptions, Jitted,
 } from "./transforms/index.js";
 export * as implicit from "./implicit/index.js";
+export * as ode from "./ode/index.js";
 export * as linalg from "./linalg/index.js";
 export * as optim from "./optim/index.js";
 export * as landscape from "./landscape/index.js";

@@ -1,0 +1,87 @@
+// What the ODE primitive and its adjoints share: the parameters, the inputs' layout, the
+// solve on concrete values, and the checks and messages around it.
+import { isFloat } from "../array/index.js";
+import { ConcreteArray, np, Tracer, type Array, type Aval, type IR } from "../core/index.js";
+import { concrete, guardStatus, runIR, vmap } from "../transforms/index.js";
+import { flatRhs, ravel } from "./flat.js";
+import { integrate, type IntegrateOptions, type OdeMethod } from "./integrate.js";
+
+/** How a solve ended; the `status` output is the index in this list. */
+export const STATUS = ["success", "maxSteps", "stepUnderflow", "nonFinite"] as const;
+
+/** How reverse mode differentiates a solve (see `odeint`). */
+export type Adjoint = "direct" | "checkpoint" | "backsolve";
+
+/** Binds the ODE solve primitive (passed to the adjoints, which solve ODEs backwards). */
+export type SolveBind = (inputs: Array[], p: OdeParams) => Array[];
+
+export interface OdeParams {
+  /** What errors name: odeint, or odeint(f). */
+  op: string;
+  /** f, staged: [...consts, ...y, t, ...args] → dy/dt, with y's leaves. */
+  fIR: IR;
+  nConsts: number;
+  nY: number;
+  method: OdeMethod;
+  rtol: number;
+  atol: number;
+  dt0?: number;
+  maxSteps: number;
+  /** Flat elements of y that enter the error norm: the user's y within an augmented system. */
+  errorSize?: number;
+  adjoint: Adjoint;
+}
+
+/** The inputs [...consts, ...y0, ts, ...args] in their four groups. */
+export function groups<T>(xs: readonly T[], p: OdeParams): [T[], T[], T, T[]] {
+  const a = p.nConsts;
+  const b = a + p.nY;
+  return [xs.slice(0, a), xs.slice(a, b), xs[b]!, xs.slice(b + 1)];
+}
+
+export const avalsOf = (xs: readonly Array[]): Aval[] => xs.map((x) => ({ shape: x.shape, dtype: x.dtype }));
+
+export function integrateOptions(p: OdeParams): IntegrateOptions {
+  return { method: p.method, rtol: p.rtol, atol: p.atol, maxSteps: p.maxSteps, ...(p.dt0 !== undefined ? { dt0: p.dt0 } : {}), ...(p.errorSize !== undefined ? { errorSize: p.errorSize } : {}) };
+}
+
+/** The integrator on concrete inputs: its result, and the output times as numbers. */
+export function solveConcrete(p: OdeParams, inputs: readonly Array[]) {
+  const [consts, y0, ts, args] = groups(inputs, p);
+  const times = ts.toFloat64Array();
+  const result = integrate(flatRhs(p.fIR, consts, args, avalsOf(y0)), ravel(y0), [...times], integrateOptions(p));
+  return { result, times };
+}
+
+/** f(y(t_i), t_i, ...args) for every output time: leaves [T, ...]. */
+export function valuesOfF(p: OdeParams, consts: readonly Array[], args: readonly Array[], ys: readonly Array[], ts: Array): Array[] {
+  return vmap((...rows: Array[]) => runIR(p.fIR, [...consts, ...rows.slice(0, -1), rows[rows.length - 1]!, ...args]))(...ys, ts);
+}
+
+/**
+ * The integrator's message for a solve, keyed by its status output's storage: a string
+ * cannot be an output of a primitive, and under jit there is none to give.
+ */
+const messages = new WeakMap<object, string>();
+
+export function recordMessage(status: object, message: string): void {
+  messages.set(status, message);
+}
+
+/** The message of the solve whose status this is, when it ran eagerly. */
+export function messageOf(status: Array): string | undefined {
+  const v = concreteValue(status);
+  return v ? messages.get(v.storage) : undefined;
+}
+
+/** The innermost value under any JVP or reverse tracers; undefined if it is abstract (jit, vmap). */
+export function concreteValue(x: Array): ConcreteArray | undefined {
+  let v: unknown = x;
+  while (v instanceof Tracer && "primal" in v) v = (v as { primal: Array }).primal;
+  return v instanceof ConcreteArray ? v : undefined;
+}
+
+/** xs, once the forward solve succeeded: a failed solve's derivative would describe a partial answer. */
+export function guardSolved(p: OdeParams, status: Array, xs: Array[]): Array[] {
+  return guardStatus(status, xs, (code) => `${p.op}: the solve ended with status "${STATUS[code] ?? code}", so it has no derivative; see the result's message`);
+}
