@@ -6,6 +6,7 @@ import { benchEager } from "./eager.js";
 import { benchGrad } from "./grad.js";
 import { benchImplicit } from "./implicit.js";
 import { benchJit } from "./jit.js";
+import { benchOde } from "./ode.js";
 import { benchOptim } from "./optim.js";
 import { print, printedLines } from "./harness.js";
 import { tf } from "./tfjs.js";
@@ -20,6 +21,7 @@ benchGrad();
 await benchJit();
 benchOptim();
 benchImplicit();
+benchOde();
 if (process.argv.includes("--write")) {
   writeFileSync(new URL("./RESULTS.md", import.meta.url), printedLines().join("\n") + "\n");
   console.log("\nwrote bench/RESULTS.md");
