@@ -15,7 +15,7 @@ import { batchByLoop } from "../core/primitives/index.js";
 import { concrete, runIR, storages, vjp, vjpIR } from "../transforms/index.js";
 import { flatRhs, ravel, stageList, unravel } from "./flat.js";
 import { replay, type Step } from "./integrate.js";
-import { avalsOf, concreteValue, groups, guardSolved, solveConcrete, valuesOfF, type OdeParams, type SolveBind } from "./params.js";
+import { avalsOf, concreteValue, groups, guardSolved, solveConcrete, stepsOfSolve, valuesOfF, type OdeParams, type SolveBind } from "./params.js";
 
 type Cotangents = (Array | null)[];
 
@@ -44,15 +44,22 @@ function parameterPositions(p: OdeParams, inputs: readonly Array[]): number[] {
   return inputs.map((x, i) => (i !== tsAt && (i < p.nConsts || i > tsAt) && isFloat(x.dtype) ? i : -1)).filter((i) => i >= 0);
 }
 
-/** The accepted steps of the solve at these inputs, found by solving again on their values. */
-function stepsOf(p: OdeParams, inputs: readonly Array[], mode: string): { steps: readonly Step[]; times: number[] } {
+/**
+ * The accepted steps of the solve at these inputs: the forward solve's own when it ran
+ * eagerly (kept under its status), or found by solving again on the inputs' values.
+ */
+function stepsOf(p: OdeParams, inputs: readonly Array[], status: Array, mode: string): readonly Step[] {
+  const known = stepsOfSolve(status);
+  if (known) return known;
   const values = inputs.map(concreteValue);
   if (values.some((v) => v === undefined)) {
     throw new Error(`${p.op}: adjoint "${mode}" replays the solver's steps, so it needs concrete values; under jit or vmap use adjoint "checkpoint" or "backsolve"`);
   }
-  const { result, times } = solveConcrete(p, values as Array[]);
-  return { steps: result.steps, times: [...times] };
+  return solveConcrete(p, values as Array[]).result.steps;
 }
+
+/** The output times as numbers (the steps are only known for concrete ones). */
+const timesOf = (p: OdeParams, inputs: readonly Array[]) => [...(concreteValue(groups(inputs, p)[2]) ?? groups(inputs, p)[2]).toFloat64Array()];
 
 /** The solve replayed on fixed steps, as a function of the parameters and y₀: [T, n]. */
 function replayed(p: OdeParams, inputs: readonly Array[], times: readonly number[], steps: readonly Step[]) {
@@ -75,8 +82,9 @@ function assemble(p: OdeParams, inputs: readonly Array[], paramBar: readonly Arr
   return out;
 }
 
-export function directVjp(p: OdeParams, ybar: Array[], inputs: readonly Array[], ys: readonly Array[], _solve?: SolveBind): Cotangents {
-  const { steps, times } = stepsOf(p, inputs, "direct");
+export function directVjp(p: OdeParams, ybar: Array[], inputs: readonly Array[], ys: readonly Array[], status: Array): Cotangents {
+  const steps = stepsOf(p, inputs, status, "direct");
+  const times = timesOf(p, inputs);
   const [, y0] = groups(inputs, p);
   const params = parameterPositions(p, inputs).map((i) => inputs[i]!);
   const [, pullback] = vjp(replayed(p, inputs, times, steps), params, y0);
@@ -99,22 +107,23 @@ interface CheckpointParams {
 }
 
 /**
- * Inputs: the solve's inputs, then ȳ's leaves; outputs: the cotangents of the parameters
+ * Inputs: the solve's inputs, then ȳ's leaves, then the solve's status; outputs: the cotangents of the parameters
  * and of y₀ (ts's comes from `timesCotangent`). Its impl runs on concrete values, so it
  * serves jit and (one example at a time) vmap.
  */
 const checkpointPrimitive: Primitive<CheckpointParams> = definePrimitive<CheckpointParams>({
   name: "ode_checkpoint_adjoint",
   shapeRule(inputs, { ode: p }) {
-    const solveInputs = inputs.slice(0, inputs.length - p.nY);
+    const solveInputs = inputs.slice(0, inputs.length - p.nY - 1);
     const params = solveInputs.map((a, i) => ({ a, i })).filter(({ a, i }) => i !== p.nConsts + p.nY && (i < p.nConsts || i > p.nConsts + p.nY) && isFloat(a.dtype));
     return [...params.map(({ a }) => ({ shape: a.shape, dtype: a.dtype })), ...groups(solveInputs, p)[1].map((a) => ({ shape: a.shape, dtype: "float64" as const }))];
   },
   impl(inputs, { ode: p }) {
     const ins = concrete(inputs);
-    const solveInputs = ins.slice(0, ins.length - p.nY);
-    const ybar = ins.slice(ins.length - p.nY);
-    const [paramBar, y0bar] = checkpointed(p, solveInputs, ybar);
+    const solveInputs = ins.slice(0, ins.length - p.nY - 1);
+    const ybar = ins.slice(ins.length - p.nY - 1, -1);
+    const steps = stepsOfSolve(ins[ins.length - 1]!) ?? solveConcrete(p, solveInputs).result.steps;
+    const [paramBar, y0bar] = checkpointed(p, solveInputs, ybar, steps);
     return storages([...paramBar, ...y0bar]);
   },
   jvp(_primals, _tangents, { ode: p }) {
@@ -126,8 +135,9 @@ const checkpointPrimitive: Primitive<CheckpointParams> = definePrimitive<Checkpo
   batch: (args, batched, p, size) => batchByLoop(checkpointPrimitive, args, batched, p, size),
 });
 
-export function checkpointVjp(p: OdeParams, ybar: Array[], inputs: readonly Array[], ys: readonly Array[], _solve?: SolveBind): Cotangents {
-  const outs = bind(checkpointPrimitive, [...inputs, ...ybar], { ode: p });
+export function checkpointVjp(p: OdeParams, ybar: Array[], inputs: readonly Array[], ys: readonly Array[], status: Array): Cotangents {
+  // The forward solve's status rides along: its steps are kept under it when it ran eagerly.
+  const outs = bind(checkpointPrimitive, [...inputs, ...ybar, status], { ode: p });
   const nParams = parameterPositions(p, inputs).length;
   const [paramBar, y0bar] = [outs.slice(0, nParams), outs.slice(nParams)];
   return assemble(p, inputs, paramBar, y0bar, timesCotangent(p, inputs, ys, ybar, y0bar));
@@ -139,10 +149,8 @@ export function checkpointVjp(p: OdeParams, ybar: Array[], inputs: readonly Arra
  * checkpoint under vjp, its output rows (the ts inside it, and its end) seeded with
  * their cotangents. The same numbers as "direct", with O(√N) states alive at once.
  */
-function checkpointed(p: OdeParams, inputs: Array[], ybar: Array[]): [Array[], Array[]] {
-  const solved = solveConcrete(p, inputs);
-  const steps = solved.result.steps;
-  const times = [...solved.times];
+function checkpointed(p: OdeParams, inputs: Array[], ybar: Array[], steps: readonly Step[]): [Array[], Array[]] {
+  const times = timesOf(p, inputs);
   const [, y0] = groups(inputs, p);
   const positions = parameterPositions(p, inputs);
   const params = positions.map((i) => inputs[i]!);
@@ -198,7 +206,7 @@ function constsAndArgs(p: OdeParams, inputs: readonly Array[]): [Array[], Array[
 // ---------------------------------------------------------------------------------------
 // backsolve: the continuous adjoint, as ODE solves backwards between the output times.
 
-export function backsolveVjp(p: OdeParams, ybar: Array[], inputs: readonly Array[], ys: readonly Array[], solve: SolveBind): Cotangents {
+export function backsolveVjp(p: OdeParams, ybar: Array[], inputs: readonly Array[], ys: readonly Array[], _status: Array, solve: SolveBind): Cotangents {
   const [, y0, ts] = groups(inputs, p);
   const nY = p.nY;
   const positions = parameterPositions(p, inputs);

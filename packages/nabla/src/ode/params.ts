@@ -4,7 +4,7 @@ import { isFloat } from "../array/index.js";
 import { ConcreteArray, np, Tracer, type Array, type Aval, type IR } from "../core/index.js";
 import { concrete, guardStatus, runIR, vmap } from "../transforms/index.js";
 import { flatRhs, ravel } from "./flat.js";
-import { integrate, type IntegrateOptions, type OdeMethod } from "./integrate.js";
+import { integrate, type IntegrateOptions, type OdeMethod, type Step } from "./integrate.js";
 
 /** How a solve ended; the `status` output is the index in this list. */
 export const STATUS = ["success", "maxSteps", "stepUnderflow", "nonFinite"] as const;
@@ -59,19 +59,30 @@ export function valuesOfF(p: OdeParams, consts: readonly Array[], args: readonly
 }
 
 /**
- * The integrator's message for a solve, keyed by its status output's storage: a string
+ * The integrator's message for a solve, keyed by its status output's data: a string
  * cannot be an output of a primitive, and under jit there is none to give.
  */
 const messages = new WeakMap<object, string>();
 
-export function recordMessage(status: object, message: string): void {
-  messages.set(status, message);
+/** The accepted steps of an eager solve, keyed like its message: the adjoints reuse them. */
+const solvedSteps = new WeakMap<object, readonly Step[]>();
+
+/** Records a solve's message and steps under its status output's data. */
+export function recordSolve(status: { data: object }, message: string, steps: readonly Step[]): void {
+  messages.set(status.data, message);
+  solvedSteps.set(status.data, steps);
+}
+
+/** The steps of the solve whose status this is, if it ran eagerly and is still known. */
+export function stepsOfSolve(status: Array): readonly Step[] | undefined {
+  const v = concreteValue(status);
+  return v ? solvedSteps.get(v.storage.data) : undefined;
 }
 
 /** The message of the solve whose status this is, when it ran eagerly. */
 export function messageOf(status: Array): string | undefined {
   const v = concreteValue(status);
-  return v ? messages.get(v.storage) : undefined;
+  return v ? messages.get(v.storage.data) : undefined;
 }
 
 /** The innermost value under any JVP or reverse tracers; undefined if it is abstract (jit, vmap). */

@@ -9,7 +9,7 @@ import { batchByLoop } from "../core/primitives/index.js";
 import { concrete, jvpIR, runIR, storages } from "../transforms/index.js";
 import { backsolveVjp, checkpointVjp, directVjp } from "./adjoint.js";
 import { sizeOfAval, stageList, unravel } from "./flat.js";
-import { avalsOf, groups, guardSolved, recordMessage, solveConcrete, STATUS, valuesOfF, type OdeParams } from "./params.js";
+import { avalsOf, groups, guardSolved, recordSolve, solveConcrete, STATUS, valuesOfF, type OdeParams } from "./params.js";
 
 export const odeSolvePrimitive: Primitive<OdeParams> = definePrimitive<OdeParams>({
   name: "ode_solve",
@@ -26,7 +26,7 @@ export const odeSolvePrimitive: Primitive<OdeParams> = definePrimitive<OdeParams
     const ys = unravel(result.ys, avalsOf(groups(ins, p)[1]), true);
     const counts = [STATUS.indexOf(result.status), result.stats.nfev, result.stats.accepted, result.stats.rejected];
     const out = storages([...ys, ...counts.map((c) => np.array(c, { dtype: "int32" }))]);
-    recordMessage(out[ys.length]!, result.message);
+    recordSolve(out[ys.length]!, result.message, result.steps);
     return out;
   },
   jvp(primals, tangents, p) {
@@ -66,7 +66,7 @@ export const odeSolvePrimitive: Primitive<OdeParams> = definePrimitive<OdeParams
     const ybar = guardSolved(p, outputs[p.nY]!, ys.map((y, i) => cts[i] ?? np.zerosLike(y)));
     const rule = { direct: directVjp, checkpoint: checkpointVjp, backsolve: backsolveVjp }[p.adjoint];
     const solve = (ins: Array[], q: OdeParams) => bind(odeSolvePrimitive, ins, q);
-    return rule(p, ybar, inputs, ys, solve).map((g, i) => (wanted[i] ? g : null));
+    return rule(p, ybar, inputs, ys, outputs[p.nY]!, solve).map((g, i) => (wanted[i] ? g : null));
   },
   // Each example has its own steps: solved one by one.
   batch: (args, batched, p, size) => batchByLoop(odeSolvePrimitive, args, batched, p, size),
