@@ -20,5 +20,12 @@ export {
 export { matmulStorage } from "./kernels/matmul.js";
 export { cumulativeStorage, type CumulativeOp } from "./kernels/cumulative.js";
 export { takeAlongAxisStorage, scatterAddAlongAxisStorage, searchsortedStorage } from "./kernels/gather.js";
-export { randomBitsStorage, randomUniformStorage, threefry2x32 } from "./kernels/random.js";
+export { randomBitsStorage, randomUniformStorage, randomGammaStorage, randomPoissonStorage, randomRandintStorage, threefry2x32 } from "./kernels/random.js";
+export { convOutputSpatial, convStorage, dilateDim, type ConvParams } from "./kernels/conv.js";
+export { kernelOp } from "./kernels/elementwise.js";
+export { S } from "./kernels/special.js";
+export { nrm2, isSafeSumOfSquares } from "./nrm2.js";
+export { canGenerateCode } from "./codegen.js";
+/** Special functions as plain float64 scalar functions, for kernels outside array/ (stats). */
+export * as scalar from "./special/index.js";
 export { formatStorage } from "./format.js";

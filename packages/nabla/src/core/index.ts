@@ -1,7 +1,13 @@
 // The core: the Array type, primitives and bind, the interpreter stack, pytrees, randomness.
 export { Array, ConcreteArray, Tracer } from "./array.js";
 export { bind, bind1, withInterpreter, currentInterpreter, evalInterpreter, escapedTracerError, type Interpreter } from "./interpreter.js";
-export { definePrimitive, primitives, type Primitive, type Aval } from "./primitive.js";
+export { definePrimitive, primitives, type Primitive, type Aval, type Tangent } from "./primitive.js";
+// For the layers above (transforms/, linalg/, nn/, stats/, implicit/, ode/): rules shared by
+// primitives defined outside core/, argument checking, and norms. Not part of nabla's public face.
+export { instantiate, materializeBatch, batchByLoop, alignForBroadcast, unbroadcast, stopGradient as stopGradientPrimitive, conv as convPrimitive } from "./primitives/index.js";
+export type { ConvParams } from "./primitives/index.js";
+export { arrayArg, checkArrayLike, promotedDtype } from "./np/args.js";
+export { normScale } from "./np/normscale.js";
 export * as np from "./np/index.js";
 export * as tree from "./pytree.js";
 export * as random from "./random.js";

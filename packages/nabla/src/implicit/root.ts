@@ -2,8 +2,7 @@
 // ∂y*/∂θ = −(∂F/∂y)⁻¹·∂F/∂θ, so a solver's answer is differentiated with one linear solve,
 // whatever the solver did (JAX's lax.custom_root, jaxopt's implicit_diff). The solver
 // runs on concrete values and may be any code; only F is traced.
-import { bind, definePrimitive, np, tree, type Array, type IR, type Primitive, type Tree, type TreeDef } from "../core/index.js";
-import { batchByLoop } from "../core/primitives/index.js";
+import { bind, definePrimitive, np, tree, type Array, type IR, type Primitive, type Tree, type TreeDef, batchByLoop } from "../core/index.js";
 import {
   avalsOf,
   checkedLeaves,

@@ -7,9 +7,8 @@
 // norms as BLAS nrm2); an answer beyond the float range itself (a 4×4 det at 1e±150,
 // an inverse's gradient at 1e-170) is ±Infinity or 0 as in numpy, never a finite value.
 import { shapeString } from "../array/index.js";
-import { bind, bind1, np, type Array } from "../core/index.js";
-import type { NormOptions } from "../core/np/index.js";
-import { normScale } from "../core/np/normscale.js";
+import { bind, bind1, normScale, np, type Array } from "../core/index.js";
+type NormOptions = np.NormOptions;
 import { choleskyP, eighP, qrP } from "./decompositions.js";
 import { epsOf } from "./kernels.js";
 import { detP, luSolveP, slogdetP, triangularSolveP, type TriangularSolveParams } from "./solvers.js";

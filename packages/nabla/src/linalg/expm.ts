@@ -5,8 +5,7 @@
 // Matrices", Theorem 3.6), computed by the same primitive, so derivatives of any order
 // need nothing new; the VJP is L(Aᵀ, Ē), the adjoint of E ↦ L(A, E).
 import { allocate, sizeOf, Storage, type TypedArray } from "../array/index.js";
-import { bind1, definePrimitive, np, type Array, type Primitive } from "../core/index.js";
-import { stopGradient } from "../core/primitives/index.js";
+import { bind1, definePrimitive, np, type Array, type Primitive, stopGradientPrimitive as stopGradient } from "../core/index.js";
 import { luFactor, luSolve } from "./kernels.js";
 import { mT, squareAval } from "./util.js";
 

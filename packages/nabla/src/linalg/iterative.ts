@@ -2,7 +2,7 @@
 // gradients, MINRES, and Lanczos for extreme eigenpairs. They run eagerly on float64
 // vectors (the operator sees Arrays shaped like b) and report problems in their result
 // instead of throwing. krylov-api.ts makes them differentiable.
-import { nrm2 } from "../array/nrm2.js";
+import { nrm2 } from "../array/index.js";
 import type { Array } from "../core/index.js";
 import { finite, setup, type IterativeOptions, type IterativeResult } from "./krylov-setup.js";
 import { axpy, dot, type MatVec, type Vec } from "./vectors.js";

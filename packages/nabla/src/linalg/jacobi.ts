@@ -5,8 +5,7 @@
 // singular values are the final column norms. It is slower than bidiagonalization but
 // simpler and more accurate: small singular values keep relative accuracy (Demmel &
 // Veselić 1992) instead of the absolute ε·σ_max of a QR iteration.
-import type { TypedArray } from "../array/index.js";
-import { isSafeSumOfSquares, nrm2 } from "../array/nrm2.js";
+import { type TypedArray, isSafeSumOfSquares, nrm2 } from "../array/index.js";
 import { householderQR } from "./kernels.js";
 
 const EPS = 2 ** -52;

@@ -1,7 +1,7 @@
 // What the Krylov solvers share (cg and minres in iterative.ts, gmres and bicgstab in
 // krylov.ts): the result record, the common options, and the setup that scales the
 // problem to size 1 and builds the result.
-import { nrm2 } from "../array/nrm2.js";
+import { nrm2 } from "../array/index.js";
 import { np, type Array } from "../core/index.js";
 import { operator, type MatVec, type Vec } from "./vectors.js";
 

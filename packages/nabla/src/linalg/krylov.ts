@@ -2,7 +2,7 @@
 // restarted GMRES and BiCGSTAB. Like cg and minres (iterative.ts) they run eagerly on
 // float64 vectors scaled to size 1, return the same record, and report problems in it
 // instead of throwing.
-import { nrm2 } from "../array/nrm2.js";
+import { nrm2 } from "../array/index.js";
 import type { Array } from "../core/index.js";
 import { finite, setup, type IterativeOptions, type IterativeResult } from "./krylov-setup.js";
 import { axpy, dot, type MatVec, type Vec } from "./vectors.js";

@@ -5,8 +5,7 @@
 // constant. A rule through the SVD's would lose the part inside a repeated singular
 // value's subspace (2·Q for an orthogonal Q is a smooth point of pinv), this one does not.
 import { allocate, isFloat, shapeString, sizeOf, Storage } from "../array/index.js";
-import { bind1, definePrimitive, np, type Array, type Primitive } from "../core/index.js";
-import { materializeBatch } from "../core/primitives/index.js";
+import { bind1, definePrimitive, np, type Array, type Primitive, materializeBatch } from "../core/index.js";
 import { symmetricEigen } from "./eigh.js";
 import { svdOne } from "./jacobi.js";
 import { mT } from "./util.js";

@@ -2,8 +2,7 @@
 // shares the LU factorization). Rules are written with the primitives themselves, so a
 // derivative of a solve is a solve and derivatives of any order work.
 import { allocate, broadcastShapes, shapeString, sizeOf, Storage } from "../array/index.js";
-import { bind, bind1, definePrimitive, np, type Array, type Aval, type Primitive } from "../core/index.js";
-import { alignForBroadcast, unbroadcast } from "../core/primitives/index.js";
+import { bind, bind1, definePrimitive, np, type Array, type Aval, type Primitive, alignForBroadcast, unbroadcast } from "../core/index.js";
 import { batchOffsets, epsOf, luFactor, luSolve, readMatrix, triangularSolveInPlace } from "./kernels.js";
 import { eye, mT, squareAval, tril, triu } from "./util.js";
 

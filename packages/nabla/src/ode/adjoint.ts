@@ -10,8 +10,7 @@
 //   gradient is the true ODE's to the solver's tolerance, not the numerical solution's.
 // Each returns cotangents for every input [...consts, ...y0, ts, ...args].
 import { isFloat } from "../array/index.js";
-import { bind, definePrimitive, np, type Array, type Primitive } from "../core/index.js";
-import { batchByLoop } from "../core/primitives/index.js";
+import { bind, definePrimitive, np, type Array, type Primitive, batchByLoop } from "../core/index.js";
 import { concrete, runIR, storages, vjp, vjpIR } from "../transforms/index.js";
 import { flatRhs, ravel, stageList, unravel } from "./flat.js";
 import { replay, type Step } from "./integrate.js";

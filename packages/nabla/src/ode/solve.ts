@@ -4,8 +4,7 @@
 // tangent is the derivative of the numerical solution itself. Reverse mode is one of three
 // adjoints (adjoint.ts).
 import { isFloat } from "../array/index.js";
-import { bind, definePrimitive, np, type Array, type Primitive } from "../core/index.js";
-import { batchByLoop } from "../core/primitives/index.js";
+import { bind, definePrimitive, np, type Array, type Primitive, batchByLoop } from "../core/index.js";
 import { concrete, jvpIR, runIR, storages } from "../transforms/index.js";
 import { backsolveVjp, checkpointVjp, directVjp } from "./adjoint.js";
 import { sizeOfAval, stageList, unravel } from "./flat.js";

@@ -1,7 +1,7 @@
 // minimize: scipy.optimize.minimize's shape over nabla's derivatives. The methods live
 // in ./methods; this file resolves the options, runs one, and builds the result record.
 import type { Array } from "../core/index.js";
-import type { GradOf } from "../transforms/types.js";
+import type { GradOf } from "../transforms/index.js";
 import { adam, gd, momentum } from "./methods/firstorder.js";
 import { bfgs } from "./methods/bfgs.js";
 import { cg } from "./methods/cg.js";

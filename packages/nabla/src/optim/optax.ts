@@ -4,7 +4,7 @@
 // hyperparameters are checked when the optimizer is made (one line naming it and the
 // option), not when a NaN shows up steps later.
 import { np, tree, type Array, type Tree } from "../core/index.js";
-import type { GradOf } from "../transforms/types.js";
+import type { GradOf } from "../transforms/index.js";
 import { type Schedule } from "./schedules.js";
 import { checkKeys, checkNumber, checkOptional, checkRate, DECAY, NON_NEGATIVE, POSITIVE, shown } from "./validate.js";
 

@@ -1,6 +1,6 @@
 // The records minimize takes and returns, shared by its methods.
 import type { Tree } from "../core/index.js";
-import type { GradOf } from "../transforms/types.js";
+import type { GradOf } from "../transforms/index.js";
 import type { Schedule } from "./schedules.js";
 
 /** The methods `minimize` knows. */

@@ -1,6 +1,6 @@
 // Small loops over Float64Array: the optimizers' own arithmetic, kept off the Array
 // machinery because it runs once per iteration on plain vectors.
-import { isSafeSumOfSquares, nrm2 } from "../array/nrm2.js";
+import { isSafeSumOfSquares, nrm2 } from "../array/index.js";
 
 /**
  * aᵀb with four running sums: one sum is a chain of dependent additions that waits on

@@ -5,8 +5,7 @@
 // together. Invalid parameters (a scale ≤ 0, a probability outside [0, 1], …) give NaN,
 // as scipy.stats; points outside the support give log-density −∞ and CDF 0 or 1.
 import { broadcastShapes, isFloat } from "../array/index.js";
-import { np, type Array } from "../core/index.js";
-import { arrayArg, checkArrayLike, promotedDtype } from "../core/np/args.js";
+import { np, type Array, arrayArg, checkArrayLike, promotedDtype } from "../core/index.js";
 
 /**
  * The arguments, checked, in their promoted float dtype, and (unless `broadcast` is false,

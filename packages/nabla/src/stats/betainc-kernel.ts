@@ -10,7 +10,9 @@
 // same fraction: evaluated backwards from depth N + 8, Tₖ = 1 + dₖ/Tₖ₊₁ carries
 // ∂Tₖ = (∂dₖ·Tₖ₊₁ − dₖ·∂Tₖ₊₁)/Tₖ₊₁², and ∂ log F is closed form (with ψ). The front factor
 // F is formed from logarithms, its large parts cancelled analytically for a, b ≥ 8.
-import { betaln, digamma } from "../array/special/index.js";
+import { scalar } from "../array/index.js";
+
+const { betaln, digamma } = scalar;
 
 const EPS = 2 ** -53;
 const TINY = 1e-300;

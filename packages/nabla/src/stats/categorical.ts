@@ -2,8 +2,7 @@
 // last axis: the log-mass of random.categorical's draws. (scipy.stats has no categorical;
 // the parameterization is random.categorical's.)
 import { broadcastShapes, isFloat, shapeString } from "../array/index.js";
-import { np, type Array } from "../core/index.js";
-import { arrayArg, checkArrayLike } from "../core/np/args.js";
+import { np, type Array, arrayArg, checkArrayLike } from "../core/index.js";
 
 /**
  * log P(k) = logits[k] − logsumexp(logits) for integers k in 0..K−1 (K = logits' last

@@ -1,12 +1,10 @@
 import { isFloat } from "../array/index.js";
-import { Array, bind, definePrimitive, np, tree, type IR, type Primitive, type Tree, type TreeDef } from "../core/index.js";
-import type { Tangent } from "../core/primitive.js";
+import { Array, bind, definePrimitive, np, tree, type IR, type Primitive, type Tree, type TreeDef, type Tangent, materializeBatch } from "../core/index.js";
 import { avalsOf, concrete, runIR, storages, traceFn } from "./control/traced.js";
 import { checkedLeaves, opOf, outputLeaves } from "./args.js";
 import type { Fn, GradOf, TangentsOf } from "./types.js";
 import { vjp } from "./vjp.js";
 import { vmap } from "./vmap.js";
-import { materializeBatch } from "../core/primitives/index.js";
 
 interface CustomParams {
   /** customJvp or customVjp, with the user's function's name: what errors name. */

@@ -1,6 +1,5 @@
-import { Array, Tracer, bind, currentInterpreter, np, tree, withInterpreter, type Interpreter, type Primitive, type Tree } from "../core/index.js";
+import { Array, Tracer, bind, currentInterpreter, np, tree, withInterpreter, type Interpreter, type Primitive, type Tree, type Tangent } from "../core/index.js";
 import { checkedLeaves, differentiableLeaves, outputLeaves } from "./args.js";
-import type { Tangent } from "../core/primitive.js";
 import type { GradOf, TangentsOf } from "./types.js";
 
 /** A value under forward-mode differentiation: its primal and its tangent. */

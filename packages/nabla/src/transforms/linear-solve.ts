@@ -3,8 +3,7 @@
 // lax.custom_linear_solve. The solver runs on concrete values, so it may be any code
 // (an eager Krylov method, a dense factorization); only `matvec` is traced.
 import { isFloat } from "../array/index.js";
-import { Array, bind, definePrimitive, np, tree, type IR, type Primitive, type Tree, type TreeDef } from "../core/index.js";
-import { batchByLoop } from "../core/primitives/index.js";
+import { Array, bind, definePrimitive, np, tree, type IR, type Primitive, type Tree, type TreeDef, batchByLoop } from "../core/index.js";
 import { checkedLeaves, opOf, outputLeaves } from "./args.js";
 import { avalsOf, concrete, describeAvals, jvpIR, runIR, sameAvals, storages, traceFn, vjpIR } from "./control/traced.js";
 import type { GradOf } from "./types.js";

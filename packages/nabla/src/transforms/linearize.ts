@@ -1,5 +1,4 @@
-import { bind1, evalIR, stage, tree, type Array } from "../core/index.js";
-import { stopGradient as stopGradientP } from "../core/primitives/index.js";
+import { bind1, evalIR, stage, tree, type Array, stopGradientPrimitive as stopGradientP } from "../core/index.js";
 import { checkedLeaves, differentiableLeaves, opOf, outputLeaves } from "./args.js";
 import { jvp } from "./jvp.js";
 import type { GradOf, TangentsOf } from "./types.js";

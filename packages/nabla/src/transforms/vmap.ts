@@ -1,5 +1,4 @@
-import { Array, Tracer, bind, currentInterpreter, np, tree, withInterpreter, type Interpreter, type Primitive } from "../core/index.js";
-import { materializeBatch } from "../core/primitives/index.js";
+import { Array, Tracer, bind, currentInterpreter, np, tree, withInterpreter, type Interpreter, type Primitive, materializeBatch } from "../core/index.js";
 import { outputLeaves } from "./args.js";
 
 /** A value under `vmap`: the batched array, with the batch axis in front. */

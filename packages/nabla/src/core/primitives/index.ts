@@ -7,3 +7,4 @@ export { matmul } from "./linalg.js";
 export { randomBits, randomUniform } from "./random.js";
 export { cumsum, cumprod, cummax, cummin, type CumulativeParams } from "./cumulative.js";
 export { takeAlongAxis, scatterAddAlongAxis, searchsorted } from "./gather.js";
+export { conv, type ConvParams } from "./conv.js";

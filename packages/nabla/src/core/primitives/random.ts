@@ -4,9 +4,8 @@
 // only through integer bits: no derivative flows to it. Gamma samples are differentiable
 // in their shape parameter (implicit reparameterization); the others are integers.
 // Batching loops over the batch (batchByLoop): the kernels are loops already.
-import { isFloat, randomBitsStorage, randomUniformStorage, shapeString, type DType, type Shape } from "../../array/index.js";
+import { isFloat, randomBitsStorage, randomUniformStorage, shapeString, type DType, type Shape, randomGammaStorage, randomPoissonStorage, randomRandintStorage } from "../../array/index.js";
 // The sampler kernels are imported from their file, as conv.ts imports its kernel.
-import { randomGammaStorage, randomPoissonStorage, randomRandintStorage } from "../../array/kernels/random.js";
 import type { Array } from "../array.js";
 import { bind1 } from "../interpreter.js";
 import * as np from "../np/index.js";

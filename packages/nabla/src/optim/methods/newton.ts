@@ -1,7 +1,7 @@
 // Newton's method with the exact Hessian: solve (H + τI)·p = −g by Cholesky, with τ = 0
 // when H is positive definite and the smallest tried multiple of I otherwise, then a
 // line search (Nocedal & Wright, Algorithm 3.3 for the damping).
-import { nrm2 } from "../../array/nrm2.js";
+import { nrm2 } from "../../array/index.js";
 import { np, type Array } from "../../core/index.js";
 import { cholesky, choSolve } from "../../linalg/index.js";
 import { isOutcome, type Outcome, type Progress } from "../progress.js";

@@ -1,6 +1,5 @@
 import { isFloat } from "../../array/index.js";
-import { bind, definePrimitive, np, tree, type Array, type IR, type Primitive } from "../../core/index.js";
-import { materializeBatch } from "../../core/primitives/index.js";
+import { bind, definePrimitive, np, tree, type Array, type IR, type Primitive, materializeBatch } from "../../core/index.js";
 import { avalsOf, concrete, describeAvals, jvpIR, runIR, sameAvals, storages, traceFn, vjpIR, vmapIR } from "./traced.js";
 import { outputLeaves } from "../args.js";
 import type { Carry } from "../types.js";

@@ -1,10 +1,7 @@
 // What the control-flow primitives share: user functions staged to IR, and the IR
 // differentiated or batched by calling the public transformations on its replay.
-import { isFloat, sameShape, shapeString } from "../../array/index.js";
-import { ConcreteArray, IR, evalIR, np, stage, tree, type Array, type Aval, type TreeDef } from "../../core/index.js";
-import { instantiate, materializeBatch } from "../../core/primitives/index.js";
-import type { Storage } from "../../array/index.js";
-import type { Tangent } from "../../core/primitive.js";
+import { isFloat, sameShape, shapeString, type Storage } from "../../array/index.js";
+import { ConcreteArray, IR, evalIR, instantiate, materializeBatch, np, stage, tree, type Array, type Aval, type Tangent, type TreeDef } from "../../core/index.js";
 import { outputLeaves } from "../args.js";
 import { jvp } from "../jvp.js";
 import { vjp } from "../vjp.js";

@@ -1,10 +1,5 @@
-import {
-  ELEMENTWISE_EXPR, REDUCERS, Storage, allocate, sizeOf, stridesOf, type DType, type ElementwiseOp, type ReduceOp, type Shape, type TypedArray,
-} from "../../array/index.js";
+import { ELEMENTWISE_EXPR, REDUCERS, Storage, allocate, sizeOf, stridesOf, type DType, type ElementwiseOp, type ReduceOp, type Shape, type TypedArray, canGenerateCode, kernelOp, S } from "../../array/index.js";
 import { ConcreteArray, evalIR, type Aval, type Equation, type IR, type Var } from "../../core/index.js";
-import { canGenerateCode } from "../../array/codegen.js";
-import { kernelOp } from "../../array/kernels/elementwise.js";
-import { S } from "../../array/kernels/special.js";
 
 /** Appends `items` to `target` in a loop: push(...items) overflows the stack at ~10⁵ items, and a big kernel has that many lines. */
 function append(target: string[], items: readonly string[]): void {
