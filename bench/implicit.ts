@@ -4,43 +4,18 @@
 // solve with Jᵀ from VJPs of the layer) and by backpropagation through the iterations
 // unrolled by `scan`, at 100 and at 1,000 iterations. Wall time and memory.
 //
-// Memory is measured two ways, both as growth over the same process just before the call:
-//  • "peak live": the largest heapUsed + arrayBuffers (process.memoryUsage) seen right
-//    after a forced full collection, sampled from inside the computation. JavaScript
-//    cannot sample from a timer while a synchronous call runs, so a probe (an identity
-//    primitive wrapped around the layer's output, in this file) takes the sample every
-//    10th time the layer or its VJP is evaluated: in the forward iterations, in each step
-//    of the backward scan and in each of GMRES's products with Jᵀ. Garbage is excluded, so
-//    this is what the method holds at those points (the tape of stored states, the Krylov
-//    basis, gradient accumulators, the 8 MB gradient in W itself).
-//  • "peak RSS": the process's resident-set high-water mark (VmHWM, reset just before the
-//    call), less its RSS before the call, in a fresh child process that makes only that one
-//    first call: what the operating system saw, garbage not yet collected and allocator
-//    slack included.
-// The probed calls are not timed (they collect 2× per sample); the timed calls have no probe.
-import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+// Memory is measured as bench/memory.ts explains: "peak live" and "peak RSS". The probe is
+// wrapped around the layer's output and samples every 10th time the layer or its VJP is
+// evaluated: in the forward iterations, in each step of the backward scan and in each of
+// GMRES's products with Jᵀ. What the method holds at those points: the tape of stored
+// states, the Krylov basis, gradient accumulators, the 8 MB gradient in W itself.
 import os from "node:os";
-import { fileURLToPath } from "node:url";
-import v8 from "node:v8";
-import vm from "node:vm";
 import { grad, implicit, np, scan, type Array } from "nabla";
-// The probe needs a primitive, which the public API does not let one define (every rule
-// of customJvp/customVjp is traced, so none runs per iteration); this imports the library's own.
-import { bind, definePrimitive, type Primitive } from "../packages/nabla/src/core/index.js";
 import { print } from "./harness.js";
+import { firstCall, gc, makeProbe, median, printFirstCall, type First } from "./memory.js";
 
-v8.setFlagsFromString("--expose-gc");
-const collect = vm.runInNewContext("gc") as () => void;
-// Twice: freed ArrayBuffers are released by a background sweeper that the second waits for.
-const gc = () => {
-  collect();
-  collect();
-};
-const liveBytes = () => {
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-};
+/** The flag that runs this file as a child making one first call (see `child`). */
+const CHILD = "--child";
 
 const N = 1000; // state
 const D = 16; // input
@@ -115,29 +90,8 @@ function problem(): Problem {
   };
 }
 
-/**
- * The memory probe: the identity, which samples live memory every `every`-th time it runs,
- * and counts how often the layer (kind "layer") and its VJP (kind "vjp": its transpose binds
- * the probe on the cotangent, so the backward pass is sampled too) are evaluated.
- */
-const probeState = { on: false, samples: 0, every: 10, base: 0, peak: 0, layer: 0, vjp: 0 };
-const probe: Primitive<{ kind: "layer" | "vjp" }> = definePrimitive<{ kind: "layer" | "vjp" }>({
-  name: "bench_memory_probe",
-  shapeRule: (inputs) => inputs.map((a) => ({ shape: a.shape, dtype: a.dtype })),
-  impl(inputs, p) {
-    if (probeState.on) {
-      probeState[p.kind]++;
-      if (probeState.samples++ % probeState.every === 0) {
-        gc();
-        probeState.peak = Math.max(probeState.peak, liveBytes());
-      }
-    }
-    return [...inputs];
-  },
-  jvp: (primals, tangents, p) => [bind(probe, primals, p), [...tangents]],
-  vjp: (cts) => cts.map((c) => (c ? bind(probe, [c], { kind: "vjp" })[0]! : null)),
-  batch: (args, batched, p) => [bind(probe, args, p), [...batched]],
-});
+/** Counts the evaluations of the layer (kind "layer") and of its VJP (kind "vjp"). */
+const probe = makeProbe("bench_memory_probe", ["layer"]);
 
 type Variant = "implicit-100" | "implicit-1000" | "unrolled-100" | "unrolled-1000";
 const VARIANTS: Variant[] = ["implicit-100", "unrolled-100", "implicit-1000", "unrolled-1000"];
@@ -150,7 +104,7 @@ const VARIANTS: Variant[] = ["implicit-100", "unrolled-100", "implicit-1000", "u
 function gradient(variant: Variant, p: Problem, probed: boolean): (params: Params) => Params {
   const layer = (z: Array, q: Params) => {
     const out = np.tanh(np.add(np.add(np.matmul(z, q.W), np.matmul(p.x, q.U)), q.b));
-    return probed ? bind(probe, [out], { kind: "layer" })[0]! : out;
+    return probed ? probe.tap(out, "layer") : out;
   };
   const readout = (z: Array) => np.sum(np.square(np.matmul(z, p.V)));
   const [kind, iters] = variant.split("-") as ["implicit" | "unrolled", string];
@@ -176,48 +130,15 @@ interface Live {
 /** One probed call: the gradient and the peak live memory growth. */
 function probedCall(variant: Variant, p: Problem): Live {
   const f = gradient(variant, p, true);
-  gc();
-  Object.assign(probeState, { on: true, samples: 0, layer: 0, vjp: 0, base: liveBytes() });
-  probeState.peak = probeState.base;
-  const g = f(p.params);
-  probeState.on = false;
-  return { g, liveMB: (probeState.peak - probeState.base) / 2 ** 20, layer: probeState.layer, vjp: probeState.vjp };
+  const { value: g, liveMB, counts } = probe.measure(10, () => f(p.params));
+  return { g, liveMB, ...counts };
 }
 
-/** The resident-set high-water mark (VmHWM), in bytes. */
-const peakRss = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))![1]) * 1024;
-
-/**
- * Child mode: one first call in a fresh process; prints its time and peak RSS growth as
- * JSON. The high-water mark is reset to the current RSS just before the call (Linux ≥ 4.0:
- * "5" to /proc/self/clear_refs), so building the problem does not count; where that is not
- * possible, getrusage's maxRSS is used and the figure is only an upper bound.
- */
+/** Child mode: one first call of a variant in a fresh process. */
 function child(variant: Variant): void {
   const p = problem();
   const f = gradient(variant, p, false);
-  gc();
-  let reset = true;
-  try {
-    writeFileSync("/proc/self/clear_refs", "5");
-  } catch {
-    reset = false;
-  }
-  const rssBefore = process.memoryUsage().rss;
-  const t = performance.now();
-  f(p.params);
-  const ms = performance.now() - t;
-  const peak = reset ? peakRss() : process.resourceUsage().maxRSS * 1024;
-  console.log(JSON.stringify({ ms, rssMB: (peak - rssBefore) / 2 ** 20, exact: reset }));
-}
-
-type First = { ms: number; rssMB: number; exact: boolean };
-
-function firstCall(variant: Variant): First {
-  const file = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, [...process.execArgv, file, "--child", variant], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`bench/implicit.ts child ${variant} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split("\n").pop()!) as First;
+  printFirstCall(() => f(p.params));
 }
 
 /** ‖a − b‖ / ‖b‖, leaf by leaf. */
@@ -225,8 +146,6 @@ function relDiff(a: Params, b: Params): Record<keyof Params, number> {
   const d = (u: Array, v: Array) => np.norm(np.sub(u, v)).item() / np.norm(v).item();
   return { W: d(a.W, b.W), U: d(a.U, b.U), b: d(a.b, b.b) };
 }
-
-const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]!;
 
 /** The whole section (run by bench/run.ts, or alone with `npx tsx bench/implicit.ts`). */
 export function benchImplicit(): void {
@@ -243,7 +162,7 @@ export function benchImplicit(): void {
   const first: Partial<Record<Variant, First>> = {};
   for (const k of [100, 1000] as const) {
     const pair = [`implicit-${k}`, `unrolled-${k}`] as [Variant, Variant];
-    for (const v of pair) first[v] = firstCall(v);
+    for (const v of pair) first[v] = firstCall(import.meta.url, CHILD, v);
     // The probed calls double as the warm-up of the timed ones.
     for (const v of pair) live[v] = probedCall(v, p);
     const fns = pair.map((v) => gradient(v, p, false));
@@ -300,5 +219,5 @@ export function benchImplicit(): void {
 }
 
 const argv = process.argv;
-if (argv.includes("--child")) child(argv[argv.indexOf("--child") + 1] as Variant);
+if (argv.includes(CHILD)) child(argv[argv.indexOf(CHILD) + 1] as Variant);
 else if (import.meta.url === `file://${argv[1]}`) benchImplicit();

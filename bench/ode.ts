@@ -10,39 +10,16 @@
 //     "checkpoint" and "backsolve": wall time and memory at 100 and 1,000 rk4 steps (dt0 =
 //     T/100 and T/1000, so the step count is exact) and with adaptive dopri5.
 //
-// Memory is measured as in bench/implicit.ts, as growth over the process just before the call:
-//  • "peak live": the largest heapUsed + arrayBuffers (process.memoryUsage) right after a
-//    forced full collection, sampled from inside the computation by a probe: an identity
-//    primitive wrapped around the vector field's output (in this file), which takes the
-//    sample every k-th time the field or its VJP is evaluated (k chosen for about 20 samples
-//    per forward solve's worth of evaluations). Garbage excluded: what the method keeps alive.
-//  • "peak RSS": the resident-set high-water mark (VmHWM, reset just before the call) less
-//    RSS before the call, in a fresh child process making only that one first call.
-// The probed calls are not timed; the timed calls have no probe.
-import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+// Memory is measured as bench/memory.ts explains: "peak live" and "peak RSS". The probe is
+// wrapped around the vector field's output and samples every k-th time the field or its VJP
+// is evaluated, k chosen for about 20 samples per forward solve's worth of evaluations.
 import os from "node:os";
-import { fileURLToPath } from "node:url";
-import v8 from "node:v8";
-import vm from "node:vm";
 import { grad, jit, np, ode, type Array } from "nabla";
-// The probe needs a primitive, which the public API does not let one define; this imports
-// the library's own (as bench/implicit.ts does).
-import { bind, definePrimitive, type Primitive } from "../packages/nabla/src/core/index.js";
 import { print } from "./harness.js";
+import { firstCall, gc, makeProbe, median, printFirstCall, type First } from "./memory.js";
 
-v8.setFlagsFromString("--expose-gc");
-const collect = vm.runInNewContext("gc") as () => void;
-// Twice: freed ArrayBuffers are released by a background sweeper that the second waits for.
-const gc = () => {
-  collect();
-  collect();
-};
-const liveBytes = () => {
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-};
-const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]!;
+/** The flag that runs this file as a child making one first call (see `child`). */
+const CHILD = "--ode-child";
 
 /** mulberry32, uniform in [−1, 1): every process builds the same problems. */
 function uniform(seed: number): () => number {
@@ -202,7 +179,7 @@ function linearSolvers() {
 type LinearVariant = "eager" | "jit" | "hand";
 
 function benchLinear(): void {
-  const first = Object.fromEntries((["hand", "eager", "jit"] as const).map((v) => [v, firstCall(`linear:${v}`).ms])) as Record<LinearVariant, number>;
+  const first = Object.fromEntries((["hand", "eager", "jit"] as const).map((v) => [v, firstCall(import.meta.url, CHILD, `linear:${v}`).ms])) as Record<LinearVariant, number>;
   const { eager, jitted, hand } = linearSolvers();
   const fns: Record<LinearVariant, () => unknown> = { hand, eager, jit: jitted };
   const order: LinearVariant[] = ["hand", "eager", "jit"];
@@ -285,34 +262,13 @@ const Y0 = () => np.array([1, 0]);
 const optionsOf = (config: Config) =>
   config === "dopri5" ? { method: "dopri5" as const, ...ADAPTIVE } : { method: "rk4" as const, dt0: T2 / Number(config.split("-")[1]) };
 
-/**
- * The probe: the identity, which samples live memory every `every`-th time it runs, and
- * counts the evaluations of the field (kind "f") and of its VJP (kind "vjp": its transpose
- * binds the probe on the cotangent).
- */
-const probeState = { on: false, samples: 0, every: 10, peak: 0, f: 0, vjp: 0 };
-const probe: Primitive<{ kind: "f" | "vjp" }> = definePrimitive<{ kind: "f" | "vjp" }>({
-  name: "bench_ode_memory_probe",
-  shapeRule: (inputs) => inputs.map((a) => ({ shape: a.shape, dtype: a.dtype })),
-  impl(inputs, p) {
-    if (probeState.on) {
-      probeState[p.kind]++;
-      if (probeState.samples++ % probeState.every === 0) {
-        gc();
-        probeState.peak = Math.max(probeState.peak, liveBytes());
-      }
-    }
-    return [...inputs];
-  },
-  jvp: (primals, tangents, p) => [bind(probe, primals, p), [...tangents]],
-  vjp: (cts) => cts.map((c) => (c ? bind(probe, [c], { kind: "vjp" })[0]! : null)),
-  batch: (args, batched, p) => [bind(probe, args, p), [...batched]],
-});
+/** Counts the evaluations of the field (kind "f") and of its VJP (kind "vjp"). */
+const probe = makeProbe("bench_ode_memory_probe", ["f"]);
 
 function field(probed: boolean) {
   return (y: Array, _t: Array, p: Params) => {
     const out = np.add(np.matmul(np.tanh(np.add(np.matmul(y, p.W1), p.b1)), p.W2), p.b2);
-    return probed ? bind(probe, [out], { kind: "f" })[0]! : out;
+    return probed ? probe.tap(out, "f") : out;
   };
 }
 
@@ -331,13 +287,8 @@ interface Live {
 
 function probedCall(adjoint: Adjoint, config: Config, params: Params, every: number): Live {
   const fn = gradient(adjoint, config, true);
-  gc();
-  Object.assign(probeState, { on: true, samples: 0, every, f: 0, vjp: 0 });
-  const base = liveBytes();
-  probeState.peak = base;
-  const g = fn(params);
-  probeState.on = false;
-  return { g, liveMB: (probeState.peak - base) / 2 ** 20, f: probeState.f, vjp: probeState.vjp };
+  const { value: g, liveMB, counts } = probe.measure(every, () => fn(params));
+  return { g, liveMB, ...counts };
 }
 
 /** ‖a − b‖ / ‖b‖ over all the leaves. */
@@ -361,7 +312,7 @@ function benchAdjoints(): void {
   for (const config of CONFIGS) {
     const r = ode.odeint(field(false), optionsOf(config))(y0, [0, T2], params);
     steps[config] = { accepted: r.accepted.item(), nfev: r.nfev.item() };
-    for (const adjoint of ADJOINTS) first[`${adjoint}:${config}`] = firstCall(`grad:${adjoint}:${config}`);
+    for (const adjoint of ADJOINTS) first[`${adjoint}:${config}`] = firstCall(import.meta.url, CHILD, `grad:${adjoint}:${config}`);
     // About 20 samples per forward solve's worth of evaluations of the field.
     const every = Math.max(1, Math.round(steps[config].nfev / 20));
     // The probed calls double as the warm-up of the timed ones.
@@ -421,15 +372,7 @@ function benchAdjoints(): void {
 // ---------------------------------------------------------------------------------------
 // First calls, each in a fresh process.
 
-/** The resident-set high-water mark (VmHWM), in bytes. */
-const peakRss = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))![1]) * 1024;
-
-/**
- * Child mode: one first call in a fresh process; prints its time and peak RSS growth as
- * JSON. The high-water mark is reset to the current RSS just before the call ("5" to
- * /proc/self/clear_refs, Linux ≥ 4.0); where that is not possible, getrusage's maxRSS is
- * used and the figure is only an upper bound.
- */
+/** Child mode: one first call of a variant ("linear:<solver>" or "grad:<adjoint>:<config>") in a fresh process. */
 function child(variant: string): void {
   const [part, a, b] = variant.split(":");
   let call: () => unknown;
@@ -441,28 +384,7 @@ function child(variant: string): void {
     const fn = gradient(a as Adjoint, b as Config, false);
     call = () => fn(params);
   }
-  gc();
-  let reset = true;
-  try {
-    writeFileSync("/proc/self/clear_refs", "5");
-  } catch {
-    reset = false;
-  }
-  const rssBefore = process.memoryUsage().rss;
-  const t = performance.now();
-  call();
-  const ms = performance.now() - t;
-  const peak = reset ? peakRss() : process.resourceUsage().maxRSS * 1024;
-  console.log(JSON.stringify({ ms, rssMB: (peak - rssBefore) / 2 ** 20, exact: reset }));
-}
-
-type First = { ms: number; rssMB: number; exact: boolean };
-
-function firstCall(variant: string): First {
-  const file = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, [...process.execArgv, file, "--ode-child", variant], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`bench/ode.ts child ${variant} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split("\n").pop()!) as First;
+  printFirstCall(call);
 }
 
 /** Both sections (run by bench/run.ts, or alone with `npx tsx bench/ode.ts`). */
@@ -476,5 +398,5 @@ export function benchOde(): void {
 }
 
 const argv = process.argv;
-if (argv.includes("--ode-child")) child(argv[argv.indexOf("--ode-child") + 1]!);
+if (argv.includes(CHILD)) child(argv[argv.indexOf(CHILD) + 1]!);
 else if (import.meta.url === `file://${argv[1]}`) benchOde();
