@@ -5,6 +5,7 @@ import { clip, parseCommandLine, parseVarNames, quote, UsageError, type OptionSp
 import { evalCommand, gradCommand, hessianCommand, taylorCommand, terminalProgress, type Context, type Output } from "./commands.js";
 import { CONSTANT_NAMES, FUNCTION_NAMES, parseExpr } from "./expr.js";
 import { processIo, type Io } from "./io.js";
+import { criticalCommand } from "./critical.js";
 import { minimizeCommand } from "./minimize.js";
 import { PATH_NUMBERS, PATH_POINTS } from "./optimize.js";
 import { workerOptimizer } from "./worker.js";
@@ -71,6 +72,17 @@ const COMMANDS: Record<string, Command> = {
       plot: { type: "string", help: "write a plot (.svg or .png): contours and paths for 2 variables, convergence for any" },
     },
     run: minimizeCommand,
+  },
+  critical: {
+    usage: "critical EXPR --box x=-5:5,y=-5:5 [--starts N] [--seed S] [--plot out.svg]",
+    summary: "every critical point found in a box (multi-start Newton): kind, value, Hessian eigenvalues; --plot marks them on the contour map",
+    options: {
+      box: { type: "string", help: "where to search: x=-5:5,y=-2:2, or -5:5,-2:2 in variable order, or one range -5:5 for every variable; bounds may be constant expressions (x=-pi:pi)" },
+      starts: { type: "string", help: "how many Newton starts, uniform in the box (default 50 per variable)" },
+      seed: { type: "string", help: "the seed of the starts (default 0): the same seed, the same points" },
+      plot: { type: "string", help: "write a plot (.svg or .png): the points by kind on the contour map (2 variables) or the graph of f (1)" },
+    },
+    run: criticalCommand,
   },
 };
 

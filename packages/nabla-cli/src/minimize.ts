@@ -38,7 +38,7 @@ function niceEvery(nit: number): number {
 }
 
 /** The plot's file, checked before any run: a .svg or .png in a directory we can write. */
-async function checkPlotFile(file: string): Promise<string> {
+export async function checkPlotFile(file: string): Promise<string> {
   if (!/\.(svg|png)$/i.test(file)) throw new UsageError(`--plot: the file must end in .svg or .png, got ${quote(file)}`, { source: file, index: file.length });
   try {
     await access(dirname(file), constants.W_OK);

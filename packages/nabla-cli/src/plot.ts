@@ -31,7 +31,7 @@ export interface PlotSpec {
 // Tableau 10: distinct on white and under colour-blindness; the run colours are literal,
 // because Plot's one colour scale belongs to the contour levels.
 const PALETTE = ["#e15759", "#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7", "#9c755f", "#bab0ac"];
-const GRID = 120;
+export const GRID = 120;
 const LEVELS = 18;
 // Beyond this many iterates per run the dots would hide the line; the line alone remains
 // (with its two ends dotted on the map).
@@ -52,20 +52,20 @@ const short = (v: number) => minusSign(String(Number(v.toPrecision(4))));
 const minusSign = (s: string) => s.replace(/^-/, "−");
 
 /** The part of a rendered SVG element used here (the project compiles without the DOM lib). */
-interface SvgElement {
+export interface SvgElement {
   getAttribute(name: string): string | null;
   setAttribute(name: string, value: string): void;
   outerHTML: string;
 }
 
-type PlotDocument = Plot.PlotOptions["document"];
+export type PlotDocument = Plot.PlotOptions["document"];
 
-function newDocument(): PlotDocument {
+export function newDocument(): PlotDocument {
   return parseHTML("<!doctype html><html><body></body></html>").document as unknown as PlotDocument;
 }
 
 /** The legend as text marks in the top margin: Plot's own swatch legend is HTML, not SVG. */
-function legend(entries: { text: string; color: string }[]): Plot.Markish[] {
+export function legend(entries: { text: string; color: string }[]): Plot.Markish[] {
   return entries.map((e, i) =>
     Plot.text([e.text], {
       text: (d: string) => d,
@@ -81,7 +81,7 @@ function legend(entries: { text: string; color: string }[]): Plot.Markish[] {
   );
 }
 
-const marginTopFor = (rows: number) => 14 + LEGEND_ROW * rows;
+export const marginTopFor = (rows: number) => 14 + LEGEND_ROW * rows;
 
 /** Evenly spaced points of a run, at most MAX_POINTS, the first and the last among them. */
 function thinned(run: PlotRun): PlotRun {
@@ -133,7 +133,7 @@ function frame(spec: PlotSpec): Window | string {
  * f on a GRID×GRID raster of cell centres, row 0 at the bottom: one batched call through
  * vmap; a pointwise loop when f cannot be batched (it reads values in a JavaScript `if`).
  */
-function sample(f: (x: Array) => Array, xr: [number, number], yr: [number, number]): number[] {
+export function sample(f: (x: Array) => Array, xr: [number, number], yr: [number, number]): number[] {
   const pts: number[][] = [];
   for (let j = 0; j < GRID; j++) {
     for (let i = 0; i < GRID; i++) {
@@ -231,7 +231,7 @@ function contourPlot(spec: PlotSpec, document: PlotDocument): SvgElement | strin
 }
 
 /** Linear-axis labels at 6 digits: no 0.30000000000000004, no −6.0000000001e+152. */
-const axisTick = (v: number) => minusSign(String(Number(v.toPrecision(6))));
+export const axisTick = (v: number) => minusSign(String(Number(v.toPrecision(6))));
 
 /** Log-axis labels: plain numbers near 1 (0.5, 20), powers of ten elsewhere (1e-8). */
 function logTick(v: number): string {
@@ -402,9 +402,19 @@ export function renderPng(svg: string, zoom = 2): RenderedImage {
  */
 export async function writePlot(path: string, spec: PlotSpec): Promise<string[]> {
   const { svg, notes } = renderPlot(spec);
+  await writeFigure(path, svg);
+  return notes;
+}
+
+/**
+ * Writes an SVG figure to `path`: as it is, or as PNG when the path ends in ".png".
+ *
+ * @example
+ * await writeFigure("map.png", svg);
+ */
+export async function writeFigure(path: string, svg: string): Promise<void> {
   // Non-blocking open: a named pipe nobody reads (a FIFO called out.svg) is an error
   // (ENXIO) at once, not a command that waits forever; files and devices are unaffected.
   const flag = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NONBLOCK;
   await writeFile(path, path.toLowerCase().endsWith(".png") ? svgToPng(svg) : svg, { flag });
-  return notes;
 }
