@@ -6,6 +6,7 @@ import { benchEager } from "./eager.js";
 import { benchGrad } from "./grad.js";
 import { benchImplicit } from "./implicit.js";
 import { benchJit } from "./jit.js";
+import { benchLandscape } from "./landscape.js";
 import { benchOde } from "./ode.js";
 import { benchOptim } from "./optim.js";
 import { print, printedLines } from "./harness.js";
@@ -22,6 +23,7 @@ await benchJit();
 benchOptim();
 benchImplicit();
 benchOde();
+benchLandscape();
 if (process.argv.includes("--write")) {
   writeFileSync(new URL("./RESULTS.md", import.meta.url), printedLines().join("\n") + "\n");
   console.log("\nwrote bench/RESULTS.md");
