@@ -255,4 +255,21 @@ describe("lanczos", () => {
     expect(() => linalg.lanczos(op(np.eye(3)), 3, { k: 2, which: "both" })).toThrow("lanczos: cannot take k = 2 eigenpairs from each end of an operator of size 3");
     expect(() => linalg.lanczos((v) => np.concatenate([v, v]), 3)).toThrow("lanczos: matvec returned shape (6) for an input of shape (3)");
   });
+
+  it("a matvec returning NaN or ±Infinity is an error, at the first step or a later one", () => {
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const poison = (v: Array) => np.where(np.equal(np.arange(n), 7), bad, v);
+      expect(() => linalg.lanczos((v) => poison(np.matmul(A, v)), n)).toThrow("lanczos: matvec returned a non-finite value");
+      let calls = 0;
+      const late = (v: Array) => (++calls === 5 ? poison(np.matmul(A, v)) : np.matmul(A, v));
+      expect(() => linalg.lanczos(late, n)).toThrow("lanczos: matvec returned a non-finite value");
+      expect(calls).toBe(5);
+    }
+  });
+
+  it("the eigenvectors stay orthonormal over a long run (the second Gram–Schmidt pass runs only when needed)", () => {
+    const r = linalg.lanczos(op(A), n, { k: 5, which: "both", maxIter: 150 });
+    expect(r.vectors.shape).toEqual([n, 10]);
+    expect(maxDiff(np.matmul(mT(r.vectors), r.vectors), np.eye(10))).toBeLessThan(1e-12);
+  });
 });

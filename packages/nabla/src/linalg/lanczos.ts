@@ -32,6 +32,55 @@ export interface LanczosResult {
 }
 
 /**
+ * qᵀ·v, or null when v has a NaN or infinite entry: one pass for both. 0·x is 0 for every
+ * finite x and NaN otherwise, so the sum of those is 0 exactly when v is finite.
+ */
+function finiteDot(q: Vec, v: Vec): number | null {
+  let s = 0;
+  let bad = 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    s += q[i]! * x;
+    bad += 0 * x;
+  }
+  return bad === 0 ? s : null;
+}
+
+/**
+ * v ← v − (qᵀv)·q for each basis vector q in turn (modified Gram–Schmidt), in place. Each
+ * pass over v also takes the next vector's dot product with the updated v: the same
+ * arithmetic as dot-then-axpy per vector, with half the passes over v.
+ */
+function subtractProjections(Q: Vec[], v: Vec): void {
+  if (Q.length === 0) return;
+  let c = -dot(Q[0]!, v);
+  for (let j = 0; j + 1 < Q.length; j++) {
+    const q = Q[j]!;
+    const next = Q[j + 1]!;
+    let s = 0;
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i]! + c * q[i]!;
+      v[i] = x;
+      s += next[i]! * x;
+    }
+    c = -s;
+  }
+  axpy(c, Q[Q.length - 1]!, v);
+}
+
+/** out ← Σ_j coef(j)·Q[j], summed in order of j, four basis vectors per pass over out. */
+function combine(Q: Vec[], coef: (j: number) => number, out: Vec): void {
+  out.fill(0);
+  let j = 0;
+  for (; j + 3 < Q.length; j += 4) {
+    const [a0, a1, a2, a3] = [coef(j), coef(j + 1), coef(j + 2), coef(j + 3)];
+    const [q0, q1, q2, q3] = [Q[j]!, Q[j + 1]!, Q[j + 2]!, Q[j + 3]!];
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! + a0 * q0[i]! + a1 * q1[i]! + a2 * q2[i]! + a3 * q3[i]!;
+  }
+  for (; j < Q.length; j++) axpy(coef(j), Q[j]!, out);
+}
+
+/**
  * Lanczos with full reorthogonalization: the k largest and/or smallest eigenpairs of a
  * symmetric operator on vectors of length n, given as a function (a Hessian-vector
  * product, say). The small tridiagonal problem is solved with eigh's QR iteration.
@@ -61,18 +110,34 @@ export function lanczos(matvec: MatVec, n: number, opts: LanczosOptions = {}): L
   const Q: Vec[] = [];
   const alphas: number[] = [];
   const betas: number[] = []; // betas[j] couples Q[j] and Q[j+1]
-  /** v minus its projection on the basis, twice (one pass is not enough in floating point). */
-  const orthogonalize = (v: Vec) => {
-    for (let pass = 0; pass < 2; pass++) for (const q of Q) axpy(-dot(q, v), q, v);
+  /**
+   * v minus its projection on the basis, in place; returns ‖v‖ after. One Gram–Schmidt pass
+   * is not enough in floating point when it removes most of v, so a second pass runs only
+   * then: when the norm fell below 1/√2 of what it was (Daniel–Gragg–Kaufman–Stewart, as in
+   * landscape.hessianDensity). At 10⁶ entries these passes cost more than a cheap matvec.
+   */
+  const orthogonalize = (v: Vec): number => {
+    let norm = nrm2(v);
+    for (let pass = 0; pass < 2; pass++) {
+      const before = norm;
+      subtractProjections(Q, v);
+      norm = nrm2(v);
+      if (norm > Math.SQRT1_2 * before) break;
+    }
+    return norm;
+  };
+  /** v ← v / s in place (division, not a reciprocal's product, for the same rounding). */
+  const divide = (v: Vec, s: number): Vec => {
+    for (let i = 0; i < v.length; i++) v[i] = v[i]! / s;
+    return v;
   };
   const randomUnit = (): Vec | null => {
     for (let attempt = 0; attempt < 3; attempt++) {
       const [k1, k2] = random.split(key);
       key = k1!;
       const v = random.normal(k2!, [n]).toFloat64Array();
-      orthogonalize(v);
-      const norm = nrm2(v);
-      if (norm > 1e-8) return v.map((x) => x / norm);
+      const norm = orthogonalize(v);
+      if (norm > 1e-8) return divide(v, norm);
     }
     return null;
   };
@@ -90,12 +155,11 @@ export function lanczos(matvec: MatVec, n: number, opts: LanczosOptions = {}): L
     Q.push(q);
     const j = Q.length - 1;
     const v = A(q);
-    if (!v.every(Number.isFinite)) throw new Error("lanczos: matvec returned a non-finite value");
-    const alpha = dot(q, v);
+    const alpha = finiteDot(q, v);
+    if (alpha === null) throw new Error("lanczos: matvec returned a non-finite value");
     alphas.push(alpha);
-    orthogonalize(v);
-    // Scale-safe: an operator of size 1e-200 must not look like a breakdown (β = 0).
-    const beta = nrm2(v);
+    // Scale-safe (nrm2): an operator of size 1e-200 must not look like a breakdown (β = 0).
+    const beta = orthogonalize(v);
     scale = Math.max(scale, Math.abs(alpha) + beta + (j > 0 ? betas[j - 1]! : 0));
     lastBeta = beta;
     const m = Q.length;
@@ -124,7 +188,7 @@ export function lanczos(matvec: MatVec, n: number, opts: LanczosOptions = {}): L
       q = fresh;
     } else {
       betas.push(beta);
-      q = v.map((x) => x / beta);
+      q = divide(v, beta);
     }
   }
   // Ritz pairs from the full eigendecomposition of the final tridiagonal matrix.
@@ -136,15 +200,16 @@ export function lanczos(matvec: MatVec, n: number, opts: LanczosOptions = {}): L
   }
   const { w, V } = symmetricEigen(T, 0, m);
   const picks = wanted(m);
-  const vectors = new Float64Array(n * picks.length);
-  const residuals: number[] = [];
+  const p = picks.length;
+  // Eigenvector c is Σ_j V[j, col]·Q[j]: summed contiguously into one vector, then copied
+  // into column c of the [n, p] result.
+  const vectors = new Float64Array(n * p);
+  const sum = new Float64Array(n);
   picks.forEach((col, c) => {
-    for (let j = 0; j < m; j++) {
-      const s = V[j * m + col]!;
-      for (let i = 0; i < n; i++) vectors[i * picks.length + c] = vectors[i * picks.length + c]! + s * Q[j]![i]!;
-    }
-    residuals.push(Math.abs(lastBeta * V[(m - 1) * m + col]!));
+    combine(Q, (j) => V[j * m + col]!, sum);
+    for (let i = 0, o = c; i < n; i++, o += p) vectors[o] = sum[i]!;
   });
+  const residuals = picks.map((col) => Math.abs(lastBeta * V[(m - 1) * m + col]!));
   const values = picks.map((i) => w[i]!);
   return {
     values: np.array(values),
