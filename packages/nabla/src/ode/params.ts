@@ -4,7 +4,7 @@ import { isFloat } from "../array/index.js";
 import { ConcreteArray, np, Tracer, type Array, type Aval, type IR } from "../core/index.js";
 import { concrete, guardStatus, runIR, vmap } from "../transforms/index.js";
 import { flatRhs, ravel } from "./flat.js";
-import { integrate, type IntegrateOptions, type OdeMethod, type Step } from "./integrate.js";
+import { integrate, type IntegrateOptions, type Step } from "./integrate.js";
 
 /** How a solve ended; the `status` output is the index in this list. */
 export const STATUS = ["success", "maxSteps", "stepUnderflow", "nonFinite"] as const;
@@ -15,20 +15,14 @@ export type Adjoint = "direct" | "checkpoint" | "backsolve";
 /** Binds the ODE solve primitive (passed to the adjoints, which solve ODEs backwards). */
 export type SolveBind = (inputs: Array[], p: OdeParams) => Array[];
 
-export interface OdeParams {
+/** The integrator's settings (errorSize: the user's y within an augmented system), and f. */
+export interface OdeParams extends IntegrateOptions {
   /** What errors name: odeint, or odeint(f). */
   op: string;
   /** f, staged: [...consts, ...y, t, ...args] → dy/dt, with y's leaves. */
   fIR: IR;
   nConsts: number;
   nY: number;
-  method: OdeMethod;
-  rtol: number;
-  atol: number;
-  dt0?: number;
-  maxSteps: number;
-  /** Flat elements of y that enter the error norm: the user's y within an augmented system. */
-  errorSize?: number;
   adjoint: Adjoint;
 }
 
