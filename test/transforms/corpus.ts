@@ -62,7 +62,7 @@ const keyRaw = () => ints([2], -(2 ** 31), 2 ** 31 - 1);
 export const dims = (minRank = 0, maxRank = 3) => fc.array(fc.integer({ min: 1, max: 3 }), { minLength: minRank, maxLength: maxRank });
 
 /** k broadcast-compatible shapes: trailing parts of one base shape, some dims set to 1. */
-function compatibleShapes(k: number, maxRank = 3): fc.Arbitrary<number[][]> {
+export function compatibleShapes(k: number, maxRank = 3): fc.Arbitrary<number[][]> {
   return fc
     .record({
       base: dims(0, maxRank),
@@ -204,7 +204,8 @@ addCase({
 // --- elementwise binary, broadcasting ----------------------------------------------------
 
 type BinaryName = "add" | "sub" | "mul" | "div" | "pow" | "arctan2" | "maximum" | "minimum";
-type Domain = (shape: readonly number[]) => fc.Arbitrary<Raw>;
+/** Draws an argument of the given shape. */
+export type Domain = (shape: readonly number[]) => fc.Arbitrary<Raw>;
 
 const BINARY: readonly [BinaryName, Domain, Domain][] = [
   ["add", (s) => floats(s), (s) => floats(s)],

@@ -4,20 +4,9 @@
 // primitives (fmax, copysign, nanToNum, round with decimals, pow at exact zeros).
 import fc from "fast-check";
 import { np, type Array } from "nabla";
-import { addCase, dims, floats, gapped, nonzero, type Raw } from "../corpus.js";
+import { addCase, dims, floats, gapped, nonzero, type Raw, compatibleShapes, type Domain } from "../corpus.js";
 
-type Domain = (shape: readonly number[]) => fc.Arbitrary<Raw>;
 
-/** k broadcast-compatible shapes: trailing parts of one base shape, some dims set to 1. */
-function compatibleShapes(k: number, maxRank = 3): fc.Arbitrary<number[][]> {
-  return fc
-    .record({
-      base: dims(0, maxRank),
-      drops: fc.array(fc.nat(maxRank), { minLength: k, maxLength: k }),
-      ones: fc.array(fc.array(fc.boolean(), { minLength: maxRank, maxLength: maxRank }), { minLength: k, maxLength: k }),
-    })
-    .map(({ base, drops, ones }) => drops.map((d, j) => base.slice(Math.min(d, base.length)).map((n, i) => (ones[j]![i] ? 1 : n))));
-}
 
 /**
  * Distinct values k/10 + offset, as `gapped`, for divisions: with x on offset 0.03 and y

@@ -9,7 +9,7 @@
 // first order only (betainc_grad has no derivative in a or b).
 import fc from "fast-check";
 import { jvp, np, random, stats, type Array } from "nabla";
-import { addCase, dims, floats, sin, type Raw } from "../corpus.js";
+import { addCase, dims, floats, sin, type Raw, compatibleShapes } from "../corpus.js";
 
 /** int32 data in [lo, hi]. */
 const ints = (shape: readonly number[], lo: number, hi: number): fc.Arbitrary<Raw> => {
@@ -89,16 +89,6 @@ addCase({
   f: ({ a, b }: Shapes) => (x) => [stats.beta.cdf(x, a, b), stats.beta.sf(x, a, b), stats.t.cdf(np.sub(np.mul(x, 6), 3), a)],
 });
 
-/** k broadcast-compatible shapes: trailing parts of one base shape, some dims set to 1. */
-function compatibleShapes(k: number, maxRank = 3): fc.Arbitrary<number[][]> {
-  return fc
-    .record({
-      base: dims(0, maxRank),
-      drops: fc.array(fc.nat(maxRank), { minLength: k, maxLength: k }),
-      ones: fc.array(fc.array(fc.boolean(), { minLength: maxRank, maxLength: maxRank }), { minLength: k, maxLength: k }),
-    })
-    .map(({ base, drops, ones }) => drops.map((d, j) => base.slice(Math.min(d, base.length)).map((n, i) => (ones[j]![i] ? 1 : n))));
-}
 
 addCase({
   title: "betainc in a, b and x, broadcasting, first order (∂/∂a and ∂/∂b bind betainc_grad)",

@@ -5,20 +5,9 @@
 // primitive ∂P/∂a) is covered by its own derivatives in x.
 import fc from "fast-check";
 import { jvp, np, special, type Array } from "nabla";
-import { addCase, dims, floats, type Raw } from "../corpus.js";
+import { addCase, dims, floats, type Raw, compatibleShapes, type Domain } from "../corpus.js";
 
-type Domain = (shape: readonly number[]) => fc.Arbitrary<Raw>;
 
-/** k broadcast-compatible shapes: trailing parts of one base shape, some dims set to 1. */
-function compatibleShapes(k: number, maxRank = 3): fc.Arbitrary<number[][]> {
-  return fc
-    .record({
-      base: dims(0, maxRank),
-      drops: fc.array(fc.nat(maxRank), { minLength: k, maxLength: k }),
-      ones: fc.array(fc.array(fc.boolean(), { minLength: maxRank, maxLength: maxRank }), { minLength: k, maxLength: k }),
-    })
-    .map(({ base, drops, ones }) => drops.map((d, j) => base.slice(Math.min(d, base.length)).map((n, i) => (ones[j]![i] ? 1 : n))));
-}
 
 /** int32 data in [lo, hi]. */
 const ints = (shape: readonly number[], lo: number, hi: number): fc.Arbitrary<Raw> => {
