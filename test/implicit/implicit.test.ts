@@ -78,6 +78,24 @@ function contraction(seed: number, n: number, norm: number): Array {
   return W.mul(norm / linalg.svdvals(W).slice(0).item());
 }
 
+describe("parameters the solved function closes over (not passed as args)", () => {
+  // The forward solve runs on concrete values, so what F closes over is moved into its
+  // arguments first; before that, a closed-over tracer of grad escaped into the solver.
+  const dz = Math.cos(DOTTIE) / (1 + Math.sin(DOTTIE));
+  const solvers = {
+    fixedPoint: (t: Array) => implicit.fixedPoint((z: Array) => t.mul(np.cos(z)))(np.array(0)).x,
+    rootFind: (t: Array) => implicit.rootFind((z: Array) => t.mul(np.cos(z)).sub(z))(np.array(0)).x,
+    argmin: (t: Array) => implicit.argmin((z: Array) => z.mul(z).div(2).sub(t.mul(np.sin(z))))(np.array(0)).x,
+    customRoot: (t: Array) => implicit.customRoot((z: Array) => t.mul(np.cos(z)).sub(z), () => np.array(DOTTIE))(np.array(0)),
+  };
+  it.each(Object.keys(solvers) as (keyof typeof solvers)[])("%s: grad, jvp and jit(grad) at θ = 1 give cos z*/(1 + sin z*)", (name) => {
+    const z = solvers[name];
+    expect(Math.abs(grad(z)(np.array(1)).item() - dz)).toBeLessThan(1e-10);
+    expect(Math.abs(jvp(z, [np.array(1)], [np.array(1)])[1].item() - dz)).toBeLessThan(1e-10);
+    expect(Math.abs(jit(grad(z))(np.array(1)).item() - dz)).toBeLessThan(1e-10);
+  });
+});
+
 describe("implicit gradients equal the unrolled solver's, run to convergence (1e-8)", () => {
   it("a deep-equilibrium layer z = tanh(Wz + Ux + b): gradients in W, U, b", () => {
     const n = 5;

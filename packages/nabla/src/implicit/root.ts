@@ -181,9 +181,9 @@ export function rootWithReport<Y extends Tree>(
   return [tree.unflatten(yDef, outs.slice(0, n)) as GradOf<Y>, outs[n]!, outs[n + 1]!, outs[n + 2]!];
 }
 
-/** max |F(y, ...args)| over every leaf, for concrete values (Infinity if any is not finite). */
-export function residualOf(F: (y: any, ...args: any[]) => unknown, y: Tree, args: readonly Tree[]): number {
-  const leaves = outputLeaves(F(y, ...args) as Tree)[0];
+/** max |F(y)| over every leaf, for concrete values (Infinity if any is not finite). */
+export function residualOf(F: (y: Tree) => unknown, y: Tree): number {
+  const leaves = outputLeaves(F(y) as Tree)[0];
   let worst = 0;
   for (const l of leaves) {
     for (const v of l.toFloat64Array()) {

@@ -3,10 +3,10 @@
 // trailing options object could not be told apart from a pytree argument.
 import { np, tree, type Array, type Tree } from "../core/index.js";
 import { minimize, type MinimizeOptions, type MinimizeStatus } from "../optim/index.js";
-import { grad, ravelPytree, type GradOf } from "../transforms/index.js";
+import { closureConvert, grad, ravelPytree, type GradOf } from "../transforms/index.js";
 import { fixedPointIterate, maxAbs, newton, type FlatReport } from "./forward.js";
 import { linearSettings, linearSolver, nonNegative, positiveInteger, type LinearSolveMethod } from "./linear.js";
-import { residualOf, rootWithReport, type SolveReport, type SolveStatus } from "./root.js";
+import { residualOf, rootWithReport, type RootOptions, type SolveReport, type SolveStatus } from "./root.js";
 
 /** How the implicit derivative's linear system J·v = r (J = ∂F/∂y at the solution) is solved. */
 export interface ImplicitOptions {
@@ -80,6 +80,30 @@ function onFlat(y0: Tree, run: (v: Array, unravel: (v: Array) => Tree) => FlatRe
   return { ...r, x: tree.unflatten(tree.flatten(y0)[1], leaves) };
 }
 
+type UserFn = (y: any, ...args: any[]) => unknown;
+
+/**
+ * rootWithReport for F = toF(fn), with what the user's fn closes over moved into the
+ * arguments (closureConvert): `run` calls fn on concrete values inside the primitive's
+ * kernel, where an outer transformation's tracers must not reach, and derivatives in
+ * those closed-over values flow like any argument's.
+ */
+function solveImplicit<Y extends Tree>(
+  op: string,
+  fn: UserFn,
+  toF: (fn: UserFn) => UserFn,
+  run: (fn: (y: Tree) => unknown, y0: Tree, args: Tree[]) => SolveReport,
+  y0: Y,
+  args: readonly unknown[],
+  settings: RootOptions,
+) {
+  const { explicit, consts } = closureConvert(fn, [y0, ...args]);
+  const withConsts = (y: Tree, c: Array[], ...a: unknown[]) => explicit(c, y, ...a);
+  const F = toF(withConsts);
+  const solve = (z0: Tree, [c, ...a]: Tree[]) => run((y) => withConsts(y, c as Array[], ...a), z0, a);
+  return rootWithReport(op, F, solve, y0, [consts, ...args], settings);
+}
+
 /**
  * Any solver of F(y, ...args) = 0 made differentiable by the implicit function theorem
  * (JAX's `lax.custom_root`): the returned function runs `solve(y0, ...args)` — any code, even
@@ -105,12 +129,12 @@ export function customRoot<Y extends Tree, A extends unknown[]>(
   checkKeys(op, opts, ["symmetric"]);
   const symmetric = opts.symmetric ?? false;
   const settings = rootOptions(op, opts, symmetric ? "cg" : "gmres", symmetric, "check that F is finite at the solver's answer");
-  const run = (y0: Tree, args: Tree[]): SolveReport => {
+  const run = (Fy: (y: Tree) => unknown, y0: Tree, args: Tree[]): SolveReport => {
     const x = solve(y0 as Y, ...(args as A)) as Tree;
-    const residual = residualOf(F, x, args);
+    const residual = residualOf(Fy, x);
     return { x, status: residual === Infinity ? "nonFinite" : "converged", nit: 0, residual };
   };
-  return (y0, ...args) => rootWithReport(op, F, run, y0, args, settings)[0];
+  return (y0, ...args) => solveImplicit(op, F, (f) => f, run, y0, args, settings)[0];
 }
 
 /** Options of `rootFind`. */
@@ -141,9 +165,8 @@ export function rootFind<Y extends Tree, A extends unknown[]>(F: (y: GradOf<Y>, 
   if (method !== "newton" && method !== "broyden") throw new Error(`${op}: method ${JSON.stringify(method)} is not one of newton, broyden`);
   const lim = { tol: nonNegative(op, "tol", opts.tol, 1e-10), maxIter: positiveInteger(op, "maxIter", opts.maxIter, 100) };
   const settings = rootOptions(op, opts, "gmres", false, "loosen tol, raise maxIter, or start closer to the root");
-  const run = (y0: Tree, args: Tree[]) =>
-    onFlat(y0, (v, unravel) => newton((y) => ravelPytree(F(unravel(y) as GradOf<Y>, ...(args as A)))[0], v, lim, method === "broyden"));
-  return (y0, ...args) => resultOf(rootWithReport(op, F, run, y0, args, settings));
+  const run = (Fy: (y: Tree) => unknown, y0: Tree) => onFlat(y0, (v, unravel) => newton((y) => ravelPytree(Fy(unravel(y)))[0], v, lim, method === "broyden"));
+  return (y0, ...args) => resultOf(solveImplicit(op, F, (f) => f, run, y0, args, settings));
 }
 
 /** Options of `fixedPoint`. */
@@ -177,11 +200,10 @@ export function fixedPoint<Z extends Tree, A extends unknown[]>(T: (z: GradOf<Z>
   if (method !== "iterate" && method !== "anderson") throw new Error(`${op}: method ${JSON.stringify(method)} is not one of iterate, anderson`);
   const lim = { tol: nonNegative(op, "tol", opts.tol, 1e-10), maxIter: positiveInteger(op, "maxIter", opts.maxIter, 1000) };
   const memory = method === "anderson" ? positiveInteger(op, "memory", opts.memory, 5) : 0;
-  const F = (z: GradOf<Z>, ...args: A) => tree.map((t: Array, zi: Array) => np.sub(t, zi), T(z, ...args) as Tree, z as Tree);
+  const residual = (Tc: UserFn) => (z: Tree, ...args: unknown[]) => tree.map((t: Array, zi: Array) => np.sub(t, zi), Tc(z, ...args) as Tree, z);
   const settings = rootOptions(op, opts, "gmres", false, method === "iterate" ? "loosen tol, raise maxIter, or try method: \"anderson\"" : "loosen tol or raise maxIter");
-  const run = (z0: Tree, args: Tree[]) =>
-    onFlat(z0, (v, unravel) => fixedPointIterate((z) => ravelPytree(T(unravel(z) as GradOf<Z>, ...(args as A)))[0], v, lim, memory));
-  return (z0, ...args) => resultOf(rootWithReport(op, F, run, z0, args, settings));
+  const run = (Tz: (z: Tree) => unknown, z0: Tree) => onFlat(z0, (v, unravel) => fixedPointIterate((z) => ravelPytree(Tz(unravel(z)))[0], v, lim, memory));
+  return (z0, ...args) => resultOf(solveImplicit(op, T, residual, run, z0, args, settings));
 }
 
 /** Options of `argmin`: minimize's (method, gtol, maxIter …) and the implicit ones. */
@@ -219,13 +241,13 @@ export function argmin<Y extends Tree, A extends unknown[]>(g: (y: GradOf<Y>, ..
   checkFunction(op, "g", g);
   const minimizeOpts = Object.fromEntries(Object.entries(opts).filter(([k]) => !IMPLICIT_KEYS.includes(k))) as MinimizeOptions<Y>;
   const settings = rootOptions(op, opts, "cg", true, "loosen gtol, raise maxIter, or try another method");
-  const F = (y: GradOf<Y>, ...args: A) => grad((u: GradOf<Y>) => g(u, ...args))(y);
-  const run = (y0: Tree, args: Tree[]): SolveReport => {
-    const r = minimize((y: GradOf<Y>) => g(y, ...(args as A)), y0 as Y, { method: "newton-cg", gtol: 1e-10, ...minimizeOpts });
+  const gradient = (gc: UserFn) => (y: Tree, ...args: unknown[]) => grad((u: Tree) => gc(u, ...args) as Array)(y);
+  const run = (gy: (y: Tree) => unknown, y0: Tree): SolveReport => {
+    const r = minimize((y: GradOf<Y>) => gy(y) as Array, y0 as Y, { method: "newton-cg", gtol: 1e-10, ...minimizeOpts });
     const dtypes = tree.leaves(y0).map((l) => np.asArray(l as Array).dtype);
     const x = tree.unflatten(tree.flatten(y0)[1], tree.leaves(r.x as Tree).map((l, i) => np.astype(l as Array, dtypes[i]!)));
     const residual = maxAbs(ravelPytree(r.grad)[0]);
     return { x, status: r.success ? "converged" : MINIMIZE_TO_STATUS[r.status], nit: r.nit, residual };
   };
-  return (y0, ...args) => resultOf(rootWithReport(op, F, run, y0, args, settings));
+  return (y0, ...args) => resultOf(solveImplicit(op, g, gradient, run, y0, args, settings));
 }

@@ -11,10 +11,10 @@
 // Each returns cotangents for every input [...consts, ...y0, ts, ...args].
 import { isFloat } from "../array/index.js";
 import { bind, definePrimitive, np, type Array, type Primitive, batchByLoop } from "../core/index.js";
-import { concrete, runIR, storages, vjp, vjpIR } from "../transforms/index.js";
+import { concrete, concreteValue, runIR, storages, vjp, vjpIR } from "../transforms/index.js";
 import { flatRhs, ravel, stageList, unravel } from "./flat.js";
 import { replay, type Step } from "./integrate.js";
-import { avalsOf, concreteValue, groups, guardSolved, solveConcrete, stepsOfSolve, valuesOfF, type OdeParams, type SolveBind } from "./params.js";
+import { avalsOf, groups, guardSolved, solveConcrete, stepsOfSolve, valuesOfF, type OdeParams, type SolveBind } from "./params.js";
 
 type Cotangents = (Array | null)[];
 

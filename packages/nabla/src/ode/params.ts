@@ -1,8 +1,8 @@
 // What the ODE primitive and its adjoints share: the parameters, the inputs' layout, the
 // solve on concrete values, and the checks and messages around it.
 import { isFloat } from "../array/index.js";
-import { ConcreteArray, np, Tracer, type Array, type Aval, type IR } from "../core/index.js";
-import { concrete, guardStatus, runIR, vmap } from "../transforms/index.js";
+import { np, type Array, type Aval, type IR } from "../core/index.js";
+import { concrete, concreteValue, guardStatus, runIR, vmap } from "../transforms/index.js";
 import { flatRhs, ravel } from "./flat.js";
 import { integrate, type IntegrateOptions, type Step } from "./integrate.js";
 
@@ -77,13 +77,6 @@ export function stepsOfSolve(status: Array): readonly Step[] | undefined {
 export function messageOf(status: Array): string | undefined {
   const v = concreteValue(status);
   return v ? messages.get(v.storage.data) : undefined;
-}
-
-/** The innermost value under any JVP or reverse tracers; undefined if it is abstract (jit, vmap). */
-export function concreteValue(x: Array): ConcreteArray | undefined {
-  let v: unknown = x;
-  while (v instanceof Tracer && "primal" in v) v = (v as { primal: Array }).primal;
-  return v instanceof ConcreteArray ? v : undefined;
 }
 
 /** xs, once the forward solve succeeded: a failed solve's derivative would describe a partial answer. */

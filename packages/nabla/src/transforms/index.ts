@@ -16,6 +16,6 @@ export { clearJitCaches, DEFAULT_JIT_CACHE_LIMIT } from "./jit/cache.js";
 export { customLinearSolve, linearSolveNamed, type LinearSolver, type LinearSolveOptions } from "./linear-solve.js";
 // For the modules built on custom rules (implicit/, ode/): staging a user function and
 // differentiating or batching the staged program. Not part of nabla's public face.
-export { traceFn, runIR, jvpIR, vjpIR, avalsOf, sameAvals, describeAvals, concrete, storages, type TracedFn } from "./control/traced.js";
+export { traceFn, closureConvert, runIR, jvpIR, vjpIR, avalsOf, sameAvals, describeAvals, concrete, concreteValue, storages, type TracedFn } from "./control/traced.js";
 export { outputLeaves, checkedLeaves, differentiableLeaves, opOf } from "./args.js";
 export { guardStatus } from "./guard.js";

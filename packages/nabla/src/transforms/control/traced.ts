@@ -1,7 +1,7 @@
 // What the control-flow primitives share: user functions staged to IR, and the IR
 // differentiated or batched by calling the public transformations on its replay.
 import { isFloat, sameShape, shapeString, type Storage } from "../../array/index.js";
-import { ConcreteArray, IR, evalIR, instantiate, materializeBatch, np, stage, tree, type Array, type Aval, type Tangent, type TreeDef } from "../../core/index.js";
+import { ConcreteArray, IR, Tracer, evalIR, instantiate, materializeBatch, np, stage, tree, type Array, type Aval, type Tangent, type Tree, type TreeDef } from "../../core/index.js";
 import { outputLeaves } from "../args.js";
 import { jvp } from "../jvp.js";
 import { vjp } from "../vjp.js";
@@ -49,6 +49,20 @@ export function runIR(ir: IR, args: readonly Array[]): Array[] {
   return evalIR({ ir, consts: [] }, args);
 }
 
+/**
+ * fn with what it closes over made an explicit first argument (JAX's closure_convert),
+ * traced at args' shapes: a solver that runs on concrete values inside a kernel calls
+ * `explicit(concreteConsts, ...args)` and never meets an outer transformation's tracers,
+ * while the closed-over values become inputs whose derivatives flow like any argument's.
+ */
+export function closureConvert(fn: (...args: any[]) => unknown, args: readonly unknown[]): { explicit: (consts: readonly Array[], ...args: any[]) => unknown; consts: Array[] } {
+  const flat = args.map((a) => outputLeaves(a as Tree));
+  const traced = traceFn(fn, flat.map(([, def]) => def), avalsOf(flat.flatMap(([leaves]) => leaves)));
+  const explicit = (consts: readonly Array[], ...xs: unknown[]) =>
+    tree.unflatten(traced.outDef, runIR(traced.ir, [...consts, ...xs.flatMap((x) => outputLeaves(x as Tree)[0])]));
+  return { explicit, consts: traced.consts };
+}
+
 /** Storage of concrete results, for a primitive's kernel. */
 export function storages(xs: readonly Array[]): Storage[] {
   return xs.map((x) => (x as ConcreteArray).storage);
@@ -56,6 +70,13 @@ export function storages(xs: readonly Array[]): Storage[] {
 
 export function concrete(xs: readonly Storage[]): Array[] {
   return xs.map((s) => new ConcreteArray(s));
+}
+
+/** The innermost value under any JVP or reverse tracers; undefined if it is abstract (jit, vmap). */
+export function concreteValue(x: Array): ConcreteArray | undefined {
+  let v: unknown = x;
+  while (v instanceof Tracer && "primal" in v) v = (v as { primal: Array }).primal;
+  return v instanceof ConcreteArray ? v : undefined;
 }
 
 const floatPositions = (xs: readonly Array[]) => xs.map((x, i) => (isFloat(x.dtype) ? i : -1)).filter((i) => i >= 0);
