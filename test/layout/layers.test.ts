@@ -21,6 +21,9 @@ const LAYER: Record<string, number> = {
   landscape: 4,
   implicit: 4,
   ode: 4,
+  integrate: 4,
+  bayes: 4,
+  flows: 4,
 };
 
 function files(dir: string): string[] {
