@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseBox } from "../../packages/nabla-cli/src/critical.js";
+import { parseBox } from "../../packages/nabla-cli/src/box.js";
 import { renderCriticalPlot } from "../../packages/nabla-cli/src/critical-plot.js";
 import { parseExpr } from "../../packages/nabla-cli/src/expr.js";
 import { expectClose } from "../helpers.js";

@@ -3,63 +3,10 @@
 // eigenvalues, and a plot marking them by kind on the contour map. Options are read, and
 // the plot file checked, before the search.
 import { landscape, random } from "nabla";
-import { parseCount, parsePoint, quote, UsageError } from "./args.js";
+import { parseCount, quote, UsageError } from "./args.js";
+import { parseBox } from "./box.js";
 import { block, needVariables, num, short, signature, table, type Context, type Output } from "./commands.js";
-import { evalConstant } from "./expr.js";
 import { checkPlotFile } from "./minimize.js";
-
-/** Whether `text` has a comma outside parentheses (a list, not one range). */
-function hasTopLevelComma(text: string): boolean {
-  let depth = 0;
-  for (const ch of text) {
-    if (ch === "(") depth++;
-    else if (ch === ")") depth--;
-    else if (ch === "," && depth === 0) return true;
-  }
-  return false;
-}
-
-/**
- * A reader of one side of "lo:hi" (a constant expression each), for parsePoint: an error
- * in hi points at its place after the colon.
- */
-function side(which: 0 | 1) {
-  return (text: string): number => {
-    const colon = text.indexOf(":");
-    if (colon < 0) throw new UsageError(`expected a range lo:hi, e.g. -5:5, got ${quote(text.trim())}`, { source: text, index: 0 });
-    const part = which === 0 ? text.slice(0, colon) : text.slice(colon + 1);
-    try {
-      return evalConstant(part);
-    } catch (e) {
-      if (!(e instanceof UsageError)) throw e;
-      throw new UsageError(e.message, { source: text, index: (which === 0 ? 0 : colon + 1) + (e.where?.index ?? 0) });
-    }
-  };
-}
-
-/**
- * The box of `--box`: x=-5:5,y=-2:2 (named, any order), -5:5,-2:2 (in variable order), or
- * one range -5:5 for every variable; bounds are constant expressions (x=-pi:pi).
- *
- * @example
- * parseBox("y=-1:1,x=0:pi", ["x", "y"]); // [[0, 3.14159…], [-1, 1]]
- */
-export function parseBox(text: string, vars: readonly string[]): [number, number][] {
-  const option = "--box";
-  const one = !text.includes("=") && !hasTopLevelComma(text);
-  const names = one ? ["range"] : vars;
-  const lo = parsePoint(text, names, option, side(0));
-  const hi = parsePoint(text, names, option, side(1));
-  const box = vars.map((_, i): [number, number] => [lo[one ? 0 : i]!, hi[one ? 0 : i]!]);
-  box.forEach(([a, b], i) => {
-    if (!Number.isFinite(a) || !Number.isFinite(b) || !(a < b)) {
-      const name = vars[i]!;
-      const at = Math.max(0, one ? 0 : text.search(new RegExp(`(^|,)\\s*${name.replace(/[$]/g, "\\$")}\\s*=`)));
-      throw new UsageError(`${option}: the range of ${name} must be finite with lo < hi, got ${num(a)}:${num(b)}`, { source: text, index: at });
-    }
-  });
-  return box;
-}
 
 /** The most starts --starts takes. */
 export const MAX_STARTS = 100_000;

@@ -6,6 +6,7 @@ import { evalCommand, gradCommand, hessianCommand, taylorCommand, terminalProgre
 import { CONSTANT_NAMES, FUNCTION_NAMES, parseExpr } from "./expr.js";
 import { processIo, type Io } from "./io.js";
 import { criticalCommand } from "./critical.js";
+import { integrateCommand } from "./integrate.js";
 import { minimizeCommand } from "./minimize.js";
 import { PATH_NUMBERS, PATH_POINTS } from "./optimize.js";
 import { workerOptimizer } from "./worker.js";
@@ -83,6 +84,17 @@ const COMMANDS: Record<string, Command> = {
       plot: { type: "string", help: "write a plot (.svg or .png): the points by kind on the contour map (2 variables) or the graph of f (1)" },
     },
     run: criticalCommand,
+  },
+  integrate: {
+    usage: "integrate EXPR --over x=0:1[,y=-inf:inf] [--epsabs e] [--epsrel r] [--limit n]",
+    summary: "the integral over a box by adaptive Gauss–Kronrod quadrature: value, error estimate, evaluations",
+    options: {
+      over: { type: "string", help: "the range of each variable: x=0:1,y=-inf:inf, or 0:1,0:2 in variable order, or one range for every variable; bounds may be constant expressions (pi) or ±inf" },
+      epsabs: { type: "string", help: "absolute error tolerance (default 1.49e-8, as scipy)" },
+      epsrel: { type: "string", help: "relative error tolerance (default 1.49e-8)" },
+      limit: { type: "string", help: "most subintervals per variable (default 50)" },
+    },
+    run: integrateCommand,
   },
 };
 
