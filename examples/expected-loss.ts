@@ -48,8 +48,8 @@ const qmcEstimate = (key: Array, n: number) => meanLoss(special.ndtri(np.add(int
 const rms = (errors: number[]) => Math.sqrt(errors.reduce((s, e) => s + e * e, 0) / errors.length);
 const keys = random.split(random.key(2024), KEYS);
 const rows = SIZES.map((n) => {
-  const mc = rms(Array.from({ length: KEYS }, (_, k) => mcEstimate(keys.slice(k), n) - L));
-  const qmc = rms(Array.from({ length: KEYS }, (_, k) => qmcEstimate(keys.slice(k), n) - L));
+  const mc = rms(globalThis.Array.from({ length: KEYS }, (_, k) => mcEstimate(keys.slice(k), n) - L));
+  const qmc = rms(globalThis.Array.from({ length: KEYS }, (_, k) => qmcEstimate(keys.slice(k), n) - L));
   return { n, mc, qmc };
 });
 
@@ -105,7 +105,7 @@ if (out) {
     `<line x1="${pad}" y1="${H - pad}" x2="${W - pad}" y2="${H - pad}" stroke="black"/>`,
     `<line x1="${pad}" y1="${pad}" x2="${pad}" y2="${H - pad}" stroke="black"/>`,
     ...SIZES.map((n) => `<text x="${px(n).toFixed(1)}" y="${H - pad + 16}" text-anchor="middle">2^${Math.log2(n)}</text>`),
-    ...Array.from({ length: Math.floor(hi) - Math.ceil(lo) + 1 }, (_, i) => Math.ceil(lo) + i).map(
+    ...globalThis.Array.from({ length: Math.floor(hi) - Math.ceil(lo) + 1 }, (_, i) => Math.ceil(lo) + i).map(
       (p) => `<text x="${pad - 6}" y="${(py(10 ** p) + 4).toFixed(1)}" text-anchor="end">1e${p}</text>`,
     ),
     line(guide(rows[0]!.mc, 0.5), "#c0392b", "5 4"),
