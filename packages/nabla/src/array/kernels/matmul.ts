@@ -65,6 +65,15 @@ function matmulInto(a: Data, ao: number, b: Data, bo: number, c: Data, co: numbe
 
 /** C = A·B row by row (i-k-j), for thin shapes; each element sums over k in order. */
 function matmulRows(a: Data, ao: number, b: Data, bo: number, c: Data, co: number, m: number, k: number, n: number): void {
+  if (n === 1) {
+    // A matrix times a vector: one dot product per row, accumulated in a local.
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      for (let p = 0, ai = ao + i * k; p < k; p++) s += a[ai + p]! * b[bo + p]!;
+      c[co + i] = s;
+    }
+    return;
+  }
   const row = new Float64Array(n);
   for (let i = 0; i < m; i++) {
     row.fill(0);
