@@ -5,6 +5,7 @@ import os from "node:os";
 import { benchEager } from "./eager.js";
 import { benchGrad } from "./grad.js";
 import { benchImplicit } from "./implicit.js";
+import { benchIntegrate } from "./integrate.js";
 import { benchJit } from "./jit.js";
 import { benchLandscape } from "./landscape.js";
 import { benchOde } from "./ode.js";
@@ -23,6 +24,7 @@ await benchJit();
 benchOptim();
 benchImplicit();
 benchOde();
+benchIntegrate();
 benchLandscape();
 if (process.argv.includes("--write")) {
   writeFileSync(new URL("./RESULTS.md", import.meta.url), printedLines().join("\n") + "\n");
