@@ -37,7 +37,7 @@ export function integrateCommand(ctx: Context): Output {
   const success = r.success.item() === 1;
   const text = block([
     [signature(ctx.expr), source],
-    ["over", vars.map((v, i) => `${v} in [${num(box[i]![0])}, ${num(box[i]![1])}]`).join(", ")],
+    ["over", vars.map((v, i) => `${v} in [${bound(box[i]![0])}, ${bound(box[i]![1])}]`).join(", ")],
     ["integral", num(value)],
     ["error", `${num(error)} (estimated; asked for max(${num(opts.epsabs)}, ${num(opts.epsrel)}·|integral|))`],
     ["evaluations", String(nfev)],
@@ -46,6 +46,8 @@ export function integrateCommand(ctx: Context): Output {
   const json = { command: "integrate", expression: source, vars, over: box, ...opts, value, error, nfev, success, message: r.message };
   return { text, json, ...(success ? {} : { problem: { exitCode: 1, error: `integrate: ${r.message}` } }) };
 }
+
+const bound = (v: number): string => (v === Infinity ? "∞" : v === -Infinity ? "-∞" : num(v));
 
 /** A tolerance: a number ≥ 0 (0 turns that criterion off, as in scipy). */
 function parseNonNegative(text: string | undefined, option: string): number | undefined {
