@@ -61,3 +61,18 @@ export function report(title: string, cases: Case[]): void {
     line([c.name, ms.toFixed(3), c.baseline, base.toFixed(3), (ms / base).toFixed(2) + "×", c.goal ?? ""]);
   }
 }
+
+/**
+ * mulberry32, uniform in [0, 1): a small seeded generator, so that every process (and the
+ * hand-written baselines) builds the same problems.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

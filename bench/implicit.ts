@@ -11,7 +11,7 @@
 // states, the Krylov basis, gradient accumulators, the 8 MB gradient in W itself.
 import os from "node:os";
 import { grad, implicit, np, scan, type Array } from "nabla";
-import { print } from "./harness.js";
+import { mulberry32, print } from "./harness.js";
 import { firstCall, gc, makeProbe, median, printFirstCall, type First } from "./memory.js";
 
 /** The flag that runs this file as a child making one first call (see `child`). */
@@ -37,16 +37,9 @@ interface Problem {
   z0: Array;
 }
 
-/** mulberry32: a small seeded generator, so every process builds the same problem. */
+/** Standard normals by Box–Muller from mulberry32, so every process builds the same problem. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  const u = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const u = mulberry32(seed);
   return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
 }
 

@@ -10,7 +10,7 @@
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import { bayes, grad, integrate, jit, np, random, valueAndGrad, type Array } from "nabla";
-import { print, timePair } from "./harness.js";
+import { mulberry32, print, timePair } from "./harness.js";
 import { firstCall, median, printFirstCall } from "./memory.js";
 
 /** The flag that runs this file as a child making one first call (see `child`). */
@@ -108,18 +108,6 @@ function benchQuad(): void {
 // 2. Monte Carlo.
 
 const MC_N = 1_000_000;
-
-/** mulberry32, uniform in [0, 1): the plain generator a hand-written estimate would use. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const mc = {
   nabla: () => integrate.monteCarlo((x: Array) => x.square(), (key, m) => random.uniform(key, [m]), MC_N, { key: random.key(0) }).estimate.item(),

@@ -15,22 +15,16 @@
 // is evaluated, k chosen for about 20 samples per forward solve's worth of evaluations.
 import os from "node:os";
 import { grad, jit, np, ode, type Array } from "nabla";
-import { print } from "./harness.js";
+import { mulberry32, print } from "./harness.js";
 import { firstCall, gc, makeProbe, median, printFirstCall, type First } from "./memory.js";
 
 /** The flag that runs this file as a child making one first call (see `child`). */
 const CHILD = "--ode-child";
 
-/** mulberry32, uniform in [−1, 1): every process builds the same problems. */
+/** Uniform in [−1, 1) from mulberry32: every process builds the same problems. */
 function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
+  const u = mulberry32(seed);
+  return () => u() * 2 - 1;
 }
 
 // ---------------------------------------------------------------------------------------
