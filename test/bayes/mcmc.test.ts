@@ -195,7 +195,7 @@ describe("divergences and failures", () => {
   it("bad input throws a clear error naming the op", () => {
     const f = (x: Array) => x.square().sum().mul(-0.5);
     const key = random.key(0);
-    expect(() => bayes.nuts(f, np.zeros([2]), {} as never)).toThrow(/nuts: options.key must be a PRNG key/);
+    expect(() => bayes.nuts(f, np.zeros([2]), {} as never)).toThrow(/nuts: key must be a PRNG key/);
     expect(() => bayes.nuts(f, np.zeros([2]), { key, samples: 0 })).toThrow(/nuts: samples must be a positive integer, got 0/);
     expect(() => bayes.hmc(f, np.zeros([2]), { key, steps: 1.5 })).toThrow(/hmc: steps must be a positive integer, got 1.5/);
     expect(() => bayes.hmc(f, np.zeros([2]), { key, targetAcceptance: 1 })).toThrow(/hmc: targetAcceptance must be a number in \(0, 1\)/);

@@ -133,7 +133,7 @@ describe("connectModes options", () => {
     expect(err({ lr: 0 })).toBe("landscape.connectModes: lr must be a positive number or a schedule, got 0");
     expect(err({ samplesPerStep: 1.5 })).toBe("landscape.connectModes: samplesPerStep must be a positive integer, got 1.5");
     expect(err({ points: 1 })).toBe("landscape.connectModes: points must be an integer ≥ 2, got 1");
-    expect(err({ key: 3 })).toBe("landscape.connectModes: key must be a PRNG key (random.key(seed)), got 3");
+    expect(err({ key: 3 })).toBe("landscape.connectModes: key must be a PRNG key, an int32 array of shape (2,) from random.key, got 3");
     expect(err({ jit: "yes" })).toBe('landscape.connectModes: jit must be true or false, got "yes"');
     // Training options are checked even where "linear" ignores them.
     expect(err({ curve: "linear", steps: -1 })).toBe("landscape.connectModes: steps must be a non-negative integer, got -1");

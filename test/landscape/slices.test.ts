@@ -148,7 +148,7 @@ describe("options and arguments", () => {
     expect(errorOf(() => landscape.slice2d(quad, x0, u, u, { batchSize: 0 }))).toBe("landscape.slice2d: batchSize must be a positive integer, got 0");
     expect(errorOf(() => landscape.interpolate(quad, x0, u, { points: 2.5 }))).toBe("landscape.interpolate: points must be an integer ≥ 2, got 2.5");
     expect(errorOf(() => landscape.randomDirection(random.key(0), x0, { filterNormalize: 1 } as never))).toBe("landscape.randomDirection: filterNormalize must be true or false, got 1");
-    expect(errorOf(() => landscape.randomDirection(np.zeros([2]), x0))).toBe("landscape.randomDirection: key must be a PRNG key (random.key(seed)), got an array of dtype float64 and shape (2,)");
+    expect(errorOf(() => landscape.randomDirection(np.zeros([2]), x0))).toBe("landscape.randomDirection: key must be a PRNG key, an int32 array of shape (2,) from random.key, got float64(2,)");
   });
 
   it("unknown options are rejected", () => {

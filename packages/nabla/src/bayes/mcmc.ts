@@ -2,7 +2,7 @@
 // in this process), Stan's windowed warm-up around a transition kernel, and the result
 // with its diagnostics. hmc.ts and nuts.ts supply only their transition.
 import { checkFlag, checkInteger, checkOptions, describe } from "../array/index.js";
-import { Array, np, random, type MapLeaves } from "../core/index.js";
+import { Array, keyArg, np, random, type MapLeaves } from "../core/index.js";
 import { DualAveraging, findStepSize, RunningVariance, slowWindows } from "./adapt.js";
 import { essOfChains, rhatOfChains } from "./diagnostics.js";
 import { copyPoint, evaluate, newPoint, RandomStream, type FlatDensity, type Point } from "./hamiltonian.js";
@@ -86,7 +86,7 @@ const SHARED = ["key", "samples", "warmup", "chains", "stepSize", "targetAccepta
 /** Reads and checks the shared options (a misspelt or bad one throws, naming the op). */
 export function sharedOptions(op: string, opts: unknown, extra: readonly string[]) {
   const o = checkOptions(op, opts, [...SHARED, ...extra]) as Record<string, unknown>;
-  if (!(o.key instanceof Array)) throw new Error(`${op}: options.key must be a PRNG key (random.key(seed)), got ${describe(o.key)}`);
+  const key = keyArg(op, o.key);
   const stepSize = o.stepSize;
   if (stepSize !== undefined && !(typeof stepSize === "number" && stepSize > 0 && Number.isFinite(stepSize))) {
     throw new Error(`${op}: stepSize must be a positive number, got ${describe(stepSize)}`);
@@ -101,7 +101,7 @@ export function sharedOptions(op: string, opts: unknown, extra: readonly string[
   }
   return {
     o,
-    key: o.key,
+    key,
     samples: checkInteger(op, "samples", o.samples, 1000, 1),
     warmup: checkInteger(op, "warmup", o.warmup, 1000, 0),
     chains: checkInteger(op, "chains", o.chains, 4, 1),

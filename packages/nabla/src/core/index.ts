@@ -7,6 +7,7 @@ export { definePrimitive, primitives, type Primitive, type Aval, type Tangent } 
 export { instantiate, materializeBatch, batchByLoop, alignForBroadcast, unbroadcast, stopGradient as stopGradientPrimitive, conv as convPrimitive } from "./primitives/index.js";
 export type { ConvParams } from "./primitives/index.js";
 export { arrayArg, checkArrayLike, promotedDtype } from "./np/args.js";
+export { keyArg } from "./random/args.js";
 export { normScale } from "./np/normscale.js";
 export * as np from "./np/index.js";
 export * as tree from "./pytree.js";

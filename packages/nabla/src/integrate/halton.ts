@@ -4,8 +4,7 @@
 // base gets its own random permutation of the digits, applied to all the digits a double
 // can resolve (leading zeros included, so the points fill [0, 1) and not a grid).
 import { checkAllocation, checkFlag, checkInteger, checkOptions } from "../array/index.js";
-import { np, random, type Array } from "../core/index.js";
-import { checkKey } from "./montecarlo.js";
+import { keyArg, np, random, type Array } from "../core/index.js";
 
 export interface HaltonOptions {
   /** Randomize the points (default true): random digit permutations per base. */
@@ -79,7 +78,7 @@ export function halton(dim: number, n: number, opts: HaltonOptions = {}): Array 
   checkAllocation(op, "float64", [n, dim]);
 
   const bases = primes(dim);
-  const keys = scramble ? random.split(checkKey(op, o.key), dim) : undefined;
+  const keys = scramble ? random.split(keyArg(op, o.key), dim) : undefined;
   const out = new Float64Array(n * dim);
   bases.forEach((base, d) => {
     const perms = keys ? digitPermutations(keys.slice(d), base) : undefined;

@@ -4,9 +4,9 @@
 // expectations under p = p̃/Z. Everything is done on log-weights (log-sum-exp), so
 // targets far from the proposal's scale neither overflow nor underflow.
 import { checkOptions, describe, shapeString } from "../array/index.js";
-import { Array, np, type Tree } from "../core/index.js";
+import { Array, keyArg, np, type Tree } from "../core/index.js";
 import { vmap } from "../transforms/index.js";
-import { checkFunction, checkKey, checkSampleCount, checkSamples } from "./montecarlo.js";
+import { checkFunction, checkSampleCount, checkSamples } from "./montecarlo.js";
 
 /** A distribution to draw from and weigh by. */
 export interface Proposal<S extends Tree> {
@@ -85,7 +85,7 @@ export function importanceSampling<S extends Tree>(
   checkFunction(op, "proposal.logDensity", proposal.logDensity);
   checkSampleCount(op, "n", n);
   const o = checkOptions(op, opts, ["key", "f"]);
-  const key = checkKey(op, o.key);
+  const key = keyArg(op, o.key);
   const f = o.f === undefined ? undefined : checkFunction(op, "f", o.f as (x: S) => Array);
 
   const samples = checkSamples(op, proposal.sample(key, n), n);

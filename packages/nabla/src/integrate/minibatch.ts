@@ -3,9 +3,9 @@
 // variance is the sampling-without-replacement one, smaller than the i.i.d. s²/B by the
 // finite-population correction (N − B)/(N − 1) (Cochran, Sampling Techniques, ch. 2).
 import { checkInteger, checkOptions, describe, shapeString } from "../array/index.js";
-import { Array, np, random, tree, type Tree } from "../core/index.js";
+import { Array, keyArg, np, random, tree, type Tree } from "../core/index.js";
 import { vmap } from "../transforms/index.js";
-import { checkFunction, checkKey } from "./montecarlo.js";
+import { checkFunction } from "./montecarlo.js";
 
 export interface ExpectedLossOptions {
   /** Examples in the mini-batch, 1..N. */
@@ -60,7 +60,7 @@ export function expectedLoss<D extends Tree>(lossPerExample: (example: D) => Arr
   const op = "expectedLoss";
   checkFunction(op, "lossPerExample", lossPerExample);
   const o = checkOptions(op, opts, ["batchSize", "key"]);
-  const key = checkKey(op, o.key);
+  const key = keyArg(op, o.key);
   const n = exampleCount(op, data);
   const batchSize = checkInteger(op, "batchSize", o.batchSize, undefined, 1);
   if (batchSize > n) throw new Error(`${op}: batchSize must be at most the ${n} examples of data, got ${batchSize}`);

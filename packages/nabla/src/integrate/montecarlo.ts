@@ -5,7 +5,7 @@
 // accurate where Σx² − n·x̄² would cancel. Every step is an np op on the vmapped values,
 // so the estimate is differentiable in whatever f closes over.
 import { checkInteger, checkOptions, describe, shapeString } from "../array/index.js";
-import { Array, np, random, tree, type Tree } from "../core/index.js";
+import { Array, keyArg, np, random, tree, type Tree } from "../core/index.js";
 import { jit, vmap } from "../transforms/index.js";
 
 /** An estimate of an integral or expectation with its standard error. */
@@ -68,13 +68,6 @@ export function batchMoments<S extends Tree>(op: string, f: (x: S) => Array): (s
   };
 }
 
-/** `key`, checked to be a PRNG key as random.key makes it. */
-export function checkKey(op: string, key: unknown): Array {
-  if (key instanceof Array && key.dtype === "int32" && key.shape.length === 1 && key.shape[0] === 2) return key;
-  const got = key instanceof Array ? `an array of dtype ${key.dtype} and shape ${shapeString(key.shape)}` : describe(key);
-  throw new Error(`${op}: key must be a PRNG key (random.key(seed)), got ${got}`);
-}
-
 /** A sample count, checked: at least 2, since a standard error needs two samples. */
 export function checkSampleCount(op: string, name: string, n: unknown): number {
   const count = checkInteger(op, name, n, undefined, 1);
@@ -127,7 +120,7 @@ export function monteCarlo<S extends Tree>(
   checkFunction(op, "sample", sample);
   checkSampleCount(op, "n", n);
   const o = checkOptions(op, opts, ["key", "batchSize"]);
-  const key = checkKey(op, o.key);
+  const key = keyArg(op, o.key);
   const batchSize = checkInteger(op, "batchSize", o.batchSize, 65536, 1);
   const batches = Math.ceil(n / batchSize);
   const keys = random.split(key, batches);

@@ -4,9 +4,9 @@
 // (L'Ecuyer & Lemieux, "Recent advances in randomized quasi-Monte Carlo methods", 2002),
 // while each replicate's error shrinks faster than Monte Carlo's 1/√n on smooth f.
 import { checkInteger, checkOptions, describe } from "../array/index.js";
-import { np, random, type Array } from "../core/index.js";
+import { keyArg, np, random, type Array } from "../core/index.js";
 import { halton } from "./halton.js";
-import { batchMoments, checkFunction, checkKey, checkSampleCount, combineMoments, standardError, type Moments } from "./montecarlo.js";
+import { batchMoments, checkFunction, checkSampleCount, combineMoments, standardError, type Moments } from "./montecarlo.js";
 import { sobol } from "./sobol.js";
 
 /** The low-discrepancy sequences qmcEstimate can use. */
@@ -56,7 +56,7 @@ export function qmcEstimate(f: (x: Array) => Array, dim: number, n: number, opts
   checkInteger(op, "dim", dim, undefined, 1);
   checkInteger(op, "n", n, undefined, 1);
   const o = checkOptions(op, opts, ["key", "replicates", "sequence"]);
-  const key = checkKey(op, o.key);
+  const key = keyArg(op, o.key);
   const replicates = checkSampleCount(op, "replicates", o.replicates ?? 16);
   const sequence = o.sequence ?? "sobol";
   if (sequence !== "sobol" && sequence !== "halton") throw new Error(`${op}: sequence must be "sobol" or "halton", got ${describe(sequence)}`);

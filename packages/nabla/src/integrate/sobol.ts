@@ -7,8 +7,7 @@
 // "Variance with alternative scramblings of digital nets") shows its estimates have the
 // same variance as Owen's nested uniform scrambling.
 import { checkAllocation, checkFlag, checkInteger, checkOptions } from "../array/index.js";
-import { np, random, type Array } from "../core/index.js";
-import { checkKey } from "./montecarlo.js";
+import { keyArg, np, random, type Array } from "../core/index.js";
 import { SOBOL_DIRECTIONS, SOBOL_MAX_DIM } from "./sobol-directions.js";
 
 /** Bits of every coordinate: the points are multiples of 2⁻³², and at most 2³² of them. */
@@ -109,7 +108,7 @@ export function sobol(dim: number, n: number, opts: SobolOptions = {}): Array {
   if (scramble && o.key === undefined) throw new Error(`${op}: scrambling needs a key (random.key(seed)), or pass scramble: false`);
   checkAllocation(op, "float64", [n, dim]);
 
-  const words = scramble ? scrambleWords(checkKey(op, o.key), dim) : undefined;
+  const words = scramble ? scrambleWords(keyArg(op, o.key), dim) : undefined;
   const v = new Uint32Array(dim * BITS);
   const x = new Uint32Array(dim);
   const gray = (skip ^ Math.floor(skip / 2)) >>> 0;

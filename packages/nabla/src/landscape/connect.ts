@@ -6,10 +6,10 @@
 // dnn-mode-connectivity code does. Everything runs on the parameters raveled into one
 // vector, so a curve point is one matrix product however nested the pytree is.
 import { checkFlag, checkInteger, describe, shapeString } from "../array/index.js";
-import { np, random, tree, type Array, type Tree } from "../core/index.js";
+import { keyArg, np, random, tree, type Array, type Tree } from "../core/index.js";
 import { adam, applyUpdates, type Schedule } from "../optim/index.js";
 import { jit, ravelPytree, valueAndGrad, vmap, type GradOf } from "../transforms/index.js";
-import { checkKey, evaluateBatched, grid, sliceSettings, type Loss } from "./slices.js";
+import { evaluateBatched, grid, sliceSettings, type Loss } from "./slices.js";
 
 /** The curve's family: the segment, a Bézier curve, or a polygonal chain. */
 export type CurveKind = "linear" | "bezier" | "polychain";
@@ -109,7 +109,7 @@ export function connectModes<T>(f: Loss<T>, a: T, b: unknown, opts: ConnectOptio
   const lr = o.lr ?? 0.01;
   if (typeof lr !== "function" && !(typeof lr === "number" && Number.isFinite(lr) && lr > 0)) throw new Error(`${op}: lr must be a positive number or a schedule, got ${describe(lr)}`);
   const useJit = checkFlag(op, "jit", o.jit, true);
-  const key = checkKey(op, o.key ?? random.key(0));
+  const key = keyArg(op, o.key ?? random.key(0));
 
   const [va, unravel] = ravelPytree(a);
   const [treeA, defA] = tree.flatten(a);

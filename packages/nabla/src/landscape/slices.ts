@@ -4,7 +4,7 @@
 // et al. 2015). The points are evaluated with `vmap`, a chunk of `batchSize` at a time, so
 // memory holds batchSize copies of f's intermediates, not one per point of the grid.
 import { checkFlag, checkInteger, checkOptions, describe, shapeString } from "../array/index.js";
-import { Array, np, random, tree, type Tree, type TreeDef } from "../core/index.js";
+import { Array, keyArg, np, random, tree, type Tree, type TreeDef } from "../core/index.js";
 import { vmap, type GradOf } from "../transforms/index.js";
 
 /** Options of `randomDirection`. */
@@ -89,13 +89,6 @@ function sameShapes(op: string, names: [string, string], x: [Array[], TreeDef], 
   return leaves;
 }
 
-/** A PRNG key as `random.key` makes it: int32 of shape (2,). */
-export function checkKey(op: string, key: unknown): Array {
-  if (!(key instanceof Array && key.dtype === "int32" && key.ndim === 1 && key.shape[0] === 2)) {
-    throw new Error(`${op}: key must be a PRNG key (random.key(seed)), got ${key instanceof Array ? `an array of dtype ${key.dtype} and shape ${shapeString(key.shape)}` : describe(key)}`);
-  }
-  return key;
-}
 
 function checkFunction(op: string, f: unknown): void {
   if (typeof f !== "function") throw new Error(`${op}: f must be a function, got ${describe(f)}`);
@@ -167,7 +160,7 @@ function shifted(def: TreeDef, base: Array[], dirs: Array[][], coeffs: Array[]):
  */
 export function randomDirection<T>(key: Array, params: T, opts: RandomDirectionOptions = {}): GradOf<T> {
   const op = "landscape.randomDirection";
-  checkKey(op, key);
+  keyArg(op, key);
   const o = checkOptions(op, opts, ["filterNormalize"]);
   const normalize = checkFlag(op, "filterNormalize", o.filterNormalize, false);
   const [leaves, def] = floatLeaves(op, "params", params);

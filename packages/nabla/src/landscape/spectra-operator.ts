@@ -5,7 +5,7 @@
 // products work on the pytree itself; only the vectors handed to Lanczos are flat, because
 // differentiating through ravelPytree's slices would add a full-size buffer per leaf.
 import { checkFinite, checkInteger, describe, isFloat } from "../array/index.js";
-import { Array, np, random, tree, type TreeDef } from "../core/index.js";
+import { Array, keyArg, np, random, tree, type TreeDef } from "../core/index.js";
 import { grad, linearize, type GradOf } from "../transforms/index.js";
 
 /** H·v on flat vectors (in `ravelPytree`'s order), with a count of the products made. */
@@ -99,11 +99,7 @@ export function checkFunction(op: string, f: unknown): void {
 
 /** `count` random keys from `key` (default random.key(0)), checked for `op`. @example keysFrom("hessianTrace", random.key(1), 10).length; // 10 */
 export function keysFrom(op: string, key: unknown, count: number): Array[] {
-  if (key !== undefined && !(key instanceof Array && key.dtype === "int32" && key.ndim === 1 && key.shape[0] === 2)) {
-    const got = key instanceof Array ? `${key.dtype} of shape (${key.shape})` : describe(key);
-    throw new Error(`${op}: key must be a PRNG key from random.key, got ${got}`);
-  }
-  const k = (key as Array | undefined) ?? random.key(0);
+  const k = key === undefined ? random.key(0) : keyArg(op, key);
   return count === 1 ? [k] : [...random.split(k, count)];
 }
 

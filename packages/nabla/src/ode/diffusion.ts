@@ -5,7 +5,7 @@
 // `scan`, so samplers compile under `jit`, batch under `vmap`, and differentiate in the
 // denoiser's arguments.
 import { checkFinite, checkInteger, checkOptions, describe, isFloat, shapeString } from "../array/index.js";
-import { Array, np, random } from "../core/index.js";
+import { Array, keyArg, np, random } from "../core/index.js";
 import { scan } from "../transforms/index.js";
 
 /** Options of `karrasSigmas`; the defaults are EDM's (for data of unit scale, such as images in [−1, 1]). */
@@ -200,9 +200,6 @@ export function stochasticSampler<A extends unknown[]>(denoiser: Denoiser<A>, op
   const noise = levels.map((s, i) => sNoise * Math.sqrt(hats[i]! ** 2 - s ** 2));
   const plan: Plan = { op, method: flowMethod(op, o.method), sigmas, hats, noise };
   return (xT, key, ...args) => {
-    if (!(key instanceof Array) || key.dtype !== "int32" || key.ndim !== 1 || key.shape[0] !== 2) {
-      throw new Error(`${op}: key must be a PRNG key, an int32 array of shape (2,) from random.key, got ${key instanceof Array ? `${key.dtype}${shapeString(key.shape)}` : describe(key)}`);
-    }
-    return run(plan, denoiser, xT, key, args);
+    return run(plan, denoiser, xT, keyArg(op, key), args);
   };
 }

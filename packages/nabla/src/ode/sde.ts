@@ -3,7 +3,7 @@
 // through the steps, `vmap` batches paths (over keys, or over y0) and `jit` compiles it.
 // Keys are explicit, as everywhere in nabla: one key is one Brownian path.
 import { checkFinite, checkOptions, describe, isFloat, shapeString } from "../array/index.js";
-import { Array, np, random, tree, Tracer, type Tree, type TreeDef } from "../core/index.js";
+import { Array, keyArg, np, random, tree, Tracer, type Tree, type TreeDef } from "../core/index.js";
 import { outputLeaves, scan, type GradOf } from "../transforms/index.js";
 import { SDE_METHODS, sdeStep, type LeafFn, type SdeMethod } from "./sde-steps.js";
 
@@ -120,9 +120,7 @@ export function sdeint<Y extends Tree, A extends unknown[]>(
     const [y0Leaves, yDef] = outputLeaves(y0);
     const bad = y0Leaves.find((l) => !isFloat(l.dtype));
     if (bad) throw new Error(`${op}: y0 must be floating point, got ${bad.dtype}`);
-    if (!(key instanceof Array) || key.dtype !== "int32" || !(key.ndim === 1 && key.shape[0] === 2)) {
-      throw new Error(`${op}: key must be a PRNG key, an int32 array of shape (2,) from random.key, got ${describeValue(key)}`);
-    }
+    keyArg(op, key);
     const grid = gridOf(op, timesOf(op, ts), dt);
     const F = onLeaves(op, "f", f, yDef, args);
     const G = onLeaves(op, "g", g, yDef, args);
