@@ -16,6 +16,14 @@ export {
   takeStorage,
   argsortStorage,
   scatterAddStorage,
+  viewStorage,
+  viewStrides,
+  sliceMap,
+  transposeMap,
+  broadcastMap,
+  unitAxesMap,
+  identityMap,
+  type AxisMap,
 } from "./kernels/layout.js";
 export { matmulStorage } from "./kernels/matmul.js";
 export { cumulativeStorage, type CumulativeOp } from "./kernels/cumulative.js";

@@ -1,7 +1,7 @@
 // The core: the Array type, primitives and bind, the interpreter stack, pytrees, randomness.
 export { Array, ConcreteArray, Tracer } from "./array.js";
 export { bind, bind1, withInterpreter, currentInterpreter, evalInterpreter, escapedTracerError, type Interpreter } from "./interpreter.js";
-export { definePrimitive, primitives, type Primitive, type Aval, type Tangent } from "./primitive.js";
+export { definePrimitive, primitives, type Primitive, type Aval, type Tangent, type Lowering, type Runner } from "./primitive.js";
 // For the layers above (transforms/, linalg/, nn/, stats/, implicit/, ode/): rules shared by
 // primitives defined outside core/, argument checking, and norms. Not part of nabla's public face.
 export { instantiate, materializeBatch, batchByLoop, alignForBroadcast, unbroadcast, stopGradient as stopGradientPrimitive, conv as convPrimitive } from "./primitives/index.js";

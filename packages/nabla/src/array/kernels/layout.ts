@@ -35,24 +35,84 @@ export function stridedCopy(x: Storage, offset: number, strides: readonly number
   return out;
 }
 
+/**
+ * How a view reads its input, axis by axis: input axis d at output index `idx` is element
+ * `start[d] + step[d]·idx[from[d]]`, or `start[d]` alone where `from[d]` is −1 (a size-1
+ * axis that is broadcast or dropped). Slice, transpose, broadcast and reshapes that only
+ * add or drop size-1 axes are all such a map: the eager kernels turn it into strides
+ * (`viewStrides`), `jit` into index expressions, so the arithmetic is written once.
+ */
+export interface AxisMap {
+  readonly from: readonly number[];
+  readonly start: readonly number[];
+  readonly step: readonly number[];
+}
+
+/** Output element i along axis d is input `start[d] + i·step[d]`. */
+export function sliceMap(start: readonly number[], step: readonly number[]): AxisMap {
+  return { from: start.map((_, d) => d), start, step };
+}
+
+/** Output axis i is input axis perm[i]. */
+export function transposeMap(perm: readonly number[]): AxisMap {
+  return { from: perm.map((_, d) => perm.indexOf(d)), start: perm.map(() => 0), step: perm.map(() => 1) };
+}
+
+/** Each output element is the same input element (a view that changes nothing). */
+export function identityMap(rank: number): AxisMap {
+  const zeros = globalThis.Array.from({ length: rank }, () => 0);
+  return { from: zeros.map((_, d) => d), start: zeros, step: zeros.map(() => 1) };
+}
+
+/** numpy broadcasting: align from the right; size-1 input axes read index 0. */
+export function broadcastMap(shape: Shape, outShape: Shape): AxisMap {
+  const lead = outShape.length - shape.length;
+  return { from: shape.map((n, d) => (n === 1 ? -1 : d + lead)), start: shape.map(() => 0), step: shape.map(() => 1) };
+}
+
+/** A reshape that only adds or drops size-1 axes, as a map; undefined for any other reshape. */
+export function unitAxesMap(shape: Shape, outShape: Shape): AxisMap | undefined {
+  const kept = outShape.flatMap((n, d) => (n === 1 ? [] : [d]));
+  const real = shape.filter((n) => n !== 1);
+  if (kept.length !== real.length || kept.some((d, k) => outShape[d] !== real[k])) return undefined;
+  let k = 0;
+  return { from: shape.map((n) => (n === 1 ? -1 : kept[k++]!)), start: shape.map(() => 0), step: shape.map(() => 1) };
+}
+
+/**
+ * Where a view reads in a contiguous input of `shape`: an offset and one stride per output axis.
+ *
+ * @example
+ * viewStrides(transposeMap([1, 0]), [4, 5], [5, 4]); // { offset: 0, strides: [1, 5] }
+ */
+export function viewStrides(map: AxisMap, shape: Shape, outShape: Shape): { offset: number; strides: number[] } {
+  const own = stridesOf(shape);
+  const strides = outShape.map(() => 0);
+  let offset = 0;
+  for (let d = 0; d < own.length; d++) {
+    offset += map.start[d]! * own[d]!;
+    if (map.from[d]! >= 0) strides[map.from[d]!]! += map.step[d]! * own[d]!;
+  }
+  return { offset, strides };
+}
+
+/** Copies the view of `x` that `map` describes into a new contiguous Storage. */
+export function viewStorage(x: Storage, map: AxisMap, outShape: Shape, op: string): Storage {
+  const { offset, strides } = viewStrides(map, x.shape, outShape);
+  return stridedCopy(x, offset, strides, outShape, op);
+}
+
 export function transposeStorage(x: Storage, perm: readonly number[]): Storage {
-  const strides = stridesOf(x.shape);
-  return stridedCopy(x, 0, perm.map((p) => strides[p]!), perm.map((p) => x.shape[p]!), "transpose");
+  return viewStorage(x, transposeMap(perm), perm.map((p) => x.shape[p]!), "transpose");
 }
 
 /** Elements `start[d] + i·step[d]` along each axis (steps may be negative). */
 export function sliceStorage(x: Storage, start: readonly number[], step: readonly number[], outShape: Shape): Storage {
-  const strides = stridesOf(x.shape);
-  let offset = 0;
-  for (let d = 0; d < strides.length; d++) offset += start[d]! * strides[d]!;
-  return stridedCopy(x, offset, strides.map((s, d) => s * step[d]!), outShape, "slice");
+  return viewStorage(x, sliceMap(start, step), outShape, "slice");
 }
 
 export function broadcastStorage(x: Storage, outShape: Shape): Storage {
-  const own = stridesOf(x.shape);
-  const lead = outShape.length - x.shape.length;
-  const strides = outShape.map((_, i) => (i < lead || x.shape[i - lead] === 1 ? 0 : own[i - lead]!));
-  return stridedCopy(x, 0, strides, outShape, "broadcastTo");
+  return viewStorage(x, broadcastMap(x.shape, outShape), outShape, "broadcastTo");
 }
 
 /**

@@ -1,7 +1,7 @@
-import { broadcastShapes, elementwise, isFloat, sameShape, type DType, type ElementwiseOp } from "../../array/index.js";
+import { broadcastShapes, elementwise, ELEMENTWISE_EXPR, identityMap, isFloat, kernelOp, sameShape, type DType, type ElementwiseOp } from "../../array/index.js";
 import type { Array } from "../array.js";
 import * as np from "../np/index.js";
-import { definePrimitive, type Aval, type Primitive, type Tangent } from "../primitive.js";
+import { definePrimitive, type Aval, type Lowering, type Primitive, type Tangent } from "../primitive.js";
 import { addTangents, alignForBroadcast, instantiate, unbroadcast } from "./rules.js";
 import { bind1 } from "../interpreter.js";
 
@@ -170,6 +170,23 @@ function elementwiseShapeRule(op: ElementwiseOp, arity: number) {
   };
 }
 
+/**
+ * Lowers to the expression the eager kernel runs, chosen by dtype as the kernel chooses
+ * (int32 pow, float32 nextafter, saturating casts to int32), so that jitted and eager
+ * code write the same bits. The template's x, y, z become the generator's `args`.
+ *
+ * @example
+ * const f64: Aval = { shape: [], dtype: "float64" };
+ * elementwiseLowering(() => "add").expr(["t0", "t1"], {}, [f64, f64], f64); // "t0 + t1"
+ */
+export function elementwiseLowering<P>(opOf: (params: P) => ElementwiseOp): Lowering<P> {
+  return {
+    kind: "elementwise",
+    expr: (args, params, [x], out) =>
+      ELEMENTWISE_EXPR[kernelOp(opOf(params), x!.dtype, out.dtype)].replace(/\b[xyz]\b/g, (m) => args["xyz".indexOf(m)]!),
+  };
+}
+
 function elementwiseBatch(prim: Primitive) {
   return (args: readonly Array[], batched: readonly boolean[], params: unknown): [Array[], boolean[]] => [
     [bind1(prim, alignForBroadcast(args, batched), params)],
@@ -193,6 +210,7 @@ function unaryPrimitive(op: UnaryOp): Primitive<Record<string, never>> {
       return [ct ? scale(ct, derivative(x!, out!)) : null];
     },
     batch: (args, batched, params) => elementwiseBatch(prim)(args, batched, params),
+    lower: elementwiseLowering(() => op),
   });
   return prim;
 }
@@ -218,6 +236,7 @@ function binaryPrimitive(op: BinaryOp): Primitive<Record<string, never>> {
       return [cx && unbroadcast(cx, x!.shape), cy && unbroadcast(cy, y!.shape)];
     },
     batch: (args, batched, params) => elementwiseBatch(prim)(args, batched, params),
+    lower: elementwiseLowering(() => op),
   });
   return prim;
 }
@@ -256,7 +275,11 @@ export const select: Primitive<Record<string, never>> = definePrimitive({
     ];
   },
   batch: (args, batched, params) => elementwiseBatch(select)(args, batched, params),
+  lower: elementwiseLowering(() => "select"),
 });
+
+/** Typed-array assignment does a conversion; bool needs "nonzero", not truncation. */
+const castOp = (dtype: DType): ElementwiseOp => (dtype === "bool" ? "nonzero" : "copy");
 
 /**
  * Changes the element type (numpy's `astype`). Float to int32 truncates toward zero and
@@ -269,8 +292,7 @@ export const convert: Primitive<{ dtype: DType }> = definePrimitive({
     return [{ shape: x!.shape, dtype }];
   },
   impl([x], { dtype }) {
-    // Typed-array assignment does the conversion; bool needs "nonzero", not truncation.
-    return [elementwise(dtype === "bool" ? "nonzero" : "copy", [x!], x!.shape, dtype)];
+    return [elementwise(castOp(dtype), [x!], x!.shape, dtype)];
   },
   jvp([x], [t], params) {
     const out = bind1(convert, [x!], params);
@@ -280,6 +302,7 @@ export const convert: Primitive<{ dtype: DType }> = definePrimitive({
     return [ct && isFloat(x!.dtype) ? np.astype(ct, x!.dtype) : null];
   },
   batch: ([x], _b, params) => [[bind1(convert, [x!], params)], [true]],
+  lower: elementwiseLowering(({ dtype }) => castOp(dtype)),
 });
 
 /** The identity whose derivative is zero: what `stopGradient` binds. */
@@ -290,4 +313,5 @@ export const stopGradient: Primitive<Record<string, never>> = definePrimitive({
   jvp: ([x]) => [[bind1(stopGradient, [x!], {})], [null]],
   vjp: () => [null],
   batch: ([x]) => [[bind1(stopGradient, [x!], {})], [true]],
+  lower: { kind: "view", map: (_p, x) => identityMap(x.shape.length) },
 });

@@ -1,6 +1,6 @@
 import {
   broadcastStorage, concatenateStorage, normalizeAxis, padStorage, scatterAddStorage, shapeString, sizeOf, sliceStorage,
-  Storage, takeStorage, transposeStorage, argsortStorage, type Shape,
+  Storage, takeStorage, transposeStorage, argsortStorage, sliceMap, transposeMap, broadcastMap, unitAxesMap, type Shape,
 } from "../../array/index.js";
 import type { Array } from "../array.js";
 import { bind1 } from "../interpreter.js";
@@ -31,6 +31,7 @@ export const reshape: Primitive<{ shape: Shape }> = definePrimitive({
   jvp: linearJvp(() => reshape),
   vjp: ([ct], [x]) => [ct ? np.reshape(ct, x!.shape) : null],
   batch: ([x], _b, { shape }, size) => [[bind1(reshape, [x!], { shape: [size, ...shape] })], [true]],
+  lower: { kind: "view", map: (_p, x, out) => unitAxesMap(x.shape, out.shape) },
 });
 
 /** Permutes the axes: output axis i is input axis perm[i]. */
@@ -53,6 +54,7 @@ export const transpose: Primitive<{ perm: readonly number[] }> = definePrimitive
     return [ct ? bind1(transpose, [ct], { perm: inverse }) : null];
   },
   batch: ([x], _b, { perm }) => [[bind1(transpose, [x!], { perm: [0, ...perm.map((p) => p + 1)] })], [true]],
+  lower: { kind: "view", map: ({ perm }) => transposeMap(perm) },
 });
 
 /** numpy broadcasting to a larger shape (leading axes added, size-1 axes stretched). */
@@ -75,6 +77,7 @@ export const broadcastTo: Primitive<{ shape: Shape }> = definePrimitive({
     const lifted = np.reshape(x!, [size, ...globalThis.Array(shape.length - core.length).fill(1), ...core]);
     return [[bind1(broadcastTo, [lifted], { shape: [size, ...shape] })], [true]];
   },
+  lower: { kind: "view", map: (_p, x, out) => broadcastMap(x.shape, out.shape) },
 });
 
 /** A strided window: output element i along axis d is input `start[d] + i·step[d]`. */
@@ -111,6 +114,7 @@ export const slice: Primitive<SliceParams> = definePrimitive({
   jvp: linearJvp(() => slice),
   vjp: ([ct], [x], _o, { start, step }) => [ct ? placeWindow(ct, start, step, x!.shape) : null],
   batch: ([x], _b, params, size) => [[bind1(slice, [x!], batchWindow(params, size))], [true]],
+  lower: { kind: "view", map: ({ start, step }) => sliceMap(start, step) },
 });
 
 /**
@@ -133,6 +137,7 @@ export const pad: Primitive<SliceParams & { outShape: Shape }> = definePrimitive
   jvp: linearJvp(() => pad),
   vjp: ([ct], _x, _o, { start, step, shape }) => [ct ? bind1(slice, [ct], { start, step, shape }) : null],
   batch: ([x], _b, params, size) => [[bind1(pad, [x!], { ...batchWindow(params, size), outShape: [size, ...params.outShape] })], [true]],
+  lower: { kind: "window", window: (params) => params },
 });
 
 export const concatenate: Primitive<{ axis: number }> = definePrimitive({

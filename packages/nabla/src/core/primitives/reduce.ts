@@ -1,4 +1,4 @@
-import { argReduce, reduce, normalizeAxes, normalizeAxis, type ReduceOp } from "../../array/index.js";
+import { argReduce, reduce, normalizeAxes, normalizeAxis, REDUCERS, type ReduceOp } from "../../array/index.js";
 import type { Array } from "../array.js";
 import { bind1 } from "../interpreter.js";
 import * as np from "../np/index.js";
@@ -103,6 +103,13 @@ function reducePrimitive(op: ReduceOp): Primitive<Axes> {
       return [derivative ? np.mul(spread, derivative(x!, out!, ax)) : spread];
     },
     batch: ([x], _b, { axes }) => [[bind1(prim, [x!], { axes: axesOf({ shape: x!.shape.slice(1) }, axes).map((a) => a + 1) })], [true]],
+    // The eager kernel's accumulator and update, written out.
+    lower: {
+      kind: "reduce",
+      init: REDUCERS[op][0],
+      update: (acc, x) => REDUCERS[op][1].replace(/\bacc\b/g, acc).replace(/\bx\b/g, x),
+      axes: ({ axes }, x) => axesOf(x, axes),
+    },
   });
   return prim;
 }

@@ -11,6 +11,7 @@ import * as np from "../np/index.js";
 import { definePrimitive, type Aval, type Primitive, type Tangent } from "../primitive.js";
 import * as special from "../special/index.js";
 import { addTangents, alignForBroadcast, unbroadcast } from "./rules.js";
+import { elementwiseLowering } from "./elementwise.js";
 
 /** ∂out/∂input from the inputs and the output; it may throw where there is no derivative. */
 type Partial = (xs: readonly Array[], out: Array) => Array;
@@ -86,6 +87,7 @@ function specialPrimitive(op: ElementwiseOp): Primitive<Record<string, never>> {
       return xs.map((x, i) => (ct && wanted[i] ? unbroadcast(np.mul(ct, partials[i]!(xs, out!)), x.shape) : null));
     },
     batch: (args, batched) => [[bind1(prim, alignForBroadcast(args, batched), {})], [true]],
+    lower: elementwiseLowering(() => op),
   });
   return prim;
 }

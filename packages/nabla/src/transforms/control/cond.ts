@@ -68,6 +68,17 @@ export const condPrimitive: Primitive<CondParams> = definePrimitive({
     const outs = whenTrue.map((t, i) => np.where(np.reshape(pred!, [size, ...t.shape.slice(1).map(() => 1)]), t, whenFalse[i]!));
     return [outs, outs.map(() => true)];
   },
+  // Under jit: the taken branch, compiled, on buffers.
+  lower: {
+    kind: "runner",
+    runner(params, compile) {
+      const branches = params.branches.map(compile);
+      return ([pred, ...rest]) => {
+        const k = pred![0] ? 1 : 0;
+        return branches[k]!(branchInputs(rest, k, params));
+      };
+    },
+  },
 });
 
 /**

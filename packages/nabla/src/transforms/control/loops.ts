@@ -1,4 +1,4 @@
-import { isFloat } from "../../array/index.js";
+import { allocate, isFloat, sizeOf } from "../../array/index.js";
 import { bind, definePrimitive, np, tree, type Array, type IR, type Primitive, materializeBatch } from "../../core/index.js";
 import { avalsOf, concrete, describeAvals, jvpIR, runIR, sameAvals, storages, traceFn, vjpIR, vmapIR } from "./traced.js";
 import { outputLeaves } from "../args.js";
@@ -67,6 +67,20 @@ export const whilePrimitive: Primitive<WhileParams> = definePrimitive({
       init.map((x, i) => materializeBatch(x, batched[p.nCondConsts + p.nBodyConsts + i]!, size)),
     );
     return [out, out.map(() => true)];
+  },
+  // Under jit: the same loop, on buffers, with the bodies compiled.
+  lower: {
+    kind: "runner",
+    runner(p, compile) {
+      const cond = compile(p.condIR);
+      const body = compile(p.bodyIR);
+      return (inputs) => {
+        const [cc, bc, init] = splitWhile(inputs, p);
+        let carry = init;
+        while (cond([...cc, ...carry])[0]![0]) carry = body([...bc, ...carry]);
+        return carry;
+      };
+    },
   },
 });
 
@@ -203,6 +217,28 @@ export const scanPrimitive: Primitive<ScanParams> = definePrimitive({
     );
     const outs = [...carry, ...ys.map((y) => np.moveaxis(y, 1, 0))];
     return [outs, outs.map(() => true)];
+  },
+  // Under jit: the same loop, on buffers, with the body compiled.
+  lower: {
+    kind: "runner",
+    runner(p, compile) {
+      const body = compile(p.bodyIR);
+      const xSizes = p.bodyIR.inputs.slice(p.nConsts + p.nCarry).map((v) => sizeOf(v.aval.shape));
+      const yAvals = p.bodyIR.outputs.slice(p.nCarry).map((v) => v.aval);
+      return (inputs) => {
+        const [consts, init, xs] = splitScan(inputs, p);
+        let carry = init;
+        const ys = yAvals.map((a) => allocate(a.dtype, sizeOf(a.shape) * p.length));
+        for (let step = 0; step < p.length; step++) {
+          const i = p.reverse ? p.length - 1 - step : step;
+          // Slices along the leading axis are contiguous: views, not copies.
+          const out = body([...consts, ...carry, ...xs.map((x, k) => x.subarray(i * xSizes[k]!, (i + 1) * xSizes[k]!))]);
+          carry = out.slice(0, p.nCarry);
+          out.slice(p.nCarry).forEach((y, k) => ys[k]!.set(y, i * y.length));
+        }
+        return [...carry, ...ys];
+      };
+    },
   },
 });
 
