@@ -170,6 +170,27 @@ function hessianBench(): void {
   ]);
 }
 
+/**
+ * 5. jit as a primitive: a jitted function transformed from outside (grad(jit(f)): the
+ * compiled f, then a staged, compiled VJP program that recomputes the intermediates its
+ * backward pass reads) against the transformation compiled whole (jit(grad(f))).
+ */
+function jitPrimitive(): void {
+  const cases = [1e4, 1e6].flatMap((n) => {
+    const x = np.array(Float64Array.from({ length: n }, (_, i) => (i % 2 === 0 ? -1.2 : 1)));
+    const outside = grad(jit(extendedRosenbrock));
+    const whole = jit(grad(extendedRosenbrock));
+    const reps = n > 1e5 ? 11 : 31;
+    return [{ name: `grad(jit(f)), n = ${n === 1e4 ? "10⁴" : "10⁶"}`, run: () => outside(x), baseline: "jit(grad(f))", runBaseline: () => whole(x), goal: "≤ 1.5×", reps }];
+  });
+  const x = random.normal(random.key(3), [30]);
+  const f = (v: Array) => np.sum(np.exp(np.sin(v).mul(v.slice([null, null, -1]))));
+  const outside = hessian(jit(f));
+  const whole = jit(hessian(f));
+  cases.push({ name: "hessian(jit(f)), n = 30", run: () => outside(x), baseline: "jit(hessian(f))", runBaseline: () => whole(x), goal: "", reps: 31 });
+  report("5. A jitted function transformed from outside against the transformation jitted (extended Rosenbrock; a small Hessian)", cases);
+}
+
 export async function benchJit(): Promise<void> {
   const backends: string[] = [];
   for (const b of ["cpu", "wasm"] as const) if (await useBackend(b)) backends.push(b);
@@ -178,6 +199,7 @@ export async function benchJit(): Promise<void> {
   await perCall(backends);
   await mlp(backends);
   hessianBench();
+  jitPrimitive();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchJit();

@@ -13,6 +13,8 @@ export const DEFAULT_JIT_CACHE_LIMIT = 64;
  */
 export class LRUCache<K, V> {
   private readonly entries = new Map<K, V>();
+  /** The most recently used key: a hit on it needs no reordering (a transformed jitted call's usual case). */
+  private newest: K | undefined;
   constructor(
     readonly limit: number,
     private readonly onEvict: (value: V) => void = () => {},
@@ -24,9 +26,10 @@ export class LRUCache<K, V> {
 
   get(key: K): V | undefined {
     const value = this.entries.get(key);
-    if (value !== undefined) {
+    if (value !== undefined && key !== this.newest) {
       this.entries.delete(key);
       this.entries.set(key, value);
+      this.newest = key;
     }
     return value;
   }
@@ -34,6 +37,7 @@ export class LRUCache<K, V> {
   set(key: K, value: V): void {
     this.entries.delete(key);
     this.entries.set(key, value);
+    this.newest = key;
     while (this.entries.size > this.limit) {
       const [oldest, evicted] = this.entries.entries().next().value as [K, V];
       this.entries.delete(oldest);
@@ -44,6 +48,7 @@ export class LRUCache<K, V> {
   clear(): void {
     const values = [...this.entries.values()];
     this.entries.clear();
+    this.newest = undefined;
     values.forEach(this.onEvict);
   }
 }

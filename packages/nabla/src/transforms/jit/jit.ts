@@ -1,9 +1,9 @@
 import {
-  Array, ConcreteArray, IR, Tracer, numberKey, currentInterpreter, escapedTracerError, evalIR, evalInterpreter, np, stage, tree, type ClosedIR, type Tree, type TreeDef,
+  Array, ConcreteArray, IR, Tracer, numberKey, currentInterpreter, escapedTracerError, evalInterpreter, np, stage, tree, type Tree, type TreeDef,
 } from "../../core/index.js";
 import { shapeString, Storage, type TypedArray } from "../../array/index.js";
-import { compile, type Compiled } from "./codegen.js";
-import { identity, simplify } from "./simplify.js";
+import { callProgram, stageProgram, type Staged } from "./call.js";
+import { identity } from "./simplify.js";
 import { DEFAULT_JIT_CACHE_LIMIT, LRUCache, registerCache } from "./cache.js";
 
 export interface JitOptions {
@@ -25,18 +25,9 @@ export type Jitted<F> = F & {
   clearCache(): void;
 };
 
-interface Traced {
-  closed: ClosedIR;
+/** A trace of the user's function: its program, and the output's tree structure. */
+interface Traced extends Staged {
   outDef: TreeDef;
-  /** The simplified program, its generated function and its constants' data. */
-  compiled?: { ir: IR; run: Compiled; consts: TypedArray[] };
-}
-
-function compileTraced({ closed }: Traced): NonNullable<Traced["compiled"]> {
-  const ir = simplify(closed.ir);
-  const index = new Map(closed.ir.constVars.map((v, i) => [v, i]));
-  const consts = ir.constVars.map((v) => (closed.consts[index.get(v)!] as ConcreteArray).storage.data);
-  return { ir, run: compile(ir, consts), consts };
 }
 
 function staticArgnumsOf(op: string, argnums: readonly number[] | undefined): readonly number[] {
@@ -135,18 +126,21 @@ function rebuild(args: readonly unknown[], statics: ReadonlySet<number>, def: Tr
   return args.map((a, i) => (statics.has(i) ? a : dynamic[k++]));
 }
 
-function trace(f: (...args: any[]) => any, args: readonly unknown[], statics: ReadonlySet<number>, def: TreeDef, arrays: Array[]): Traced {
+/** Stages f on these arguments: flat leaves in, flat leaves out, and the output's structure. */
+function stageUser(f: (...args: any[]) => any, args: readonly unknown[], statics: ReadonlySet<number>, def: TreeDef, arrays: Array[]) {
   let outDef: TreeDef | undefined;
-  const closed = stage(
-    (...leaves) => {
-      const [outs, d] = tree.flatten(f(...rebuild(args, statics, def, leaves)) as Tree);
-      outDef = d;
-      return outs.map((o) => (o instanceof Array ? o : np.asArray(o as number)));
-    },
-    arrays.map((a) => ({ shape: a.shape, dtype: a.dtype, ...(a.weak ? { weak: a.weak } : {}) })),
-    { foldExpanding: false },
-  );
-  return { closed, outDef: outDef! };
+  const fn = (...leaves: Array[]) => {
+    const [outs, d] = tree.flatten(f(...rebuild(args, statics, def, leaves)) as Tree);
+    outDef = d;
+    return outs.map((o) => (o instanceof Array ? o : np.asArray(o as number)));
+  };
+  const avals = arrays.map((a) => ({ shape: a.shape, dtype: a.dtype, ...(a.weak ? { weak: a.weak } : {}) }));
+  return { fn, avals, outDef: () => outDef! };
+}
+
+function trace(f: (...args: any[]) => any, args: readonly unknown[], statics: ReadonlySet<number>, def: TreeDef, arrays: Array[]): Traced {
+  const { fn, avals, outDef } = stageUser(f, args, statics, def, arrays);
+  return { ...stageProgram(fn, avals), outDef: outDef() };
 }
 
 /**
@@ -156,9 +150,12 @@ function trace(f: (...args: any[]) => any, args: readonly unknown[], statics: Re
  * their reductions into loops, generates one JavaScript function and caches it (where
  * code generation is forbidden, see `canGenerateCode`, the simplified program is cached
  * and replayed on the eager kernels instead, with the same results bit for bit). Under
- * another transformation (grad(jit(f)), vmap(jit(f))) the staged program is replayed
- * through that transformation. A JavaScript branch on a traced value is an error that
- * points to `cond` / `whileLoop`.
+ * another transformation a call binds the `jit_call` primitive, whose rules stage the
+ * program's derivative or batched version as a program of its own: grad(jit(f)),
+ * vmap(jit(f)) and hessian(jit(f)) run compiled code too, and inside another jit the
+ * call stays one equation. Values f closes over that an outer transformation traces
+ * become inputs of the call, so derivatives flow into them. A JavaScript branch on a
+ * traced value is an error that points to `cond` / `whileLoop`.
  *
  * The cache keeps the `cacheLimit` (default 64) most recently used signatures, so a
  * function called on ever new shapes holds a bounded amount of memory; `f.cacheSize()`
@@ -191,36 +188,33 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
     }
     return true;
   };
-  const run = (traced: Traced, arrays: readonly Array[]) => {
-    const { ir, run, consts } = (traced.compiled ??= compileTraced(traced));
+  const run = ({ program, outDef }: Traced, arrays: readonly Array[]) => {
     // Plain loops: this is the per-call path of small problems, where every allocation shows.
     const data = new globalThis.Array<TypedArray>(arrays.length);
     for (let i = 0; i < arrays.length; i++) data[i] = (arrays[i] as ConcreteArray).storage.data;
-    const outs = run(consts, data);
+    const outs = program.run(data);
     const results = new globalThis.Array<Array>(outs.length);
     for (let i = 0; i < outs.length; i++) {
-      const { dtype, shape } = ir.outputs[i]!.aval;
+      const { dtype, shape } = program.outAvals[i]!;
       results[i] = new ConcreteArray(new Storage(dtype, shape, outs[i]!));
     }
-    return traced.outDef.node.kind === "leaf" ? results[0] : tree.unflatten(traced.outDef, results);
+    return outDef.node.kind === "leaf" ? results[0] : tree.unflatten(outDef, results);
   };
   const jitted = (...args: any[]) => {
     if (sameAsLast(args)) return run(last!.traced, args);
     // The common call, Arrays only, is keyed without walking a pytree.
     const flat = statics.size === 0 && args.every((a) => a instanceof Array);
     const { arrays, def, signature } = flat ? readFlatCall(args as Array[]) : readCall("jit", args, statics);
-    const eager = currentInterpreter() === evalInterpreter && arrays.every((a) => a instanceof ConcreteArray);
     let traced = cache.get(signature);
-    let cached = traced !== undefined;
     if (!traced) {
       traced = trace(f, args, statics, def ?? readCall("jit", args, statics).def, arrays);
       // A program that closed over traced values belongs to that trace only.
-      cached = traced.closed.consts.every((c) => c instanceof ConcreteArray);
-      if (cached) cache.set(signature, traced);
+      if (traced.lifted.length === 0) cache.set(signature, traced);
     }
-    // Replayed through bind, a closed-over tracer is either the live value of an outer
-    // transformation or, with none running, one that escaped: reported as everywhere.
-    if (!eager || !cached) return tree.unflatten(traced.outDef, evalIR(traced.closed, arrays));
+    const eager = currentInterpreter() === evalInterpreter && traced.lifted.length === 0 && arrays.every((a) => a instanceof ConcreteArray);
+    // Under a transformation, jit_call's rules transform the program. With none running, a
+    // lifted (closed-over) tracer is one that escaped: bind reports it as everywhere.
+    if (!eager) return tree.unflatten(traced.outDef, callProgram(traced, arrays));
     if (flat) last = { shapes: arrays.map((a) => a.shape), dtypes: arrays.map((a) => a.dtype), weak: arrays.map((a) => a.weak), traced };
     return run(traced, arrays);
   };
@@ -238,6 +232,7 @@ export function makeIR<F extends (...args: any[]) => any>(f: F, opts: JitOptions
   const statics = new Set(staticArgnumsOf("makeIR", opts.staticArgnums));
   return (...args: any[]): IR => {
     const { arrays, def } = readCall("makeIR", args, statics);
-    return trace(f, args, statics, def, arrays).closed.ir;
+    const { fn, avals } = stageUser(f, args, statics, def, arrays);
+    return stage(fn, avals, { foldExpanding: false }).ir;
   };
 }
