@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { grad, np, type Array as NdArray } from "nabla";
+import { grad, np, valueAndGrad, type Array as NdArray } from "nabla";
+import { extendedRosenbrock } from "../../bench/grad.js";
 import { broadcastMap, sliceMap, transposeMap, unitAxesMap, viewStrides } from "../../packages/nabla/src/array/index.js";
 import { primitives } from "../../packages/nabla/src/core/index.js";
 import { arr, expectSameBits, F64, generated } from "./jit-cases.js";
@@ -131,5 +132,49 @@ describe("lowerings", () => {
     const { source: leading, run } = generated((x: NdArray) => [x.sum({ axis: 0 })], [arr([30, 20], F64, 1)]);
     expect(leading).toContain("call(");
     expectSameBits(run(), [arr([30, 20], F64, 1).sum({ axis: 0 })]);
+  });
+});
+
+/** The `for` loops in generated source, as their trip counts. */
+const loopCounts = (source: string) => [...source.matchAll(/for \(let \w+ = 0; \w+ < (\d+);/g)].map((m) => Number(m[1]));
+
+describe("horizontal fusion: sibling loops over the same index space are one loop", () => {
+  it("value and gradient of the extended Rosenbrock function read x in one pass", () => {
+    const f = (x: NdArray) => valueAndGrad(extendedRosenbrock)(x);
+    const args = [arr([1000], F64, 1)];
+    const { source, run } = generated(f, args);
+    expect(loopCounts(source)).toEqual([500]); // one loop over the pairs (x[2i], x[2i+1])
+    expect(source.match(/a0\[/g)).toHaveLength(2); // each element of x is loaded once
+    expectSameBits(run(), f(args[0]!));
+  });
+
+  it("two reductions and a map of the same input share a loop; each sum keeps its order", () => {
+    const f = (x: NdArray) => [x.sum(), x.square().sum(), x.exp()];
+    const args = [arr([300], F64, 3)];
+    const { source, run } = generated(f, args);
+    expect(loopCounts(source)).toEqual([300]);
+    expectSameBits(run(), f(args[0]!));
+  });
+
+  it("a loop that reads another's result waits for it: a reduction's, or a buffer read out of order", () => {
+    const centred = (x: NdArray) => [x.sub(x.sum())];
+    const reversed = (x: NdArray) => {
+      const y = x.exp();
+      return [y, y.slice([null, null, -1]).mul(2)];
+    };
+    for (const f of [centred, reversed]) {
+      const args = [arr([200], F64, 4)];
+      const { source, run } = generated(f, args);
+      expect(loopCounts(source)).toEqual([200, 200]);
+      expectSameBits(run(), f(args[0]!));
+    }
+  });
+
+  it("loops over different index spaces stay apart", () => {
+    const f = (x: NdArray, y: NdArray) => [x.exp(), y.sin()];
+    const args = [arr([40], F64, 5), arr([50], F64, 6)];
+    const { source, run } = generated(f, args);
+    expect(loopCounts(source)).toEqual([40, 50]);
+    expectSameBits(run(), f(args[0]!, args[1]!));
   });
 });

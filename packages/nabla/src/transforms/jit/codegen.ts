@@ -2,17 +2,16 @@ import { Storage, canGenerateCode, S, type TypedArray } from "../../array/index.
 import { ConcreteArray, evalIR, type Aval, type Equation, type IR, type Runner, type Var } from "../../core/index.js";
 import { Emitter } from "./emit.js";
 import { planOf } from "./plan.js";
-import { append } from "./source.js";
 
 /**
  * One JavaScript function for an IR, on the buffers of its constants and arguments.
  * How each primitive is written comes from its own `lower` rule (core/primitive.ts):
  * chains of elementwise ops and the views and pads between them fuse into single loops
  * that read their inputs in place; a reduction over trailing axes consumes its fused
- * input inside its own loop; control flow runs its compiled bodies; anything else calls
- * its kernel. The source is built only from the IR: expressions come from the kernel
- * tables, numbers are formatted by the generator, names are generated: no user text
- * reaches `new Function`.
+ * input inside its own loop; sibling loops over the same index space share one loop
+ * (emit.ts); control flow runs its compiled bodies; anything else calls its kernel.
+ * The source is built only from the IR: expressions come from the kernel tables, numbers
+ * are formatted by the generator, names are generated: no user text reaches `new Function`.
  */
 export type Compiled = (consts: readonly TypedArray[], args: readonly TypedArray[]) => TypedArray[];
 
@@ -50,23 +49,22 @@ export function compile(ir: IR, constValues: readonly TypedArray[]): Compiled {
   if (!canGenerateCode()) return interpret(ir);
   const plan = planOf(ir);
   const emitter = new Emitter(plan);
-  const lines = emitter.declare(ir, constValues);
+  emitter.declare(ir, constValues);
   const runners: Runner[] = [];
   for (const e of ir.equations) {
     const step = plan.steps.get(e)!;
     if (step.kind === "call") {
       runners.push(step.runner?.(compileBody) ?? kernelRunner(e));
-      lines.push(emitter.call(e, runners.length - 1));
+      emitter.call(e, runners.length - 1);
     } else if (step.kind === "reduce") {
-      append(lines, emitter.reduction(e, step));
+      emitter.reduction(e, step);
     } else if (!(step.kind === "view" && emitter.shares(e, step.map)) && plan.materialized.has(e.outputs[0]!)) {
-      append(lines, emitter.store(e.outputs[0]!));
+      emitter.store(e.outputs[0]!);
     }
   }
-  lines.push(emitter.returns(ir.outputs));
+  const source = emitter.finish(ir.outputs);
 
   const call = (k: number, inputs: TypedArray[]): TypedArray[] => runners[k]!(inputs);
-  const source = lines.join("\n");
   // S: the scalar functions that op expressions may call (S.erf(x); kernels/special.ts).
   type Generated = (c: readonly TypedArray[], a: readonly TypedArray[], run: typeof call, s: typeof S) => TypedArray[];
   const fn = new Function("consts", "args", "call", "S", source) as Generated;

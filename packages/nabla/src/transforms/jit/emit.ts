@@ -1,10 +1,11 @@
 // The second half of compiling: JavaScript for a plan (plan.ts). Values are named as
 // buffers or scalar locals; a fused value becomes an expression for one element, written
-// inside the loop that reads it.
+// inside the loop that reads it, and independent loops over the same index space are
+// written as one (see Nest).
 import { broadcastMap, sizeOf, stridesOf, viewStrides, type AxisMap, type Shape, type TypedArray } from "../../array/index.js";
 import { numberKey, type Equation, type IR, type Var } from "../../core/index.js";
 import type { Plan, Step } from "./plan.js";
-import { ARRAY_TYPE, Block, append, castTo, flatIndex, int, viewIndex } from "./source.js";
+import { ARRAY_TYPE, Block, append, castTo, flatIndex, forLoops, indent, indicesOf, int, viewIndex } from "./source.js";
 import { phaseStepOf, windowIndex, type Phase } from "./window.js";
 
 /** Loops over at most this many elements are written out element by element. */
@@ -20,12 +21,29 @@ function keepsOrder(map: AxisMap | undefined, shape: Shape, outShape: Shape): bo
   return offset === 0 && sizeOf(shape) === sizeOf(outShape) && outShape.every((n, d) => n === 1 || strides[d] === own[d]);
 }
 
+/**
+ * A `for` nest being written, left open so that later loops with the same trip counts
+ * join it (horizontal fusion): value and gradient then read their inputs in one pass, and
+ * the bodies share loads and temporaries through one Block. A loop joins only if it reads
+ * none of the buffers the nest writes (those are complete only once it ends).
+ */
+interface Nest {
+  readonly vars: readonly string[];
+  readonly extents: readonly number[];
+  readonly before: string[];
+  readonly body: Block;
+  readonly after: string[];
+  readonly writes: Set<string>;
+}
+
 export class Emitter {
   private readonly names = new Map<Var, string>();
   /** Values held in typed arrays (the rest of `names` are scalar locals). */
   private readonly buffers = new Set<Var>();
   /** Loop indices j·L + r (see window.ts), keyed by the index expression. */
   private readonly phases = new Map<string, Phase>();
+  private readonly lines: string[] = [];
+  private open: Nest | undefined;
   private temp = 0;
   constructor(private readonly plan: Plan) {}
 
@@ -46,22 +64,60 @@ export class Emitter {
   }
 
   /** Names the constants (a size-1 one becomes a literal) and the inputs. */
-  declare(ir: IR, constValues: readonly TypedArray[]): string[] {
-    const lines: string[] = [];
+  declare(ir: IR, constValues: readonly TypedArray[]): void {
     ir.constVars.forEach((v, i) => {
       const scalar = this.plan.scalars.has(v);
-      lines.push(`const c${i} = ${scalar ? numberKey(constValues[i]![0]!) : `consts[${i}]`};`);
+      this.lines.push(`const c${i} = ${scalar ? numberKey(constValues[i]![0]!) : `consts[${i}]`};`);
       this.name(v, `c${i}`, !scalar);
     });
     ir.inputs.forEach((v, i) => {
-      lines.push(`const a${i} = args[${i}];`);
+      this.lines.push(`const a${i} = args[${i}];`);
       this.name(v, `a${i}`, true);
     });
-    return lines;
   }
 
-  returns(outputs: readonly Var[]): string {
-    return `return [${outputs.map((v) => this.names.get(v)!).join(", ")}];`;
+  /** The whole function body, returning `outputs`. */
+  finish(outputs: readonly Var[]): string {
+    this.close();
+    this.lines.push(`return [${outputs.map((v) => this.names.get(v)!).join(", ")}];`);
+    return this.lines.join("\n");
+  }
+
+  /** Does computing `v` element by element read a buffer or local that the open nest writes? */
+  private readsOpen(v: Var, seen = new Set<Var>()): boolean {
+    if (seen.has(v) || !this.open) return false;
+    seen.add(v);
+    const name = this.names.get(v);
+    if (name !== undefined) return this.open.writes.has(name);
+    return this.plan.producer.get(v)!.inputs.some((input) => this.readsOpen(input, seen));
+  }
+
+  /** Straight-line code reading `inputs`: written above the open nest unless it reads what the nest writes. */
+  private statement(lines: readonly string[], inputs: readonly Var[]): void {
+    if (inputs.some((v) => this.readsOpen(v))) this.close();
+    append(this.lines, lines);
+  }
+
+  /**
+   * A nest with these trip counts to fill `buffer` (declared by `before`) from `input`: the
+   * open one if `input` reads nothing it writes, else a new one.
+   */
+  private nest(extents: readonly number[], input: Var, buffer: string, before: readonly string[]): Nest {
+    if (this.open?.extents.join() !== extents.join() || this.readsOpen(input)) {
+      this.close();
+      const vars = extents.map(() => this.fresh("i"));
+      this.open = { vars, extents, before: [], body: new Block(), after: [], writes: new Set() };
+    }
+    append(this.open.before, before);
+    this.open.writes.add(buffer);
+    return this.open;
+  }
+
+  private close(): void {
+    const nest = this.open;
+    if (!nest) return;
+    append(this.lines, [...nest.before, ...forLoops(nest.vars, nest.extents, nest.body.lines), ...nest.after]);
+    this.open = undefined;
   }
 
   /** A JS expression for element `idx` of `v`, adding the statements it needs to `block`. */
@@ -104,7 +160,7 @@ export class Emitter {
     }
     const t = this.fresh("t");
     block.lines.push(`let ${t} = 0;`, `if (${at.conds.join(" && ")}) {`);
-    append(block.lines, nested.lines.map((l) => "  " + l));
+    append(block.lines, indent(nested.lines));
     block.lines.push(`  ${t} = ${value};`, `}`);
     return t;
   }
@@ -113,41 +169,16 @@ export class Emitter {
    * Loops over `shape` (outer axes first); `body` receives the loop indices. Tiny shapes
    * are unrolled with literal indices, which lets V8 fold the index arithmetic and pad
    * conditions away (what makes small problems, like a 2-D gradient, cheap per call).
-   * With `phaseStep` L > 1 the last axis runs as j·L + r, its L phases written out.
    */
-  private loops(shape: Shape, body: (idx: string[]) => string[], phaseStep = 1): string[] {
-    const indent = (lines: readonly string[]) => lines.map((l) => "  " + l);
+  private loops(shape: Shape, body: (idx: string[]) => string[]): string[] {
     if (sizeOf(shape) <= UNROLL_LIMIT) {
-      const out: string[] = [];
       const strides = stridesOf(shape);
-      for (let flat = 0; flat < sizeOf(shape); flat++) {
-        append(out, ["{", ...indent(body(shape.map((d, i) => int(Math.floor(flat / strides[i]!) % d)))), "}"]);
-      }
-      return out;
+      const element = (flat: number) => shape.map((d, i) => int(Math.floor(flat / strides[i]!) % d));
+      return Array.from({ length: sizeOf(shape) }, (_, flat) => ["{", ...indent(body(element(flat))), "}"]).flat();
     }
-    const last = shape.length - 1;
-    const L = phaseStep;
-    const phased = L > 1 && shape[last]! % L === 0;
-    const idx = shape.map((d) => (d === 1 ? "0" : this.fresh("i")));
-    let out: string[];
-    if (phased) {
-      const j = this.fresh("j");
-      const count = shape[last]! / L;
-      out = [];
-      for (let r = 0; r < L; r++) {
-        const ix = `(${j} * ${int(L)} + ${int(r)})`;
-        this.phases.set(ix, { j, L, r, count });
-        append(out, ["{", ...indent(body([...idx.slice(0, last), ix])), "}"]);
-      }
-      out = [`for (let ${j} = 0; ${j} < ${int(count)}; ${j}++) {`, ...indent(out), "}"];
-    } else {
-      out = body(idx);
-    }
-    for (let d = shape.length - 1; d >= 0; d--) {
-      if (shape[d] === 1 || (phased && d === last)) continue;
-      out = [`for (let ${idx[d]} = 0; ${idx[d]} < ${int(shape[d]!)}; ${idx[d]}++) {`, ...indent(out), "}"];
-    }
-    return out;
+    const extents = shape.filter((d) => d !== 1);
+    const vars = extents.map(() => this.fresh("i"));
+    return forLoops(vars, extents, body(indicesOf(shape, vars)));
   }
 
   /** A new buffer for `v` and its write position (named once its loop is written). */
@@ -156,55 +187,77 @@ export class Emitter {
     return [b, p, [`const ${b} = new ${ARRAY_TYPE[v.aval.dtype]}(${int(sizeOf(v.aval.shape))});`, `let ${p} = 0;`]];
   }
 
-  /** Stores fused value `v`: a local when it is a scalar, else a buffer filled by one loop. */
-  store(v: Var): string[] {
+  /**
+   * Stores fused value `v`: a local when it is a scalar, else a buffer filled in a nest.
+   * With phase step L > 1 (window.ts) the last axis runs as j·L + r, its L phases written out.
+   */
+  store(v: Var): void {
+    const shape = v.aval.shape;
     if (this.plan.scalars.has(v)) {
       const block = new Block();
-      const value = this.element(v, v.aval.shape.map(() => "0"), block);
+      const value = this.element(v, shape.map(() => "0"), block);
       const r = this.fresh("r");
-      this.name(v, r, false);
-      return [...block.lines, `const ${r} = ${value};`];
+      this.statement([...block.lines, `const ${r} = ${value};`], [v]);
+      return this.name(v, r, false);
     }
-    const [b, p, lines] = this.allocate(v);
-    const body = (idx: string[]) => {
-      const block = new Block();
-      const value = this.element(v, idx, block);
-      return [...block.lines, `${b}[${p}++] = ${value};`];
-    };
-    append(lines, this.loops(v.aval.shape, body, phaseStepOf(this.plan, v)));
+    const [b, p, decl] = this.allocate(v);
+    const write = (idx: string[], block = new Block()) => (block.lines.push(`${b}[${p}++] = ${this.element(v, idx, block)};`), block.lines);
+    if (sizeOf(shape) <= UNROLL_LIMIT) {
+      this.statement([...decl, ...this.loops(shape, (idx) => write(idx))], [v]);
+      return this.name(v, b, true);
+    }
+    const last = shape.length - 1;
+    const L = phaseStepOf(this.plan, v);
+    const phased = L > 1 && shape[last]! % L === 0;
+    const extents = shape.filter((d) => d !== 1);
+    if (phased) extents[extents.length - 1] = shape[last]! / L;
+    const nest = this.nest(extents, v, b, decl);
+    const idx = indicesOf(shape, nest.vars);
+    const j = nest.vars[nest.vars.length - 1]!;
+    for (let r = 0; r < (phased ? L : 1); r++) {
+      if (phased) this.phases.set((idx[last] = `(${j} * ${int(L)} + ${int(r)})`), { j, L, r, count: extents[extents.length - 1]! });
+      write(idx, nest.body);
+    }
     this.name(v, b, true);
-    return lines;
   }
 
   /** A reduction over trailing axes: one accumulator per kept index, its input read in place. */
-  reduction(e: Equation, step: StepOf<"reduce">): string[] {
-    const input = e.inputs[0]!;
-    const kept = input.aval.shape.slice(0, step.kept);
-    const reduced = input.aval.shape.slice(step.kept);
-    const [b, p, lines] = this.allocate(e.outputs[0]!);
+  reduction(e: Equation, step: StepOf<"reduce">): void {
+    const [input, out] = [e.inputs[0]!, e.outputs[0]!];
+    const shape = input.aval.shape;
+    const [kept, reduced] = [shape.slice(0, step.kept), shape.slice(step.kept)];
+    const [b, p, decl] = this.allocate(out);
+    const accumulate = (acc: string, idx: string[], block: Block) =>
+      block.lines.push(`${acc} = ${step.update(acc, this.element(input, idx, block))};`);
+    const acc = this.fresh("s");
+    if (sizeOf(kept) === 1 && sizeOf(reduced) > UNROLL_LIMIT) {
+      // A full reduction may share a nest with its siblings: its accumulation order is unchanged.
+      const nest = this.nest(reduced.filter((d) => d !== 1), input, b, [...decl, `let ${acc} = ${step.init};`]);
+      accumulate(acc, indicesOf(shape, nest.vars), nest.body);
+      nest.after.push(`${b}[${p}++] = ${acc};`);
+      return this.name(out, b, true);
+    }
     const loops = this.loops(kept, (outer) => {
-      const acc = this.fresh("s");
       const inner = this.loops(reduced, (idx) => {
         const block = new Block();
-        const x = this.element(input, [...outer, ...idx], block);
-        return [...block.lines, `${acc} = ${step.update(acc, x)};`];
+        accumulate(acc, [...outer, ...idx], block);
+        return block.lines;
       });
       return [`let ${acc} = ${step.init};`, ...inner, `${b}[${p}++] = ${acc};`];
     });
-    append(lines, loops);
-    this.name(e.outputs[0]!, b, true);
-    return lines;
+    this.statement([...decl, ...loops], [input]);
+    this.name(out, b, true);
   }
 
   /** Runner `k` on the inputs' buffers. */
-  call(e: Equation, k: number): string {
+  call(e: Equation, k: number): void {
     const ins = e.inputs.map((v) => this.names.get(v)!).join(", ");
     const outs = e.outputs.map((v) => {
       const b = this.fresh("b");
       this.name(v, b, true);
       return b;
     });
-    return `const [${outs.join(", ")}] = call(${k}, [${ins}]);`;
+    this.statement([`const [${outs.join(", ")}] = call(${k}, [${ins}]);`], e.inputs);
   }
 
   /** A view of a buffer that reads it whole and in order shares the buffer: no copy. */

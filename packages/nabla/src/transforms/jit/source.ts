@@ -46,6 +46,24 @@ export function viewIndex(map: AxisMap, idx: readonly string[]): string[] {
   });
 }
 
+export const indent = (lines: readonly string[]) => lines.map((l) => "  " + l);
+
+/** `for` loops with indices `vars` running below `extents` (outer first) around `body`. */
+export function forLoops(vars: readonly string[], extents: readonly number[], body: readonly string[]): string[] {
+  let out = [...body];
+  for (let d = vars.length - 1; d >= 0; d--) {
+    const i = vars[d]!;
+    out = [`for (let ${i} = 0; ${i} < ${int(extents[d]!)}; ${i}++) {`, ...indent(out), "}"];
+  }
+  return out;
+}
+
+/** The index of each axis of `shape` inside loops `vars` over its axes longer than 1. */
+export function indicesOf(shape: Shape, vars: readonly string[]): string[] {
+  let k = 0;
+  return shape.map((d) => (d === 1 ? "0" : vars[k++]!));
+}
+
 /** Statements of one loop body, with the temporaries they define (nested inside `if` for pad). */
 export class Block {
   readonly lines: string[] = [];
