@@ -139,6 +139,17 @@ export function checkInteger(op: string, name: string, value: unknown, fallback?
 }
 
 /**
+ * `f`, checked to be a function (the error names the op and the argument).
+ *
+ * @example
+ * checkFunction("quad", "f", 1); // Error: quad: f must be a function, got 1
+ */
+export function checkFunction<F>(op: string, name: string, f: F): F {
+  if (typeof f !== "function") throw new Error(`${op}: ${name} must be a function, got ${describe(f)}`);
+  return f;
+}
+
+/**
  * `value` as a finite number; `undefined` gives `fallback` when there is one.
  *
  * @example

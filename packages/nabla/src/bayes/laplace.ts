@@ -3,6 +3,7 @@
 //   log p(D) ≈ log p(D, θ*) + (d/2)·log 2π − ½·log det A,   A = −∇²log p(D, θ*).
 // The mode comes from implicit.argmin, so the evidence is differentiable in what the log
 // joint closes over (hyperparameters), through the mode, without unrolling the optimizer.
+import { checkFunction } from "../array/index.js";
 import { np, type Array, type Tree } from "../core/index.js";
 import { argmin, type ArgminOptions } from "../implicit/index.js";
 import { eigvalsh, inv, slogdet } from "../linalg/index.js";
@@ -60,7 +61,7 @@ export interface LaplaceResult<T> {
  * r.logEvidence.item(); // stats.norm.logpdf(1, 0, Math.SQRT2) = −1.5155…
  */
 export function laplace<T extends Tree>(logJoint: (theta: GradOf<T>) => Array | number, theta0: T, opts: LaplaceOptions = {}): LaplaceResult<T> {
-  if (typeof logJoint !== "function") throw new Error(`laplace: logJoint must be a function, got ${String(logJoint)}`);
+  checkFunction("laplace", "logJoint", logJoint);
   const [v0, unravel] = ravelPytree(theta0);
   const negLogJoint = (v: Array) => np.neg(scalarOf(logJoint(unravel(v))));
   const found = argmin(negLogJoint, opts)(v0);

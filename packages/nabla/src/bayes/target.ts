@@ -1,7 +1,7 @@
 // The target distribution as the samplers see it: a log density of one flat float64
 // vector with its gradient (the user's pytree raveled, valueAndGrad staged once with
 // jit), and the way back from flat draws to the user's structure.
-import { describe, sizeOf } from "../array/index.js";
+import { checkFunction, describe, sizeOf } from "../array/index.js";
 import { Array, np, tree, type MapLeaves, type TreeDef } from "../core/index.js";
 import { jit, ravelPytree, valueAndGrad } from "../transforms/index.js";
 import type { FlatDensity } from "./hamiltonian.js";
@@ -37,7 +37,7 @@ function floatLeaves(op: string, x: unknown, what: string): [Array[], TreeDef] {
 }
 
 export function makeTarget<T>(op: string, logDensity: LogDensity<T>, x0: T, useJit: boolean): Target<T> {
-  if (typeof logDensity !== "function") throw new Error(`${op}: logDensity must be a function, got ${describe(logDensity)}`);
+  checkFunction(op, "logDensity", logDensity);
   const [leaves, def] = floatLeaves(op, x0, "x0");
   const shapes = leaves.map((a) => a.shape);
   const sizes = shapes.map((s) => sizeOf(s));

@@ -1,6 +1,7 @@
 // The public solvers: customRoot around any solver, and rootFind, fixedPoint and argmin
 // built on it. Each returns a function of (y0, ...args): options come first, because a
 // trailing options object could not be told apart from a pytree argument.
+import { checkFunction } from "../array/index.js";
 import { np, tree, type Array, type Tree } from "../core/index.js";
 import { minimize, type MinimizeOptions, type MinimizeStatus } from "../optim/index.js";
 import { closureConvert, grad, ravelPytree, type GradOf } from "../transforms/index.js";
@@ -65,10 +66,6 @@ function checkKeys(op: string, opts: object, own: readonly string[]): void {
 function rootOptions(op: string, opts: ImplicitOptions, fallback: LinearSolveMethod, symmetric: boolean, hint: string) {
   if (opts.allowUnconverged !== undefined && typeof opts.allowUnconverged !== "boolean") throw new Error(`${op}: allowUnconverged must be a boolean`);
   return { linearSolve: linearSolver(op, linearSettings(op, opts, fallback), symmetric), symmetric, allowUnconverged: opts.allowUnconverged ?? false, hint };
-}
-
-function checkFunction(op: string, name: string, f: unknown): void {
-  if (typeof f !== "function") throw new Error(`${op}: ${name} must be a function, got ${typeof f}`);
 }
 
 /** A flat-vector solver lifted to pytrees: y0 raveled, the answer unraveled to y0's dtypes. */

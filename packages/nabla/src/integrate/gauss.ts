@@ -2,6 +2,7 @@
 // polynomial of degree < 2n exactly, and a smooth integrand to near machine precision
 // with a handful of nodes. fixedQuad is plain array arithmetic, so every transformation
 // (grad, jvp, vmap, jit) goes straight through it.
+import { checkFunction } from "../array/index.js";
 import { np, type Array } from "../core/index.js";
 import { vmap } from "../transforms/index.js";
 
@@ -87,7 +88,7 @@ export interface FixedQuadOptions {
  * grad((b: Array) => integrate.fixedQuad((x) => x.square(), 0, b, { n: 2 }))(np.array(3)); // 9
  */
 export function fixedQuad(f: (x: Array) => Array | number, a: Array | number, b: Array | number, opts: FixedQuadOptions = {}): Array {
-  if (typeof f !== "function") throw new Error(`fixedQuad: f must be a function, got ${typeof f}`);
+  checkFunction("fixedQuad", "f", f);
   const known = Object.keys(opts).filter((k) => k !== "n");
   if (known.length > 0) throw new Error(`fixedQuad: unknown option(s) ${known.join(", ")}; expected n`);
   const rule = legendreRule(checkOrder("fixedQuad", opts.n ?? 5));

@@ -3,10 +3,10 @@
 // constant Z = ∫ p̃ while the normalized weights turn averages over the draws into
 // expectations under p = p̃/Z. Everything is done on log-weights (log-sum-exp), so
 // targets far from the proposal's scale neither overflow nor underflow.
-import { checkOptions, describe, shapeString } from "../array/index.js";
+import { checkFunction, checkOptions, describe, shapeString } from "../array/index.js";
 import { Array, keyArg, np, type Tree } from "../core/index.js";
 import { vmap } from "../transforms/index.js";
-import { checkFunction, checkSampleCount, checkSamples } from "./montecarlo.js";
+import { checkSampleCount, checkSamples } from "./montecarlo.js";
 
 /** A distribution to draw from and weigh by. */
 export interface Proposal<S extends Tree> {

@@ -2,10 +2,9 @@
 // replacement, so the batch mean is unbiased for the data set's mean loss and its
 // variance is the sampling-without-replacement one, smaller than the i.i.d. s²/B by the
 // finite-population correction (N − B)/(N − 1) (Cochran, Sampling Techniques, ch. 2).
-import { checkInteger, checkOptions, describe, shapeString } from "../array/index.js";
+import { checkFunction, checkInteger, checkOptions, describe, shapeString } from "../array/index.js";
 import { Array, keyArg, np, random, tree, type Tree } from "../core/index.js";
 import { vmap } from "../transforms/index.js";
-import { checkFunction } from "./montecarlo.js";
 
 export interface ExpectedLossOptions {
   /** Examples in the mini-batch, 1..N. */

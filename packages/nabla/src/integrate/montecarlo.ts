@@ -4,7 +4,7 @@
 // deviations are merged by Chan, Golub and LeVeque's pairwise update, which stays
 // accurate where Σx² − n·x̄² would cancel. Every step is an np op on the vmapped values,
 // so the estimate is differentiable in whatever f closes over.
-import { checkInteger, checkOptions, describe, shapeString } from "../array/index.js";
+import { checkFunction, checkInteger, checkOptions, describe, shapeString } from "../array/index.js";
 import { Array, keyArg, np, random, tree, type Tree } from "../core/index.js";
 import { jit, vmap } from "../transforms/index.js";
 
@@ -73,12 +73,6 @@ export function checkSampleCount(op: string, name: string, n: unknown): number {
   const count = checkInteger(op, name, n, undefined, 1);
   if (count < 2) throw new Error(`${op}: ${name} must be at least 2 (a standard error needs two samples), got ${count}`);
   return count;
-}
-
-/** `f`, checked to be a function. */
-export function checkFunction<F>(op: string, name: string, f: F): F {
-  if (typeof f !== "function") throw new Error(`${op}: ${name} must be a function, got ${describe(f)}`);
-  return f;
 }
 
 /** A pytree of samples, checked to have `count` samples along the leading axis of every leaf. */

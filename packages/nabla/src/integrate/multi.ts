@@ -1,6 +1,7 @@
 // Multiple integrals by nesting quad: the inner integral, a quad traced inside the outer
 // integrand, is itself differentiable, so derivatives come through every level. Each
 // level reports its own evaluations to the one above, so nfev counts every call of f.
+import { checkFunction } from "../array/index.js";
 import { np, type Array } from "../core/index.js";
 import { bindQuad, stageIntegrand } from "./quad-primitive.js";
 import { limitArg, resultOf, tolerancesOf, valueOf, type QuadOptions, type QuadResult } from "./quad.js";
@@ -46,7 +47,7 @@ function nested(op: string, f: (...xs: Array[]) => Array | number, ranges: reado
  * integrate.nquad((x, y) => np.ones([]), [[0, 1], (x) => [0, x]]).value;          // ½, a triangle
  */
 export function nquad(f: (...xs: Array[]) => Array | number, ranges: readonly Range[], opts: QuadOptions = {}): QuadResult {
-  if (typeof f !== "function") throw new Error(`nquad: f must be a function, got ${typeof f}`);
+  checkFunction("nquad", "f", f);
   if (!globalThis.Array.isArray(ranges) || ranges.length === 0) throw new Error(`nquad: ranges must be a non-empty list of [lower, upper] pairs or functions`);
   return resultOf(nested("nquad", f, ranges, tolerancesOf("nquad", opts), []));
 }
@@ -70,7 +71,7 @@ export function dblquad(
   d: Bound | ((x: Array) => Bound),
   opts: QuadOptions = {},
 ): QuadResult {
-  if (typeof f !== "function") throw new Error(`dblquad: f must be a function, got ${typeof f}`);
+  checkFunction("dblquad", "f", f);
   const at = (g: Bound | ((x: Array) => Bound), x: Array) => (typeof g === "function" ? g(x) : g);
   const ranges: Range[] = [[a, b], (x) => [at(c, x), at(d, x)]];
   return resultOf(nested("dblquad", (x, y) => f(x!, y!), ranges, tolerancesOf("dblquad", opts), []));

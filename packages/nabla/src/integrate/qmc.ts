@@ -3,10 +3,10 @@
 // integral, and the replicates are independent, so their spread gives an honest error bar
 // (L'Ecuyer & Lemieux, "Recent advances in randomized quasi-Monte Carlo methods", 2002),
 // while each replicate's error shrinks faster than Monte Carlo's 1/√n on smooth f.
-import { checkInteger, checkOptions, describe } from "../array/index.js";
+import { checkFunction, checkInteger, checkOptions, describe } from "../array/index.js";
 import { keyArg, np, random, type Array } from "../core/index.js";
 import { halton } from "./halton.js";
-import { batchMoments, checkFunction, checkSampleCount, combineMoments, standardError, type Moments } from "./montecarlo.js";
+import { batchMoments, checkSampleCount, combineMoments, standardError, type Moments } from "./montecarlo.js";
 import { sobol } from "./sobol.js";
 
 /** The low-discrepancy sequences qmcEstimate can use. */

@@ -1,5 +1,6 @@
 // The public adaptive quadrature: QUADPACK's QAGS (finite ranges) and QAGI (infinite
 // ones), as a differentiable primitive that reports how it went instead of throwing.
+import { checkFunction } from "../array/index.js";
 import { Array, np } from "../core/index.js";
 import { bindQuad, messageOf, stageIntegrand } from "./quad-primitive.js";
 import type { Tolerances } from "./quad-qags.js";
@@ -96,7 +97,7 @@ export function resultOf([value, error, nfev, status]: Array[]): QuadResult {
  * grad((t: Array) => integrate.quad((x) => np.exp(x.mul(t)), 0, 1).value)(np.array(0)); // ½
  */
 export function quad(f: (x: Array) => Array | number, a: Array | number, b: Array | number, opts: QuadOptions = {}): QuadResult {
-  if (typeof f !== "function") throw new Error(`quad: f must be a function, got ${typeof f}`);
+  checkFunction("quad", "f", f);
   const tol = tolerancesOf("quad", opts);
   const [lo, hi] = [limitArg("quad", "a", a), limitArg("quad", "b", b)];
   const staged = stageIntegrand((x) => [valueOf("quad", f(x))]);
