@@ -2,20 +2,22 @@
  * nabla: composable automatic differentiation over float64 arrays, and the calculus of
  * machine learning built on it. This file is the public face of the package.
  */
-export { Array, np, tree, random, IR, stage, evalIR } from "./core/index.js";
+export { Array, np, tree, IR, stage, evalIR } from "./core/index.js";
 export type { Tree, TreeDef, Primitive, Aval, ClosedIR } from "./core/index.js";
 export type { DType, Shape } from "./array/index.js";
-export { special } from "./core/index.js";
+export * as random from "./random/index.js";
+export * as special from "./special/index.js";
 // The transformations (transforms/ also serves implicit/ and ode/ helpers that stay private).
 export {
   jvp, vjp, vjpWithAux, grad, valueAndGrad, vmap, linearize, stopGradient, jacfwd, jacrev, jacobian, hessian, hvp,
-  ravelPytree, checkGrads, directionalDerivative, steepestDescentDirection, taylor, totalDerivative,
+  ravelPytree,
   cond, whileLoop, scan, foriLoop, customJvp, customVjp, jit, makeIR, clearJitCaches, DEFAULT_JIT_CACHE_LIMIT,
 } from "./transforms/index.js";
 export type {
   Argnums, AuxFn, AuxOf, Carry, Fn, GradFn, GradOf, GradsOf, HessianFn, JacobianFn, JacobianOf, MapLeaves, TangentsOf, ValueAndGradFn,
-  Pullback, GradOptions, VmapOptions, JacobianOptions, CheckGradsOptions, TaylorModel, ScanOptions, JitOptions, Jitted,
+  Pullback, GradOptions, VmapOptions, JacobianOptions, ScanOptions, JitOptions, Jitted,
 } from "./transforms/index.js";
+export { checkGrads, directionalDerivative, steepestDescentDirection, taylor, totalDerivative, type CheckGradsOptions, type TaylorModel } from "./calculus/index.js";
 export * as implicit from "./implicit/index.js";
 export * as ode from "./ode/index.js";
 export * as linalg from "./linalg/index.js";

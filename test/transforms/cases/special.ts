@@ -1,7 +1,7 @@
 // Primitive-corpus cases for the special functions (issue 11): each primitive through its
 // public `special` function, with derivatives to second order in both modes and batching.
 // gammainc's derivative in a is first order only: its second derivative in a is not
-// implemented (an error, tested in test/core/special-api.test.ts); gammainc_grad_a (the
+// implemented (an error, tested in test/special/special-api.test.ts); gammainc_grad_a (the
 // primitive ∂P/∂a) is covered by its own derivatives in x.
 import fc from "fast-check";
 import { jvp, np, special, type Array } from "nabla";

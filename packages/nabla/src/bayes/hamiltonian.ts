@@ -2,7 +2,8 @@
 // H(q, p) = −log p(q) + ½·pᵀM⁻¹p with a diagonal inverse mass M⁻¹, the leapfrog
 // integrator, and a buffered stream of random numbers drawn from a key. This is the hot
 // loop: a leapfrog step costs one gradient call and allocates nothing.
-import { random, type Array } from "../core/index.js";
+import { type Array } from "../core/index.js";
+import * as random from "../random/index.js";
 
 /** An energy error above this marks a divergent transition (Stan's max_deltaH). */
 export const MAX_ENERGY_ERROR = 1000;

@@ -2,7 +2,8 @@
 // in this process), Stan's windowed warm-up around a transition kernel, and the result
 // with its diagnostics. hmc.ts and nuts.ts supply only their transition.
 import { checkFlag, checkInteger, checkOptions, describe } from "../array/index.js";
-import { Array, keyArg, np, random, type MapLeaves } from "../core/index.js";
+import { Array, keyArg, np, type MapLeaves } from "../core/index.js";
+import * as random from "../random/index.js";
 import { DualAveraging, findStepSize, RunningVariance, slowWindows } from "./adapt.js";
 import { essOfChains, rhatOfChains } from "./diagnostics.js";
 import { copyPoint, evaluate, newPoint, RandomStream, type FlatDensity, type Point } from "./hamiltonian.js";

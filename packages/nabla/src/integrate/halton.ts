@@ -4,7 +4,8 @@
 // base gets its own random permutation of the digits, applied to all the digits a double
 // can resolve (leading zeros included, so the points fill [0, 1) and not a grid).
 import { checkAllocation, checkFlag, checkInteger, checkOptions } from "../array/index.js";
-import { keyArg, np, random, type Array } from "../core/index.js";
+import { keyArg, np, type Array } from "../core/index.js";
+import * as random from "../random/index.js";
 
 export interface HaltonOptions {
   /** Randomize the points (default true): random digit permutations per base. */

@@ -3,7 +3,8 @@
 // variance is the sampling-without-replacement one, smaller than the i.i.d. s²/B by the
 // finite-population correction (N − B)/(N − 1) (Cochran, Sampling Techniques, ch. 2).
 import { checkFunction, checkInteger, checkOptions, describe, shapeString } from "../array/index.js";
-import { Array, keyArg, np, random, tree, type Tree } from "../core/index.js";
+import { Array, keyArg, np, tree, type Tree } from "../core/index.js";
+import * as random from "../random/index.js";
 import { vmap } from "../transforms/index.js";
 
 export interface ExpectedLossOptions {

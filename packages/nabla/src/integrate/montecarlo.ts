@@ -5,7 +5,8 @@
 // accurate where Σx² − n·x̄² would cancel. Every step is an np op on the vmapped values,
 // so the estimate is differentiable in whatever f closes over.
 import { checkFunction, checkInteger, checkOptions, describe, shapeString } from "../array/index.js";
-import { Array, keyArg, np, random, tree, type Tree } from "../core/index.js";
+import { Array, keyArg, np, tree, type Tree } from "../core/index.js";
+import * as random from "../random/index.js";
 import { jit, vmap } from "../transforms/index.js";
 
 /** An estimate of an integral or expectation with its standard error. */

@@ -4,7 +4,8 @@
 // (L'Ecuyer & Lemieux, "Recent advances in randomized quasi-Monte Carlo methods", 2002),
 // while each replicate's error shrinks faster than Monte Carlo's 1/√n on smooth f.
 import { checkFunction, checkInteger, checkOptions, describe } from "../array/index.js";
-import { keyArg, np, random, type Array } from "../core/index.js";
+import { keyArg, np, type Array } from "../core/index.js";
+import * as random from "../random/index.js";
 import { halton } from "./halton.js";
 import { batchMoments, checkSampleCount, combineMoments, standardError, type Moments } from "./montecarlo.js";
 import { sobol } from "./sobol.js";

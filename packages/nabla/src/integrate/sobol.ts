@@ -7,7 +7,8 @@
 // "Variance with alternative scramblings of digital nets") shows its estimates have the
 // same variance as Owen's nested uniform scrambling.
 import { checkAllocation, checkFlag, checkInteger, checkOptions } from "../array/index.js";
-import { keyArg, np, random, type Array } from "../core/index.js";
+import { keyArg, np, type Array } from "../core/index.js";
+import * as random from "../random/index.js";
 import { SOBOL_DIRECTIONS, SOBOL_MAX_DIM } from "./sobol-directions.js";
 
 /** Bits of every coordinate: the points are multiples of 2⁻³², and at most 2³² of them. */

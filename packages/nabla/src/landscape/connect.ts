@@ -6,7 +6,8 @@
 // dnn-mode-connectivity code does. Everything runs on the parameters raveled into one
 // vector, so a curve point is one matrix product however nested the pytree is.
 import { checkFlag, checkInteger, describe, shapeString } from "../array/index.js";
-import { keyArg, np, random, tree, type Array, type Tree } from "../core/index.js";
+import { keyArg, np, tree, type Array, type Tree } from "../core/index.js";
+import * as random from "../random/index.js";
 import { adam, applyUpdates, type Schedule } from "../optim/index.js";
 import { jit, ravelPytree, valueAndGrad, vmap, type GradOf } from "../transforms/index.js";
 import { evaluateBatched, grid, sliceSettings, type Loss } from "./slices.js";

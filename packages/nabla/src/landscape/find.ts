@@ -7,7 +7,8 @@
 // time, eager, and with an absolute tolerance on max|∇f|; here the steps and the
 // critical test are relative to the box and to the Hessian, and a batch of hundreds of
 // starts costs a few compiled calls per iteration.
-import { np, random, type Array } from "../core/index.js";
+import { np, type Array } from "../core/index.js";
+import * as random from "../random/index.js";
 import { eigh } from "../linalg/index.js";
 import { minimize } from "../optim/index.js";
 import { grad, hessian, jit, valueAndGrad, vmap } from "../transforms/index.js";

@@ -4,7 +4,8 @@
 // et al. 2015). The points are evaluated with `vmap`, a chunk of `batchSize` at a time, so
 // memory holds batchSize copies of f's intermediates, not one per point of the grid.
 import { checkFlag, checkInteger, checkOptions, describe, shapeString } from "../array/index.js";
-import { Array, keyArg, np, random, tree, type Tree, type TreeDef } from "../core/index.js";
+import { Array, keyArg, np, tree, type Tree, type TreeDef } from "../core/index.js";
+import * as random from "../random/index.js";
 import { vmap, type GradOf } from "../transforms/index.js";
 
 /** Options of `randomDirection`. */

@@ -5,7 +5,8 @@
 // products work on the pytree itself; only the vectors handed to Lanczos are flat, because
 // differentiating through ravelPytree's slices would add a full-size buffer per leaf.
 import { checkFinite, checkInteger, describe, isFloat } from "../array/index.js";
-import { Array, keyArg, np, random, tree, type TreeDef } from "../core/index.js";
+import { Array, keyArg, np, tree, type TreeDef } from "../core/index.js";
+import * as random from "../random/index.js";
 import { grad, linearize, type GradOf } from "../transforms/index.js";
 
 /** H·v on flat vectors (in `ravelPytree`'s order), with a count of the products made. */

@@ -1,5 +1,6 @@
 // Lanczos with full reorthogonalization for extreme eigenpairs of a symmetric operator.
-import { np, random, type Array } from "../core/index.js";
+import { np, type Array } from "../core/index.js";
+import * as random from "../random/index.js";
 import { nrm2 } from "../array/index.js";
 import { symmetricEigen, tridiagonalEigen } from "./eigh.js";
 import { axpy, dot, operator, type MatVec, type Vec } from "./vectors.js";

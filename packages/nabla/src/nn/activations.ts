@@ -2,7 +2,8 @@
 // JAX has a kink (so the derivative at the kink is JAX's), and the overflow-free forms of
 // softplus and its relatives.
 import { checkFinite, checkFlag, checkOptions } from "../array/index.js";
-import { np, special, type Array } from "../core/index.js";
+import { np, type Array } from "../core/index.js";
+import * as special from "../special/index.js";
 import { floatInput } from "./args.js";
 
 /**

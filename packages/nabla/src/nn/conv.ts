@@ -2,7 +2,8 @@
 // examples, C channels, then the spatial axes: NCH, NCHW, NCDHW), kernel OI… (O output
 // channels, I = C / featureGroupCount input channels, then the window), output NC….
 import { checkAllocation, checkInteger, checkFlag, checkOptions, describe, shapeString } from "../array/index.js";
-import { bind1, np, type Array, convPrimitive as convP, type ConvParams } from "../core/index.js";
+import { bind1, np, type Array } from "../core/index.js";
+import { conv as convP, type ConvParams } from "./conv-primitive.js";
 import { checkRank, floatInputs, perAxis } from "./args.js";
 import { paddingPairs, type Padding } from "./padding.js";
 

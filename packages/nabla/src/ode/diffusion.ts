@@ -5,7 +5,8 @@
 // `scan`, so samplers compile under `jit`, batch under `vmap`, and differentiate in the
 // denoiser's arguments.
 import { checkFinite, checkInteger, checkOptions, describe, isFloat, shapeString } from "../array/index.js";
-import { Array, keyArg, np, random } from "../core/index.js";
+import { Array, keyArg, np } from "../core/index.js";
+import * as random from "../random/index.js";
 import { scan } from "../transforms/index.js";
 
 /** Options of `karrasSigmas`; the defaults are EDM's (for data of unit scale, such as images in [−1, 1]). */

@@ -3,7 +3,8 @@
 // through the steps, `vmap` batches paths (over keys, or over y0) and `jit` compiles it.
 // Keys are explicit, as everywhere in nabla: one key is one Brownian path.
 import { checkFinite, checkOptions, describe, isFloat, shapeString } from "../array/index.js";
-import { Array, keyArg, np, random, tree, Tracer, type Tree, type TreeDef } from "../core/index.js";
+import { Array, keyArg, np, tree, Tracer, type Tree, type TreeDef } from "../core/index.js";
+import * as random from "../random/index.js";
 import { outputLeaves, scan, type GradOf } from "../transforms/index.js";
 import { SDE_METHODS, sdeStep, type LeafFn, type SdeMethod } from "./sde-steps.js";
 

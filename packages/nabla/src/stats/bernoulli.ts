@@ -1,5 +1,6 @@
 // The Bernoulli distribution, P(k = 1) = p, as scipy.stats.bernoulli.
-import { np, special, type Array } from "../core/index.js";
+import { np, type Array } from "../core/index.js";
+import * as special from "../special/index.js";
 import { floats, orNaN, safe } from "./args.js";
 
 function args(fn: string, k: np.ArrayLike, p: np.ArrayLike, loc: np.ArrayLike) {

@@ -1,6 +1,7 @@
 // The beta distribution on [loc, loc + scale], density z^{a−1}(1 − z)^{b−1}/(B(a, b)·scale),
 // as scipy.stats.beta. Its CDF is the regularized incomplete beta function (betainc.ts).
-import { np, special, type Array } from "../core/index.js";
+import { np, type Array } from "../core/index.js";
+import * as special from "../special/index.js";
 import { locScale, orNaN, safe } from "./args.js";
 import { betainc } from "./betainc.js";
 import { betaLarge, logBetaKernelLarge } from "./stirling.js";

@@ -4,7 +4,8 @@
 // for betainc_grad, its derivative in a or b), in closed form to any order; in a and b,
 // first order only (a second derivative in a or b is an error).
 import { Storage, isFloat, sameShape, shapeString } from "../array/index.js";
-import { bind1, definePrimitive, np, special, type Array, type Aval, type Primitive } from "../core/index.js";
+import { bind1, definePrimitive, np, type Array, type Aval, type Primitive } from "../core/index.js";
+import * as special from "../special/index.js";
 import { betainc as betaincScalar, betaincGrad } from "./betainc-kernel.js";
 
 type Wrt = { wrt: 0 | 1 };

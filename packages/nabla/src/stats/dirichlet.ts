@@ -2,7 +2,8 @@
 // components along the last axis (as random.dirichlet samples them; scipy takes them
 // along the first).
 import { broadcastShapes, shapeString } from "../array/index.js";
-import { np, special, type Array } from "../core/index.js";
+import { np, type Array } from "../core/index.js";
+import * as special from "../special/index.js";
 import { floats, orNaN } from "./args.js";
 
 /** How far from 1 the components of a point may sum, as jax.scipy.stats.dirichlet. */

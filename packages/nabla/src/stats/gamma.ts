@@ -1,6 +1,7 @@
 // The gamma distribution with shape a, density z^{a−1}e⁻ᶻ/(Γ(a)·scale) for z = (x −
 // loc)/scale ≥ 0, as scipy.stats.gamma (scale = 1/rate).
-import { np, special, type Array } from "../core/index.js";
+import { np, type Array } from "../core/index.js";
+import * as special from "../special/index.js";
 import { locScale, orNaN, safe } from "./args.js";
 import { logPoissonKernel } from "./stirling.js";
 

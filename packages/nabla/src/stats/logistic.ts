@@ -1,6 +1,7 @@
 // The logistic distribution, CDF 1/(1 + e⁻ᶻ) with z = (x − loc)/scale, as
 // scipy.stats.logistic.
-import { np, special, type Array } from "../core/index.js";
+import { np, type Array } from "../core/index.js";
+import * as special from "../special/index.js";
 import { locScale, orNaN, quantileArgs, safe } from "./args.js";
 
 const args = (fn: string, x: np.ArrayLike, loc: np.ArrayLike, scale: np.ArrayLike) => locScale(`stats.logistic.${fn}`, ["x"], [x, loc, scale]);

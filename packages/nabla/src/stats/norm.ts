@@ -1,5 +1,6 @@
 // The normal distribution N(loc, scale²), as scipy.stats.norm.
-import { np, special, type Array } from "../core/index.js";
+import { np, type Array } from "../core/index.js";
+import * as special from "../special/index.js";
 import { HALF_LOG_2PI, locScale, orNaN, quantileArgs } from "./args.js";
 
 const args = (fn: string, x: np.ArrayLike, loc: np.ArrayLike, scale: np.ArrayLike) => locScale(`stats.norm.${fn}`, ["x"], [x, loc, scale]);

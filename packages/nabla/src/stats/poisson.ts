@@ -1,5 +1,6 @@
 // The Poisson distribution with mean mu, as scipy.stats.poisson.
-import { np, special, type Array } from "../core/index.js";
+import { np, type Array } from "../core/index.js";
+import * as special from "../special/index.js";
 import { floats, orNaN, safe } from "./args.js";
 import { logPoissonKernel } from "./stirling.js";
 

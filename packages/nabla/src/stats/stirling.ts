@@ -4,7 +4,8 @@
 // of binomial probabilities", 2000; R's dpois and dbinom) keep them: with Stirling's
 // remainder Δ and bd0(k, m) = k·log(k/m) + m − k = −k·g((m − k)/k), g(t) = log(1 + t) − t,
 // every term is of the size of the answer.
-import { np, special, type Array } from "../core/index.js";
+import { np, type Array } from "../core/index.js";
+import * as special from "../special/index.js";
 import { HALF_LOG_2PI, safe } from "./args.js";
 
 /** Where the Stirling forms take over from the textbook ones (k, a, b ≥ this). */

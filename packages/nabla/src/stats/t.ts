@@ -1,6 +1,7 @@
 // Student's t distribution with df degrees of freedom, as scipy.stats.t (df = ∞ is the
 // normal). Its CDF is a regularized incomplete beta function (betainc.ts).
-import { np, special, type Array } from "../core/index.js";
+import { np, type Array } from "../core/index.js";
+import * as special from "../special/index.js";
 import { HALF_LOG_2PI, locScale, orNaN, safe } from "./args.js";
 import { betainc } from "./betainc.js";
 

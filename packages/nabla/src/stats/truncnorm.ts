@@ -1,6 +1,7 @@
 // The normal distribution truncated to [a, b] (in standard units: the support is [loc +
 // a·scale, loc + b·scale]), as scipy.stats.truncnorm.
-import { np, special, type Array } from "../core/index.js";
+import { np, type Array } from "../core/index.js";
+import * as special from "../special/index.js";
 import { HALF_LOG_2PI, locScale, log1mexp, orNaN, safe } from "./args.js";
 
 /**

@@ -1,4 +1,4 @@
-// Transformations of functions: derivatives, batching, staging, and the calculus helpers.
+// Transformations of functions: derivatives, batching, control flow, custom rules and staging.
 export type { Argnums, AuxFn, AuxOf, Carry, Fn, GradFn, GradOf, GradsOf, HessianFn, JacobianFn, JacobianOf, MapLeaves, TangentsOf, ValueAndGradFn } from "./types.js";
 export { jvp } from "./jvp.js";
 export { vjp, vjpWithAux, grad, valueAndGrad, type Pullback, type GradOptions } from "./vjp.js";
@@ -6,14 +6,12 @@ export { vmap, type VmapOptions } from "./vmap.js";
 export { linearize, stopGradient } from "./linearize.js";
 export { jacfwd, jacrev, jacobian, hessian, hvp, type JacobianOptions } from "./jacobian.js";
 export { ravelPytree } from "./ravel.js";
-export { checkGrads, type CheckGradsOptions } from "./check.js";
-export { directionalDerivative, steepestDescentDirection, taylor, totalDerivative, type TaylorModel } from "./calculus.js";
+export { customLinearSolve, linearSolveNamed, type LinearSolver, type LinearSolveOptions } from "./linear-solve.js";
 export { cond } from "./control/cond.js";
 export { whileLoop, scan, foriLoop, type ScanOptions } from "./control/loops.js";
 export { customJvp, customVjp } from "./custom.js";
 export { jit, makeIR, type JitOptions, type Jitted } from "./jit/jit.js";
 export { clearJitCaches, DEFAULT_JIT_CACHE_LIMIT } from "./jit/cache.js";
-export { customLinearSolve, linearSolveNamed, type LinearSolver, type LinearSolveOptions } from "./linear-solve.js";
 // For the modules built on custom rules (implicit/, ode/): staging a user function and
 // differentiating or batching the staged program. Not part of nabla's public face.
 export { traceFn, closureConvert, runIR, jvpIR, vjpIR, avalsOf, sameAvals, describeAvals, concrete, concreteValue, storages, type TracedFn } from "./control/traced.js";

@@ -1,6 +1,6 @@
 // Checked readers for the array arguments of np functions (the others, shapes, axes,
 // dtypes and options, are in array/check.ts). Internal: not part of the np namespace.
-import { checkDtype, checkOptions, describe, isFloat, promoteTypes, Storage, type DType } from "../../array/index.js";
+import { checkDtype, checkOptions, describe, isFloat, promoteTypes, shapeString, Storage, type DType } from "../../array/index.js";
 import { Array, ConcreteArray } from "../array.js";
 import { bind1 } from "../interpreter.js";
 import { convert } from "../primitives/index.js";
@@ -96,4 +96,11 @@ export function axisOption(op: string, opts: unknown, fallback?: number): unknow
  */
 export function dtypeOption(op: string, opts: { readonly dtype?: unknown }): DType | undefined {
   return opts.dtype === undefined ? undefined : checkDtype(op, opts.dtype);
+}
+
+/** `key`, checked to be a PRNG key: an int32 Array of shape (2,), as `key` and `split` make. */
+export function keyArg(op: string, key: unknown): Array {
+  if (key instanceof Array && key.dtype === "int32" && key.ndim === 1 && key.shape[0] === 2) return key;
+  const got = key instanceof Array ? `${key.dtype}${shapeString(key.shape)}` : describe(key);
+  throw new Error(`${op}: key must be a PRNG key, an int32 array of shape (2,) from random.key, got ${got}`);
 }

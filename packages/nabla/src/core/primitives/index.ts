@@ -4,7 +4,5 @@ export { reduceSum, reduceProd, reduceMax, reduceMin, argmax, argmin } from "./r
 export { reshape, transpose, broadcastTo, slice, pad, concatenate, take, scatterAdd, argsort, type SliceParams } from "./layout.js";
 export { placeWindow, instantiate, addTangents, unbroadcast, materializeBatch, alignForBroadcast, batchByLoop } from "./rules.js";
 export { matmul } from "./linalg.js";
-export { randomBits, randomUniform } from "./random.js";
 export { cumsum, cumprod, cummax, cummin, type CumulativeParams } from "./cumulative.js";
 export { takeAlongAxis, scatterAddAlongAxis, searchsorted } from "./gather.js";
-export { conv, type ConvParams } from "./conv.js";

@@ -2,15 +2,11 @@
 // cauchy, logistic, gumbel), each a transformation of uniform draws, and the truncated
 // normal by inversion of its CDF. Differentiable wherever their arguments are (uniform in
 // minval and maxval, truncatedNormal in its bounds).
-import type { DType } from "../../array/index.js";
-import type { Array } from "../array.js";
-import { bind1 } from "../interpreter.js";
-import * as np from "../np/index.js";
-import type { ArrayLike } from "../np/convert.js";
-import { stopGradient } from "../primitives/elementwise.js";
-import { randomUniform } from "../primitives/random.js";
+import { type Array, bind1, np, type ArrayLike, stopGradientPrimitive as stopGradient, keyArg } from "../core/index.js";
+import type { DType } from "../array/index.js";
+import { randomUniform } from "./primitives.js";
 import * as special from "../special/index.js";
-import { keyArg, param, resultShape, sampleOptions, sampleShape, spread } from "./args.js";
+import { param, resultShape, sampleOptions, sampleShape, spread } from "./args.js";
 import { split2 } from "./keys.js";
 
 export interface SampleOptions {

@@ -1,13 +1,10 @@
 // The gamma family: gamma and loggamma (one primitive, random_gamma, whose kernel runs
 // Marsaglia–Tsang), and what is built from gamma draws: chisquare, beta, dirichlet and
 // Student's t. All differentiable in their shape parameters through the implicit
-// reparameterization derivative of the gamma draws (core/primitives/random.ts).
-import type { Array } from "../array.js";
-import { bind1 } from "../interpreter.js";
-import * as np from "../np/index.js";
-import type { ArrayLike } from "../np/convert.js";
-import { randomGamma } from "../primitives/random.js";
-import { keyArg, param, resultShape, sampleOptions, spread } from "./args.js";
+// reparameterization derivative of the gamma draws (primitives.ts).
+import { type Array, bind1, np, type ArrayLike, keyArg } from "../core/index.js";
+import { randomGamma } from "./primitives.js";
+import { param, resultShape, sampleOptions, spread } from "./args.js";
 import type { SampleOptions } from "./continuous.js";
 import { normal } from "./continuous.js";
 import { split2 } from "./keys.js";

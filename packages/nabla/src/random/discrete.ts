@@ -1,14 +1,10 @@
 // Discrete samplers: bernoulli, categorical (Gumbel-max), choice, permutation, randint
 // and poisson (kernels with exact rejection, in array/kernels/random.ts). Their results
 // are bools or int32 indices and counts: no derivative flows through them.
-import { checkFlag, checkInteger, checkOptions, describe, normalizeAxis, shapeString } from "../../array/index.js";
-import { Array } from "../array.js";
-import { bind1 } from "../interpreter.js";
-import * as np from "../np/index.js";
-import { floatArg } from "../np/args.js";
-import type { ArrayLike } from "../np/convert.js";
-import { randomPoisson, randomRandint, randomUniform } from "../primitives/random.js";
-import { keyArg, param, resultShape, sampleShape, spread } from "./args.js";
+import { Array, bind1, np, floatArg, type ArrayLike, keyArg } from "../core/index.js";
+import { checkFlag, checkInteger, checkOptions, describe, normalizeAxis, shapeString } from "../array/index.js";
+import { randomPoisson, randomRandint, randomUniform } from "./primitives.js";
+import { param, resultShape, sampleShape, spread } from "./args.js";
 import { gumbel } from "./continuous.js";
 
 /**

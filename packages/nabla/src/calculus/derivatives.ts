@@ -1,9 +1,5 @@
 import { np, tree, type Array, type Tree } from "../core/index.js";
-import { hessian } from "./jacobian.js";
-import { jvp } from "./jvp.js";
-import { ravelPytree } from "./ravel.js";
-import type { GradOf, MapLeaves } from "./types.js";
-import { grad, valueAndGrad } from "./vjp.js";
+import { grad, hessian, jvp, ravelPytree, valueAndGrad, type GradOf, type MapLeaves } from "../transforms/index.js";
 
 /**
  * The directional derivative D_u f(x) = ∇f(x)·u, from one forward-mode pass (no

@@ -1,7 +1,6 @@
 // The error function family and the normal distribution, as Array functions.
-import type { Array } from "../array.js";
-import { specialPrimitives as P } from "../primitives/special.js";
-import type { ArrayLike } from "../np/convert.js";
+import { type Array, type ArrayLike } from "../core/index.js";
+import { specialPrimitives as P } from "./primitives.js";
 import { unary } from "./bind.js";
 
 /**

@@ -1,8 +1,6 @@
 // x·log y, x·log1p y, and the logistic pair logit / expit, as Array functions.
-import type { Array } from "../array.js";
-import * as np from "../np/index.js";
-import { specialPrimitives as P } from "../primitives/special.js";
-import type { ArrayLike } from "../np/convert.js";
+import { type Array, np, type ArrayLike } from "../core/index.js";
+import { specialPrimitives as P } from "./primitives.js";
 import { floatInput, floatPair, unary } from "./bind.js";
 
 /**

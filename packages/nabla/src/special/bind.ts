@@ -1,12 +1,8 @@
 // How the special functions take their arguments: checked where they enter (errors name
 // the public function, e.g. `special.erf: x must be an Array, …`), integers and bools
 // lifted to float64, float32 kept, numpy's promotion between two operands.
-import { broadcastShapes, isFloat, type DType } from "../../array/index.js";
-import type { Array } from "../array.js";
-import { bind1 } from "../interpreter.js";
-import type { Primitive } from "../primitive.js";
-import { arrayArg, checkArrayLike, floatArg, promotedDtype } from "../np/args.js";
-import type { ArrayLike } from "../np/convert.js";
+import { type Array, bind1, type Primitive, arrayArg, checkArrayLike, floatArg, promotedDtype, type ArrayLike } from "../core/index.js";
+import { broadcastShapes, isFloat, type DType } from "../array/index.js";
 
 type Prim = Primitive<Record<string, never>>;
 

@@ -2,14 +2,10 @@
 // fixed layout lhs NC…, rhs OI…, out NC…). Its derivative rules are convolutions again
 // (JAX's _conv_general_dilated_transpose_lhs/_rhs), so derivatives of any order need
 // nothing new; the kernel is in array/kernels/conv.ts.
-import { isFloat, shapeString, convOutputSpatial, convStorage, dilateDim, type ConvParams } from "../../array/index.js";
-import type { Array } from "../array.js";
-import { bind1 } from "../interpreter.js";
-import * as np from "../np/index.js";
-import { definePrimitive, type Aval, type Primitive } from "../primitive.js";
-import { addTangents } from "./rules.js";
+import { type Array, bind1, np, definePrimitive, type Aval, type Primitive, addTangents } from "../core/index.js";
+import { isFloat, shapeString, convOutputSpatial, convStorage, dilateDim, type ConvParams } from "../array/index.js";
 
-export type { ConvParams } from "../../array/index.js";
+export type { ConvParams } from "../array/index.js";
 
 const NAME = "conv_general_dilated";
 

@@ -1,24 +1,12 @@
-// The multivariate normal sampler. Its factorizations (cholesky, eigh, svd) are linalg's
-// primitives, and linalg/ sits a layer above core/: they are looked up by name in the
-// primitive registry when a sample is drawn (nabla's public face always loads linalg).
-import { broadcastShapes, describe, shapeString } from "../../array/index.js";
-import type { Array } from "../array.js";
-import { bind, bind1 } from "../interpreter.js";
-import { checkArrayLike, promotedDtype } from "../np/args.js";
-import * as np from "../np/index.js";
-import type { ArrayLike } from "../np/convert.js";
-import { primitives, type Primitive } from "../primitive.js";
-import { keyArg, param, resultShape, sampleOptions } from "./args.js";
+// The multivariate normal sampler: mean + F·z, with F from one of linalg's factorizations.
+import { type Array, checkArrayLike, promotedDtype, np, type ArrayLike, keyArg } from "../core/index.js";
+import { broadcastShapes, describe, shapeString } from "../array/index.js";
+import * as linalg from "../linalg/index.js";
+import { param, resultShape, sampleOptions } from "./args.js";
 import { normal } from "./continuous.js";
 
 const OP = "random.multivariateNormal";
 const METHODS = ["cholesky", "eigh", "svd"] as const;
-
-function linalgPrimitive(name: string): Primitive {
-  const p = primitives().get(name);
-  if (!p) throw new Error(`${OP}: method "${name}" needs nabla's linalg, which is not loaded (import from "nabla")`);
-  return p;
-}
 
 /**
  * F with F·Fᵀ = cov: the Cholesky factor, or V·√w from eigh (U·√s from svd), which
@@ -26,16 +14,15 @@ function linalgPrimitive(name: string): Primitive {
  */
 function factor(cov: Array, method: (typeof METHODS)[number]): Array {
   if (method === "eigh") {
-    const [w, v] = bind(linalgPrimitive("eigh"), [cov], {});
+    const [w, v] = linalg.eigh(cov);
     return np.mul(v!, np.expandDims(np.sqrt(np.maximum(w!, 0)), -2));
   }
   if (method === "svd") {
-    // The params of linalg.svd(cov, { fullMatrices: false }).
-    const [u, s] = bind(linalgPrimitive("svd"), [cov], { full: false, uv: true });
+    const [u, s] = linalg.svd(cov, { fullMatrices: false });
     return np.mul(u!, np.expandDims(np.sqrt(s!), -2));
   }
   try {
-    return bind1(linalgPrimitive("cholesky"), [cov], {});
+    return linalg.cholesky(cov);
   } catch (e) {
     const msg = (e as Error).message;
     if (!msg.startsWith("cholesky: the matrix is not positive definite")) throw e;

@@ -1,8 +1,7 @@
 import { isFloat } from "../array/index.js";
-import { np, random, type Array } from "../core/index.js";
-import { jvp } from "./jvp.js";
-import { ravelPytree } from "./ravel.js";
-import { vjp } from "./vjp.js";
+import { np, type Array } from "../core/index.js";
+import * as random from "../random/index.js";
+import { jvp, ravelPytree, vjp } from "../transforms/index.js";
 
 export interface CheckGradsOptions {
   /** Highest derivative order to check (default 2). */

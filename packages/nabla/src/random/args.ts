@@ -1,15 +1,7 @@
 // How the samplers take their arguments: the key, the sample shape, the options, and
 // parameters that broadcast as jax.random's do. Internal to random/.
-import { broadcastShapes, checkAllocation, checkDtype, checkOptions, checkShape, describe, sameShape, shapeString, type DType } from "../../array/index.js";
-import { Array } from "../array.js";
-import { arrayArg, checkArrayLike } from "../np/args.js";
-
-/** `key`, checked to be a PRNG key: an int32 Array of shape (2,), as `key` and `split` make. */
-export function keyArg(op: string, key: unknown): Array {
-  if (key instanceof Array && key.dtype === "int32" && key.ndim === 1 && key.shape[0] === 2) return key;
-  const got = key instanceof Array ? `${key.dtype}${shapeString(key.shape)}` : describe(key);
-  throw new Error(`${op}: key must be a PRNG key, an int32 array of shape (2,) from random.key, got ${got}`);
-}
+import { Array, arrayArg, checkArrayLike } from "../core/index.js";
+import { broadcastShapes, checkAllocation, checkDtype, checkOptions, checkShape, describe, sameShape, shapeString, type DType } from "../array/index.js";
 
 /**
  * A sampler's shape, checked, and refused up front when its samples would not fit in

@@ -4,15 +4,10 @@
 // only through integer bits: no derivative flows to it. Gamma samples are differentiable
 // in their shape parameter (implicit reparameterization); the others are integers.
 // Batching loops over the batch (batchByLoop): the kernels are loops already.
-import { isFloat, randomBitsStorage, randomUniformStorage, shapeString, type DType, type Shape, randomGammaStorage, randomPoissonStorage, randomRandintStorage } from "../../array/index.js";
-// The sampler kernels are imported from their file, as conv.ts imports its kernel.
-import type { Array } from "../array.js";
-import { bind1 } from "../interpreter.js";
-import * as np from "../np/index.js";
-import { definePrimitive, type Aval, type Primitive } from "../primitive.js";
+import { type Array, bind1, np, definePrimitive, type Aval, type Primitive, batchByLoop } from "../core/index.js";
+import { isFloat, randomBitsStorage, randomUniformStorage, shapeString, type DType, type Shape, randomGammaStorage, randomPoissonStorage, randomRandintStorage } from "../array/index.js";
 import * as special from "../special/index.js";
-import { batchByLoop } from "./rules.js";
-import { gammaincGradA } from "./special.js";
+import { jvp } from "../transforms/index.js";
 
 function checkKey(op: string, key: Aval): void {
   if (key.dtype !== "int32" || key.shape.length !== 1 || key.shape[0] !== 2) {
@@ -75,7 +70,8 @@ export function gammaSampleLogGrad(a: Array, logx: Array): Array {
   const small = np.logicalOr(np.less(logx, -230), np.less(np.mul(a, logx), -700));
   const lx = np.where(small, 0, logx);
   const x = np.exp(lx);
-  const general = np.neg(np.div(bind1(gammaincGradA, [a, x], {}), np.exp(np.sub(np.sub(np.mul(a, lx), x), special.lgamma(a)))));
+  const dPda = jvp((b: Array) => special.gammainc(b, x), [a], [np.onesLike(a)])[1];
+  const general = np.neg(np.div(dPda, np.exp(np.sub(np.sub(np.mul(a, lx), x), special.lgamma(a)))));
   const ls = np.where(small, logx, -1000);
   const asymptotic = np.neg(np.div(np.sub(ls, special.digamma(np.add(a, 1))), a));
   return np.where(small, asymptotic, general);

@@ -4,14 +4,9 @@
 // of any order compose (lgamma′ = digamma, digamma′ = polygamma(1, ·), …). Two derivatives
 // do not exist or are not implemented and say so when asked for: polygamma's in its
 // integer order n, and the second derivative of gammainc in a (∂/∂a of gammainc_grad_a).
-import { broadcastShapes, elementwise, isFloat, sameShape, type ElementwiseOp } from "../../array/index.js";
-import type { Array } from "../array.js";
-import { bind1 } from "../interpreter.js";
-import * as np from "../np/index.js";
-import { definePrimitive, type Aval, type Primitive, type Tangent } from "../primitive.js";
-import * as special from "../special/index.js";
-import { addTangents, alignForBroadcast, unbroadcast } from "./rules.js";
-import { elementwiseLowering } from "./elementwise.js";
+import { type Array, bind1, np, definePrimitive, type Aval, type Primitive, type Tangent, addTangents, alignForBroadcast, unbroadcast, elementwiseLowering } from "../core/index.js";
+import { broadcastShapes, elementwise, isFloat, sameShape, type ElementwiseOp } from "../array/index.js";
+import * as special from "./index.js";
 
 /** ∂out/∂input from the inputs and the output; it may throw where there is no derivative. */
 type Partial = (xs: readonly Array[], out: Array) => Array;

@@ -1,10 +1,8 @@
 // Keys: random.key and random.split.
-import { checkInteger, describe } from "../../array/index.js";
-import type { Array } from "../array.js";
-import { bind1 } from "../interpreter.js";
-import { array } from "../np/fromdata.js";
-import { randomBits } from "../primitives/random.js";
-import { keyArg } from "./args.js";
+import { type Array, bind1, np, keyArg } from "../core/index.js";
+import { checkInteger, describe } from "../array/index.js";
+import { randomBits } from "./primitives.js";
+
 
 /**
  * A PRNG key from an integer seed: an int32 array of shape (2,). Randomness in nabla is
@@ -17,7 +15,7 @@ import { keyArg } from "./args.js";
 export function key(seed: number): Array {
   if (typeof seed !== "number" || !Number.isSafeInteger(seed)) throw new Error(`random.key: seed must be a safe integer, got ${describe(seed)}`);
   const hi = Math.floor(seed / 2 ** 32);
-  return array([hi | 0, seed >>> 0 | 0], { dtype: "int32" });
+  return np.array([hi | 0, seed >>> 0 | 0], { dtype: "int32" });
 }
 
 /**

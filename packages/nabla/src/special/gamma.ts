@@ -1,10 +1,7 @@
 // The gamma family, as Array functions.
-import type { Array } from "../array.js";
-import { bind1 } from "../interpreter.js";
-import { specialPrimitives as P } from "../primitives/special.js";
-import { arrayArg, checkArrayLike } from "../np/args.js";
-import type { ArrayLike } from "../np/convert.js";
-import { broadcastShapes } from "../../array/index.js";
+import { type Array, bind1, arrayArg, checkArrayLike, type ArrayLike } from "../core/index.js";
+import { specialPrimitives as P } from "./primitives.js";
+import { broadcastShapes } from "../array/index.js";
 import { binary, floatDtype, unary } from "./bind.js";
 
 /**
