@@ -60,12 +60,18 @@ export class FlatObjective<T> {
     this.hv = withFallback(useJit ? jit(eagerHv) : undefined, eagerHv, fallback);
   }
 
-  /** f(x) and ∇f(x), counted as one evaluation of each. */
+  /**
+   * f(x) and ∇f(x), counted as one evaluation of each. At large n copies are what cost,
+   * so neither vector is copied: the caller must not change x afterwards (every method
+   * hands over a fresh iterate), and g is read-only, as it may share memory with x or
+   * with a constant of f (the gradient of a linear f).
+   */
   valueAndGrad(x: Float64Array): { f: number; g: Float64Array } {
     this.nfev++;
     this.ngev++;
-    const [value, g] = this.vg(vector(x));
-    return { f: np.asArray(value).item(), g: g.toFloat64Array() };
+    const [value, g] = this.vg(new ConcreteArray(new Storage("float64", [x.length], x)));
+    const data = g instanceof ConcreteArray ? g.storage.data : undefined;
+    return { f: np.asArray(value).item(), g: data instanceof Float64Array && data.length === this.n ? data : g.toFloat64Array() };
   }
 
   /** The n×n Hessian at x. */

@@ -4,7 +4,7 @@ import { lineSearchBacktracking, lineSearchStrongWolfe, type LineSearchResult } 
 import { PathRecorder, pathLimit } from "./path.js";
 import type { FlatObjective } from "./objective.js";
 import type { LineSearchKind, MinimizeOptions, MinimizeStatus, PathPoint } from "./types.js";
-import { addScaled, allFinite, dot, normInf, sub } from "./vec.js";
+import { addScaled, allFinite, distInf, dot, normInf } from "./vec.js";
 
 /** Why a run ended, ready for the result record. */
 export interface Outcome {
@@ -75,7 +75,7 @@ export class Progress {
     // The last finite iterate is the one worth returning.
     if (!Number.isFinite(f) || !allFinite(g)) return this.nonFinite(`at iteration ${this.nit + 1}`);
     const fPrev = this.f;
-    const step = normInf(sub(x, this.x));
+    const step = distInf(x, this.x);
     this.x = x;
     this.f = f;
     this.g = g;

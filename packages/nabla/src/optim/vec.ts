@@ -21,27 +21,94 @@ export function dot(a: Float64Array, b: Float64Array): number {
 }
 
 /**
+ * dst ← src, returning wᵀsrc summed as `dot` sums it (same bits): the copy the two-loop
+ * recursion starts from and its first dot product in one pass.
+ */
+export function copyAndDot(dst: Float64Array, src: Float64Array, w: Float64Array): number {
+  const n = dst.length;
+  if (src.length !== n || w.length !== n) throw new Error(`copyAndDot: lengths ${n}, ${src.length}, ${w.length} differ`);
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const v0 = src[i]!, v1 = src[i + 1]!, v2 = src[i + 2]!, v3 = src[i + 3]!;
+    dst[i] = v0;
+    dst[i + 1] = v1;
+    dst[i + 2] = v2;
+    dst[i + 3] = v3;
+    s0 += w[i]! * v0;
+    s1 += w[i + 1]! * v1;
+    s2 += w[i + 2]! * v2;
+    s3 += w[i + 3]! * v3;
+  }
+  for (; i < n; i++) s0 += w[i]! * (dst[i] = src[i]!);
+  return s0 + s1 + (s2 + s3);
+}
+
+/**
  * q ← scale·(q + c·u), returning wᵀq of the updated q: one pass where the two-loop
- * recursion would take two (an update, then the next pair's dot product).
+ * recursion would take two (an update, then the next pair's dot product). Two running
+ * sums, of the even and of the odd terms; the loop takes four elements a turn, which
+ * halves its overhead without changing the order of either sum.
  */
 export function updateAndDot(q: Float64Array, c: number, u: Float64Array, scale: number, w: Float64Array): number {
   const n = q.length;
-  let s0 = 0, s1 = 0;
+  // Equal lengths checked once let the engine drop the per-element bounds checks on u, w.
+  if (u.length !== n || w.length !== n) throw new Error(`updateAndDot: lengths ${n}, ${u.length}, ${w.length} differ`);
+  let even = 0, odd = 0;
   let i = 0;
-  for (; i + 1 < n; i += 2) {
+  for (; i + 3 < n; i += 4) {
     const v0 = scale * (q[i]! + c * u[i]!);
     const v1 = scale * (q[i + 1]! + c * u[i + 1]!);
+    const v2 = scale * (q[i + 2]! + c * u[i + 2]!);
+    const v3 = scale * (q[i + 3]! + c * u[i + 3]!);
     q[i] = v0;
     q[i + 1] = v1;
-    s0 += w[i]! * v0;
-    s1 += w[i + 1]! * v1;
+    q[i + 2] = v2;
+    q[i + 3] = v3;
+    even += w[i]! * v0;
+    odd += w[i + 1]! * v1;
+    even += w[i + 2]! * v2;
+    odd += w[i + 3]! * v3;
   }
   for (; i < n; i++) {
     const v = scale * (q[i]! + c * u[i]!);
     q[i] = v;
-    s0 += w[i]! * v;
+    if (i % 2 === 0) even += w[i]! * v;
+    else odd += w[i]! * v;
   }
-  return s0 + s1;
+  return even + odd;
+}
+
+/**
+ * s ← x₁ − x₀ and y ← g₁ − g₀, returning [sᵀy, yᵀy] summed as `dot` sums them (same
+ * bits): a quasi-Newton pair and its two products in one pass over the four vectors.
+ */
+export function pairAndProducts(x1: Float64Array, x0: Float64Array, g1: Float64Array, g0: Float64Array, s: Float64Array, y: Float64Array): [sy: number, yy: number] {
+  const n = s.length;
+  if (x1.length !== n || x0.length !== n || g1.length !== n || g0.length !== n || y.length !== n) throw new Error("pairAndProducts: the vectors' lengths differ");
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0; // sᵀy
+  let b0 = 0, b1 = 0, b2 = 0, b3 = 0; // yᵀy
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const s0 = (s[i] = x1[i]! - x0[i]!), y0 = (y[i] = g1[i]! - g0[i]!);
+    const s1 = (s[i + 1] = x1[i + 1]! - x0[i + 1]!), y1 = (y[i + 1] = g1[i + 1]! - g0[i + 1]!);
+    const s2 = (s[i + 2] = x1[i + 2]! - x0[i + 2]!), y2 = (y[i + 2] = g1[i + 2]! - g0[i + 2]!);
+    const s3 = (s[i + 3] = x1[i + 3]! - x0[i + 3]!), y3 = (y[i + 3] = g1[i + 3]! - g0[i + 3]!);
+    a0 += s0 * y0;
+    a1 += s1 * y1;
+    a2 += s2 * y2;
+    a3 += s3 * y3;
+    b0 += y0 * y0;
+    b1 += y1 * y1;
+    b2 += y2 * y2;
+    b3 += y3 * y3;
+  }
+  for (; i < n; i++) {
+    const si = (s[i] = x1[i]! - x0[i]!), yi = (y[i] = g1[i]! - g0[i]!);
+    a0 += si * yi;
+    b0 += yi * yi;
+  }
+  return [a0 + a1 + (a2 + a3), b0 + b1 + (b2 + b3)];
 }
 
 /**
@@ -60,10 +127,25 @@ export function normInf(a: Float64Array): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) {
     const v = Math.abs(a[i]!);
-    // NaN must win, so a non-finite gradient is never mistaken for a small one (and a
-    // later entry must not replace it: v <= NaN is false too).
-    if (v !== v) return NaN;
-    if (v > m) m = v;
+    // One test per element in the common case. NaN fails it too and must win, so a
+    // non-finite gradient is never mistaken for a small one.
+    if (!(v <= m)) {
+      if (v !== v) return NaN;
+      m = v;
+    }
+  }
+  return m;
+}
+
+/** ‖a − b‖∞ without forming a − b (the step an iterate took); NaN wins as in `normInf`. */
+export function distInf(a: Float64Array, b: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = Math.abs(a[i]! - b[i]!);
+    if (!(v <= m)) {
+      if (v !== v) return NaN;
+      m = v;
+    }
   }
   return m;
 }
@@ -90,6 +172,9 @@ export function scale(alpha: number, a: Float64Array): Float64Array {
 }
 
 export function allFinite(a: ArrayLike<number>): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
-  return true;
+  // v·0 is 0 for finite v and NaN for ±Inf or NaN, so the sum is 0 exactly when all are
+  // finite: no branch per element.
+  let zero = 0;
+  for (let i = 0; i < a.length; i++) zero += a[i]! * 0;
+  return zero === 0;
 }

@@ -1,75 +1,105 @@
 // Limited-memory BFGS: the inverse Hessian is applied from the last m pairs (s, y) by the
-// two-loop recursion (Nocedal & Wright, Algorithm 7.4), never stored.
+// two-loop recursion (Nocedal & Wright, Algorithm 7.4), never stored. At large n every
+// pass over a vector counts, and so does every fresh vector (the engine zeroes and maps
+// its pages): the pairs live in buffers allocated once, and each pass does what it can.
 import { isOutcome, type Outcome, type Progress } from "../progress.js";
-import { dot, norm2, updateAndDot } from "../vec.js";
+import { copyAndDot, norm2, pairAndProducts, updateAndDot } from "../vec.js";
 
-interface Pair {
-  s: Float64Array;
-  y: Float64Array;
-  rho: number;
+/**
+ * The last m curvature pairs in m + 1 slots used as a ring: the slot after the newest
+ * pair is free, so a candidate pair is written there and then kept or dropped without
+ * disturbing the others. A plain record rather than a class instance: V8 keeps an object
+ * literal's hidden class alive, while a class instance's may be collected once the run's
+ * instance is garbage, and the code compiled for it is thrown away with it.
+ */
+interface History {
+  m: number;
+  count: number;
+  /** The slot of the oldest pair. */
+  first: number;
+  s: Float64Array[];
+  y: Float64Array[];
+  sy: Float64Array;
+  yy: Float64Array;
+  /** The first loop's coefficients αₖ, read again by the second. */
+  alpha: Float64Array;
+}
+
+function history(m: number): History {
+  return { m, count: 0, first: 0, s: [], y: [], sy: new Float64Array(m + 1), yy: new Float64Array(m + 1), alpha: new Float64Array(m + 1) };
+}
+
+/** The slot of the k-th oldest pair (k = count: the free slot). */
+const slot = (h: History, k: number) => (h.first + k) % (h.m + 1);
+
+/**
+ * Writes s = x₁ − x₀, y = g₁ − g₀ into the free slot and keeps the pair if its curvature
+ * is positive (so the implied H stays positive definite), dropping the oldest beyond m.
+ */
+function offer(h: History, x1: Float64Array, x0: Float64Array, g1: Float64Array, g0: Float64Array): void {
+  const j = slot(h, h.count);
+  // Allocated on first use: a run that converges in a few iterations needs few slots.
+  if (h.s[j] === undefined) {
+    h.s[j] = new Float64Array(x0.length);
+    h.y[j] = new Float64Array(x0.length);
+  }
+  const [sy, yy] = pairAndProducts(x1, x0, g1, g0, h.s[j]!, h.y[j]!);
+  if (!(sy > Number.EPSILON * yy)) return;
+  h.sy[j] = sy;
+  h.yy[j] = yy;
+  if (h.count < h.m) h.count++;
+  else h.first = slot(h, 1);
 }
 
 /**
- * −H·g, with H the L-BFGS inverse Hessian scaled initially by γ = sᵀy / yᵀy. Each pass
- * over memory applies one pair's update and, in the same loop, forms the dot product the
- * next pair needs: half the passes of the textbook form, which at large n is the cost.
+ * q ← −H·g, with H the L-BFGS inverse Hessian scaled initially by γ = sᵀy / yᵀy of the
+ * newest pair. Each pass over memory applies one pair's update and, in the same loop,
+ * forms the dot product the next pair needs: half the passes of the textbook form, which
+ * at large n is the cost.
  */
-function twoLoop(g: Float64Array, pairs: readonly Pair[]): Float64Array {
-  const m = pairs.length;
-  const q = Float64Array.from(g);
+function twoLoop(g: Float64Array, h: History, q: Float64Array): void {
+  const { count: m, s, y, sy, alpha } = h;
   if (m === 0) {
-    for (let i = 0; i < q.length; i++) q[i] = -q[i]!;
-    return q;
+    for (let i = 0; i < q.length; i++) q[i] = -g[i]!;
+    return;
   }
-  const newest = pairs[m - 1]!;
-  const gamma = dot(newest.s, newest.y) / dot(newest.y, newest.y);
-  const alphas = new Float64Array(m);
-  let sq = dot(newest.s, q);
+  const at = (k: number) => slot(h, k);
+  const newest = at(m - 1);
+  let sq = copyAndDot(q, g, s[newest]!);
   for (let k = m - 1; k >= 0; k--) {
-    const { y, rho } = pairs[k]!;
-    alphas[k] = rho * sq;
+    const j = at(k);
+    alpha[k] = (1 / sy[j]!) * sq; // ρₖ·sₖᵀq, with ρₖ = 1 / sₖᵀyₖ
     // After the oldest update q is scaled by γ, and y₀ᵀq starts the second loop.
-    sq = k > 0 ? updateAndDot(q, -alphas[k]!, y, 1, pairs[k - 1]!.s) : updateAndDot(q, -alphas[k]!, y, gamma, pairs[0]!.y);
+    sq = k > 0 ? updateAndDot(q, -alpha[k]!, y[j]!, 1, s[at(k - 1)]!) : updateAndDot(q, -alpha[k]!, y[j]!, sy[newest]! / h.yy[newest]!, y[j]!);
   }
   let yq = sq;
   for (let k = 0; k < m; k++) {
-    const { s, rho } = pairs[k]!;
-    const c = alphas[k]! - rho * yq;
-    if (k + 1 < m) yq = updateAndDot(q, c, s, 1, pairs[k + 1]!.y);
-    else for (let i = 0; i < q.length; i++) q[i] = -(q[i]! + c * s[i]!); // the last pass also negates
+    const j = at(k);
+    const sj = s[j]!;
+    const c = alpha[k]! - (1 / sy[j]!) * yq;
+    if (k + 1 < m) yq = updateAndDot(q, c, sj, 1, y[at(k + 1)]!);
+    else for (let i = 0; i < q.length; i++) q[i] = -(q[i]! + c * sj[i]!); // the last pass also negates
   }
-  return q;
 }
 
 export function lbfgs(p: Progress): Outcome {
   const { m, lr } = p.settings;
-  const pairs: Pair[] = [];
-  let spare: { s: Float64Array; y: Float64Array } = { s: new Float64Array(p.x.length), y: new Float64Array(p.x.length) };
+  const h = history(m);
+  // One direction buffer for the whole run: the line search reads d only while it runs.
+  const d = new Float64Array(p.x.length);
   for (;;) {
-    const d = twoLoop(p.g, pairs);
+    twoLoop(p.g, h, d);
     // Without history the direction is −g, of arbitrary length: the first trial moves x
     // by about 1. With history the step is scaled by γ, and 1 is the natural trial.
-    const alpha0 = pairs.length === 0 ? (lr ?? Math.min(1, 1 / norm2(p.g))) : 1;
+    const alpha0 = h.count === 0 ? (lr ?? Math.min(1, 1 / norm2(p.g))) : 1;
     const step = p.search(d, alpha0);
     if (isOutcome(step)) {
       // Stale curvature pairs can give a poor direction: retry once along −g.
-      if (pairs.length === 0) return step;
-      pairs.length = 0;
+      if (h.count === 0) return step;
+      h.count = 0;
       continue;
     }
-    // s and y go into spare buffers: the pair that drops out of the history lends its own.
-    const { s, y } = spare;
-    for (let i = 0; i < s.length; i++) {
-      s[i] = step.x[i]! - p.x[i]!;
-      y[i] = step.g[i]! - p.g[i]!;
-    }
-    const sy = dot(s, y);
-    // Keep only pairs of positive curvature, so the implied H stays positive definite.
-    if (sy > Number.EPSILON * dot(y, y)) {
-      pairs.push({ s, y, rho: 1 / sy });
-      const dropped = pairs.length > m ? pairs.shift()! : undefined;
-      spare = dropped ?? { s: new Float64Array(s.length), y: new Float64Array(s.length) };
-    }
+    offer(h, step.x, p.x, step.g, p.g);
     const stop = p.accept(step.x, step.f, step.g);
     if (stop) return stop;
   }

@@ -1,0 +1,60 @@
+// The optimizers' fused vector loops: each must give the bits of the separate passes it
+// replaces (so L-BFGS's iterates are unchanged), at lengths that exercise every remainder.
+import { describe, expect, it } from "vitest";
+import { allFinite, copyAndDot, distInf, dot, normInf, pairAndProducts, sub, updateAndDot } from "../../packages/nabla/src/optim/vec.js";
+
+// A fixed, irregular sequence (no RNG needed): sums of these round differently in each order.
+const vector = (n: number, seed: number) => Float64Array.from({ length: n }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233) * 1e3 + 1 / (i + seed));
+
+/** wᵀ(scale·(q + c·u)) summed as two chains, even and odd terms: the order updateAndDot promises. */
+function evenOddDot(w: Float64Array, v: Float64Array): number {
+  let even = 0, odd = 0;
+  for (let i = 0; i < v.length; i++) (i % 2 === 0 ? (even += w[i]! * v[i]!) : (odd += w[i]! * v[i]!));
+  return even + odd;
+}
+
+describe("optim vector loops", () => {
+  for (const n of [1, 2, 3, 4, 5, 7, 8, 1001]) {
+    it(`match the separate passes bit for bit at n = ${n}`, () => {
+      const [g, w, u, x1, x0] = [1, 2, 3, 4, 5].map((seed) => vector(n, seed)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+      const q = new Float64Array(n);
+      expect(copyAndDot(q, g, w)).toBe(dot(w, g));
+      expect(q).toEqual(g);
+
+      const expected = q.map((qi, i) => 0.75 * (qi + -0.3 * u[i]!));
+      expect(updateAndDot(q, -0.3, u, 0.75, w)).toBe(evenOddDot(w, expected));
+      expect(q).toEqual(expected);
+
+      const s = new Float64Array(n);
+      const y = new Float64Array(n);
+      const [sy, yy] = pairAndProducts(x1, x0, w, g, s, y);
+      expect(s).toEqual(x1.map((v, i) => v - x0[i]!));
+      expect(y).toEqual(w.map((v, i) => v - g[i]!));
+      expect([sy, yy]).toEqual([dot(s, y), dot(y, y)]);
+    });
+  }
+
+  it("reject vectors of different lengths, naming the op", () => {
+    expect(() => updateAndDot(new Float64Array(3), 1, new Float64Array(2), 1, new Float64Array(3))).toThrow(/updateAndDot: lengths 3, 2, 3/);
+    expect(() => copyAndDot(new Float64Array(3), new Float64Array(3), new Float64Array(4))).toThrow(/copyAndDot/);
+  });
+
+  it("normInf lets NaN win wherever it is, and allFinite sees every non-finite value", () => {
+    expect(normInf(Float64Array.of(1, -7, 3))).toBe(7);
+    expect(normInf(Float64Array.of(1, NaN, 3))).toBeNaN();
+    expect(normInf(Float64Array.of(9, 1, NaN))).toBeNaN();
+    expect(normInf(Float64Array.of(-Infinity, 1))).toBe(Infinity);
+    expect(allFinite(Float64Array.of(1e308, -1e308, 0))).toBe(true);
+    for (const bad of [NaN, Infinity, -Infinity]) expect(allFinite(Float64Array.of(1, bad, 2))).toBe(false);
+    expect(allFinite(new Float64Array(0))).toBe(true);
+  });
+
+  it("distInf is normInf of the difference, bit for bit, NaN included", () => {
+    const a = Float64Array.of(1, -7.25, 3, 0.1, -0);
+    const b = Float64Array.of(0.5, 2, 3, 0.3, 0);
+    expect(distInf(a, b)).toBe(normInf(sub(a, b)));
+    expect(distInf(a, b)).toBe(9.25);
+    expect(distInf(Float64Array.of(1, Infinity), Float64Array.of(1, Infinity))).toBeNaN();
+    expect(distInf(Float64Array.of(NaN, 5), Float64Array.of(0, 0))).toBeNaN();
+  });
+});
