@@ -2,6 +2,7 @@
 // `npm run bench -- --write` also records the tables in bench/RESULTS.md.
 import { writeFileSync } from "node:fs";
 import os from "node:os";
+import { benchDense } from "./dense.js";
 import { benchEager } from "./eager.js";
 import { benchGrad } from "./grad.js";
 import { benchImplicit } from "./implicit.js";
@@ -19,6 +20,7 @@ print();
 print(`${new Date().toISOString().slice(0, 10)} · Node ${process.version} · ${cpu} × ${os.cpus().length} · ${Math.round(os.totalmem() / 2 ** 30)} GiB · TF.js ${tf.version.tfjs}`);
 print("Each row times nabla and its baseline interleaved in one process (median of repeated runs); ratio = nabla / baseline.");
 benchEager();
+benchDense();
 benchGrad();
 await benchJit();
 benchOptim();
