@@ -13,8 +13,6 @@ export const DEFAULT_JIT_CACHE_LIMIT = 64;
  */
 export class LRUCache<K, V> {
   private readonly entries = new Map<K, V>();
-  /** The most recently used key: a hit on it needs no reordering (a transformed jitted call's usual case). */
-  private newest: K | undefined;
   constructor(
     readonly limit: number,
     private readonly onEvict: (value: V) => void = () => {},
@@ -24,20 +22,16 @@ export class LRUCache<K, V> {
     return this.entries.size;
   }
 
+  /** The value under `key`, which becomes the most recently used. */
   get(key: K): V | undefined {
     const value = this.entries.get(key);
-    if (value !== undefined && key !== this.newest) {
-      this.entries.delete(key);
-      this.entries.set(key, value);
-      this.newest = key;
-    }
+    if (value !== undefined) this.set(key, value);
     return value;
   }
 
   set(key: K, value: V): void {
     this.entries.delete(key);
     this.entries.set(key, value);
-    this.newest = key;
     while (this.entries.size > this.limit) {
       const [oldest, evicted] = this.entries.entries().next().value as [K, V];
       this.entries.delete(oldest);
@@ -48,16 +42,13 @@ export class LRUCache<K, V> {
   clear(): void {
     const values = [...this.entries.values()];
     this.entries.clear();
-    this.newest = undefined;
     values.forEach(this.onEvict);
   }
 }
 
 // Every jitted function's cache, held weakly: a function that is garbage takes its cache
 // with it, and the registry forgets the reference.
-interface Clearable {
-  clear(): void;
-}
+type Clearable = { clear(): void };
 const caches = new Set<WeakRef<Clearable>>();
 const forget = new FinalizationRegistry<WeakRef<Clearable>>((ref) => caches.delete(ref));
 

@@ -3,10 +3,9 @@
 // program (JVP, VJP, batching), stage the result as a new program and bind jit_call on
 // that, so derivatives and batched versions of a jitted function run compiled code too,
 // to any order. Derived programs are cached on the program they came from.
-import { isFloat, sameShape, Storage, type TypedArray } from "../../array/index.js";
-import { ConcreteArray, IR, bind, definePrimitive, evalIR, stage, type Array, type Aval, type Primitive, type Tangent } from "../../core/index.js";
-import { avalsOf, describeAvals, jvpIR, vmapIR } from "../control/traced.js";
-import { vjp } from "../vjp.js";
+import { isFloat, Storage, type TypedArray } from "../../array/index.js";
+import { ConcreteArray, IR, bind, definePrimitive, stage, type Array, type Aval, type Primitive, type Tangent } from "../../core/index.js";
+import { avalsOf, describeAvals, jvpIR, sameAvals, vjpIR, vmapIR } from "../control/traced.js";
 import { LRUCache } from "./cache.js";
 import { compile, type Compiled } from "./codegen.js";
 import { identity, simplify } from "./simplify.js";
@@ -18,10 +17,7 @@ import { identity, simplify } from "./simplify.js";
 const DERIVED_LIMIT = 16;
 
 /** A program and the values to pass before its own inputs (see `stageProgram`). */
-export interface Staged {
-  program: Program;
-  lifted: Array[];
-}
+export type Staged = { program: Program; lifted: Array[] };
 
 /**
  * A staged function, ready to run compiled: an IR whose constants are concrete values,
@@ -31,8 +27,9 @@ export class Program {
   readonly inAvals: readonly Aval[];
   /** Output shapes and dtypes; kernels' results carry no weak type. */
   readonly outAvals: readonly Aval[];
+  /** The IR with its constants as leading inputs, for the helpers that take such IRs (control/traced.ts). */
+  readonly explicit: IR;
   private compiled?: { run: Compiled; consts: TypedArray[] };
-  private explicit?: IR;
   private readonly derived = new LRUCache<string, Staged>(DERIVED_LIMIT);
 
   constructor(
@@ -40,6 +37,7 @@ export class Program {
     readonly consts: readonly ConcreteArray[],
   ) {
     this.inAvals = ir.inputs.map((v) => v.aval);
+    this.explicit = new IR([], [...ir.constVars, ...ir.inputs], ir.equations, ir.outputs);
     this.outAvals = ir.outputs.map(({ aval }) => ({ shape: aval.shape, dtype: aval.dtype }));
   }
 
@@ -51,28 +49,22 @@ export class Program {
 
   private compile(): { run: Compiled; consts: TypedArray[] } {
     const ir = simplify(this.ir);
-    const index = new Map(this.ir.constVars.map((v, i) => [v, i]));
-    const consts = ir.constVars.map((v) => this.consts[index.get(v)!]!.storage.data);
+    const consts = ir.constVars.map((v) => this.consts[this.ir.constVars.indexOf(v)]!.storage.data);
     return { run: compile(ir, consts), consts };
   }
 
-  /** Replays the IR through `bind`, under whatever transformation is running. */
-  replay(args: readonly Array[]): Array[] {
-    return evalIR(this, args);
-  }
-
-  /** The IR with its constants as leading inputs, for the helpers that take such IRs. */
-  withConstInputs(): IR {
-    return (this.explicit ??= new IR([], [...this.ir.constVars, ...this.ir.inputs], this.ir.equations, this.ir.outputs));
-  }
-
-  /** The program `make` stages, cached under `key` when it lifted nothing. */
-  derive(key: string, make: () => Staged): Staged {
-    const hit = this.derived.get(key);
-    if (hit) return hit;
-    const staged = make();
-    if (staged.lifted.length === 0) this.derived.set(key, staged);
-    return staged;
+  /**
+   * Calls, on `args`, the program that `fn` stages at `avals`: a program derived from this
+   * one (`kind` says how), cached when it lifted nothing.
+   */
+  callDerived(kind: string, fn: (...xs: Array[]) => readonly Array[], avals: readonly Aval[], args: readonly Array[]): Array[] {
+    const key = `${kind} ${describeAvals(avals)}`;
+    let staged = this.derived.get(key);
+    if (!staged) {
+      staged = stageProgram(fn, avals);
+      if (staged.lifted.length === 0) this.derived.set(key, staged);
+    }
+    return callProgram(staged, args);
   }
 
   /** Equations holding a program print, and compare when merging repeats, by identity. */
@@ -100,9 +92,7 @@ export function callProgram({ program, lifted }: Staged, args: readonly Array[])
   return bind(jitCall, lifted.length === 0 ? args : [...lifted, ...args], { program });
 }
 
-export interface JitCallParams {
-  program: Program;
-}
+export type JitCallParams = { program: Program };
 
 const select = <T>(xs: readonly T[], keep: readonly boolean[]): T[] => xs.filter((_, i) => keep[i]);
 /** `values` back at the places marked in `keep`, null elsewhere. */
@@ -111,28 +101,12 @@ function spread<T>(values: readonly T[], keep: readonly boolean[]): (T | null)[]
   return keep.map((b) => (b ? values[k++]! : null));
 }
 const mask = (xs: readonly boolean[]) => xs.map((b) => (b ? 1 : 0)).join("");
-const dtypes = (xs: readonly Array[]) => xs.map((x) => x.dtype).join(",");
-
-/**
- * Cotangents of the `want`ed inputs from cotangents of the `seeded` outputs. Outputs
- * without a cotangent are left out of the function differentiated rather than given a
- * zero one, so nothing flows back from them (a zero times an infinite partial is NaN).
- */
-function pullback(program: Program, ins: readonly Array[], want: readonly boolean[], seeded: readonly boolean[], seeds: Array[]): Array[] {
-  const [, back] = vjp((vars: Array[]) => {
-    let k = 0;
-    return select(program.replay(ins.map((x, i) => (want[i] ? vars[k++]! : x))), seeded);
-  }, select(ins, want));
-  return back(seeds)[0];
-}
 
 export const jitCall: Primitive<JitCallParams> = definePrimitive<JitCallParams>({
   name: "jit_call",
   shapeRule(inputs, { program }) {
     const ins = program.inAvals;
-    if (inputs.length !== ins.length || inputs.some((a, i) => a.dtype !== ins[i]!.dtype || !sameShape(a.shape, ins[i]!.shape))) {
-      throw new Error(`jit_call: the program takes ${describeAvals(ins)}, got ${describeAvals(inputs)}`);
-    }
+    if (!sameAvals(inputs, ins)) throw new Error(`jit_call: the program takes ${describeAvals(ins)}, got ${describeAvals(inputs)}`);
     return program.outAvals as Aval[];
   },
   impl(inputs, { program }, outs) {
@@ -140,22 +114,17 @@ export const jitCall: Primitive<JitCallParams> = definePrimitive<JitCallParams>(
   },
   jvp(primals, tangents, { program }) {
     const given = tangents.map((t, i) => t !== null && isFloat(primals[i]!.dtype));
-    if (!given.includes(true)) {
-      const outs = bind(jitCall, primals, { program });
-      return [outs, outs.map(() => null)];
-    }
+    if (!given.includes(true)) return [bind(jitCall, primals, { program }), program.outAvals.map(() => null)];
     const ts = select(tangents, given) as Array[];
     const floatOut = program.outAvals.map((a) => isFloat(a.dtype));
     const [n, m] = [primals.length, floatOut.length];
-    const nulls = program.consts.map(() => null);
     // [...primals, ...given tangents] → [...outputs, ...tangents of the float outputs]
-    const staged = program.derive(`jvp ${mask(given)} ${dtypes(ts)}`, () =>
-      stageProgram((...xs) => {
-        const [outs, touts] = jvpIR(program.withConstInputs(), [...program.consts, ...xs.slice(0, n)], [...nulls, ...spread(xs.slice(n), given)], true);
-        return [...outs, ...(select(touts, floatOut) as Array[])];
-      }, [...program.inAvals, ...avalsOf(ts)]),
-    );
-    const res = callProgram(staged, [...primals, ...ts]);
+    const jvpOf = (...xs: Array[]) => {
+      const tangentsAll = [...program.consts.map(() => null), ...spread(xs.slice(n), given)];
+      const [outs, touts] = jvpIR(program.explicit, [...program.consts, ...xs.slice(0, n)], tangentsAll, true);
+      return [...outs, ...(select(touts, floatOut) as Array[])];
+    };
+    const res = program.callDerived(`jvp ${mask(given)}`, jvpOf, [...program.inAvals, ...avalsOf(ts)], [...primals, ...ts]);
     return [res.slice(0, m), spread(res.slice(m), floatOut)];
   },
   vjp(cts, inputs, _outputs, { program }, wanted): Tangent[] {
@@ -166,18 +135,21 @@ export const jitCall: Primitive<JitCallParams> = definePrimitive<JitCallParams>(
     const n = inputs.length;
     // [...inputs, ...given cotangents] → cotangents of the wanted inputs. The intermediates
     // the backward pass reads are recomputed inside: the tape keeps outputs, not residuals.
-    const staged = program.derive(`vjp ${mask(want)} ${mask(seeded)} ${dtypes(cs)}`, () =>
-      stageProgram((...xs) => pullback(program, xs.slice(0, n), want, seeded, xs.slice(n)), [...program.inAvals, ...avalsOf(cs)]),
-    );
-    return spread(callProgram(staged, [...inputs, ...cs]), want);
+    const vjpOf = (...xs: Array[]) => {
+      // Outputs without a cotangent are left out of the IR differentiated rather than given
+      // a zero one, so nothing flows back from them (a zero times an infinite partial is NaN).
+      const { inputs: vars, equations, outputs } = program.explicit;
+      const wantedAll = [...program.consts.map(() => false), ...want];
+      const cotangents = vjpIR(new IR([], vars, equations, select(outputs, seeded)), [...program.consts, ...xs.slice(0, n)], xs.slice(n), wantedAll);
+      return select(cotangents, wantedAll) as Array[];
+    };
+    const grads = program.callDerived(`vjp ${mask(want)} ${mask(seeded)}`, vjpOf, [...program.inAvals, ...avalsOf(cs)], [...inputs, ...cs]);
+    return spread(grads, want);
   },
   batch(args, batched, { program }, size) {
     const avals = program.inAvals.map((a, i) => (batched[i] ? { shape: [size, ...a.shape], dtype: a.dtype } : a));
-    const unbatched = program.consts.map(() => false);
-    const staged = program.derive(`batch ${mask(batched)} ${size}`, () =>
-      stageProgram((...xs) => vmapIR(program.withConstInputs(), [...program.consts, ...xs], [...unbatched, ...batched], size), avals),
-    );
-    const outs = callProgram(staged, args);
-    return [outs, outs.map(() => true)];
+    const batchedAll = [...program.consts.map(() => false), ...batched];
+    const batchOf = (...xs: Array[]) => vmapIR(program.explicit, [...program.consts, ...xs], batchedAll, size);
+    return [program.callDerived(`batch ${mask(batched)}`, batchOf, avals, args), program.outAvals.map(() => true)];
   },
 });

@@ -1,5 +1,5 @@
 import { Storage, canGenerateCode, S, type TypedArray } from "../../array/index.js";
-import { ConcreteArray, evalIR, type Aval, type Equation, type IR, type Runner, type Var } from "../../core/index.js";
+import { ConcreteArray, evalIR, type Equation, type IR, type Runner, type Var } from "../../core/index.js";
 import { Emitter } from "./emit.js";
 import { planOf } from "./plan.js";
 
@@ -17,18 +17,15 @@ export type Compiled = (consts: readonly TypedArray[], args: readonly TypedArray
 
 /** Runs a primitive's kernel on buffers. */
 function kernelRunner(eqn: Equation): Runner {
-  const outAvals: Aval[] = eqn.outputs.map((v) => v.aval);
+  const outAvals = eqn.outputs.map((v) => v.aval);
   return (inputs) => {
     const storages = inputs.map((d, i) => new Storage(eqn.inputs[i]!.aval.dtype, eqn.inputs[i]!.aval.shape, d));
     return eqn.prim.impl(storages, eqn.params, outAvals).map((s) => s.data);
   };
 }
 
-/** A staged body of control flow, compiled: a function on buffers. */
-function compileBody(ir: IR): Runner {
-  const fn = compile(ir, []);
-  return (args) => fn([], args);
-}
+/** A staged body of control flow (it has no constants), compiled: a function on buffers. */
+const compileBody = (ir: IR): Runner => compile(ir, []).bind(null, []);
 
 /**
  * Where code generation is forbidden: the (simplified) IR replayed by `evalIR` on the
@@ -48,22 +45,14 @@ function interpret(ir: IR): Compiled {
 export function compile(ir: IR, constValues: readonly TypedArray[]): Compiled {
   if (!canGenerateCode()) return interpret(ir);
   const plan = planOf(ir);
-  const emitter = new Emitter(plan);
-  emitter.declare(ir, constValues);
-  const runners: Runner[] = [];
+  const emitter = new Emitter(plan, ir, constValues);
   for (const e of ir.equations) {
     const step = plan.steps.get(e)!;
-    if (step.kind === "call") {
-      runners.push(step.runner?.(compileBody) ?? kernelRunner(e));
-      emitter.call(e, runners.length - 1);
-    } else if (step.kind === "reduce") {
-      emitter.reduction(e, step);
-    } else if (!(step.kind === "view" && emitter.shares(e, step.map)) && plan.materialized.has(e.outputs[0]!)) {
-      emitter.store(e.outputs[0]!);
-    }
+    if (step.kind === "call") emitter.call(e, step.runner?.(compileBody) ?? kernelRunner(e));
+    else if (step.kind === "reduce") emitter.reduction(e, step);
+    else if (!(step.kind === "view" && emitter.shares(e, step.map)) && plan.materialized.has(e.outputs[0]!)) emitter.store(e.outputs[0]!);
   }
-  const source = emitter.finish(ir.outputs);
-
+  const { source, runners } = emitter.finish(ir.outputs);
   const call = (k: number, inputs: TypedArray[]): TypedArray[] => runners[k]!(inputs);
   // S: the scalar functions that op expressions may call (S.erf(x); kernels/special.ts).
   type Generated = (c: readonly TypedArray[], a: readonly TypedArray[], run: typeof call, s: typeof S) => TypedArray[];

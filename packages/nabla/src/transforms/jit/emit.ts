@@ -3,10 +3,11 @@
 // inside the loop that reads it, and independent loops over the same index space are
 // written as one (see Nest).
 import { broadcastMap, sizeOf, stridesOf, viewStrides, type AxisMap, type Shape, type TypedArray } from "../../array/index.js";
-import { numberKey, type Equation, type IR, type Var } from "../../core/index.js";
-import type { Plan, Step } from "./plan.js";
-import { ARRAY_TYPE, Block, append, castTo, flatIndex, forLoops, indent, indicesOf, int, viewIndex } from "./source.js";
-import { phaseStepOf, windowIndex, type Phase } from "./window.js";
+import { numberKey, type Equation, type IR, type Runner, type Var } from "../../core/index.js";
+import { phaseStepOf, type Plan, type Step } from "./plan.js";
+import {
+  ARRAY_TYPE, append, castTo, flatIndex, forLoops, indent, indicesOf, int, newBlock, viewIndex, windowIndex, type Block, type Phase,
+} from "./source.js";
 
 /** Loops over at most this many elements are written out element by element. */
 const UNROLL_LIMIT = 16;
@@ -30,30 +31,42 @@ function keepsOrder(map: AxisMap | undefined, shape: Shape, outShape: Shape): bo
 interface Nest {
   readonly vars: readonly string[];
   readonly extents: readonly number[];
-  readonly before: string[];
   readonly body: Block;
+  /** Written after the loops: a full reduction's result. */
   readonly after: string[];
   readonly writes: Set<string>;
 }
 
 export class Emitter {
-  private readonly names = new Map<Var, string>();
-  /** Values held in typed arrays (the rest of `names` are scalar locals). */
-  private readonly buffers = new Set<Var>();
-  /** Loop indices j·L + r (see window.ts), keyed by the index expression. */
+  /** Each value's name: of a typed array (`buffer`), else of a scalar local or literal. */
+  private readonly names = new Map<Var, { name: string; buffer: boolean }>();
+  /** Loop indices j·L + r (see `windowIndex`), keyed by the index expression. */
   private readonly phases = new Map<string, Phase>();
   private readonly lines: string[] = [];
+  /** What the generated code's `call(k, …)` runs: primitives that are not fused. */
+  private readonly runners: Runner[] = [];
   private open: Nest | undefined;
   private temp = 0;
-  constructor(private readonly plan: Plan) {}
+
+  /** Names the constants (a size-1 one becomes a literal; `constValues` are their data) and the inputs. */
+  constructor(
+    private readonly plan: Plan,
+    ir: IR,
+    constValues: readonly TypedArray[],
+  ) {
+    ir.constVars.forEach((v, i) => {
+      const scalar = plan.scalars.has(v);
+      this.lines.push(`const c${i} = ${scalar ? numberKey(constValues[i]![0]!) : `consts[${i}]`};`);
+      this.names.set(v, { name: `c${i}`, buffer: !scalar });
+    });
+    ir.inputs.forEach((v, i) => {
+      this.lines.push(`const a${i} = args[${i}];`);
+      this.names.set(v, { name: `a${i}`, buffer: true });
+    });
+  }
 
   private fresh(prefix: string): string {
     return `${prefix}${this.temp++}`;
-  }
-
-  private name(v: Var, name: string, buffer: boolean): void {
-    this.names.set(v, name);
-    if (buffer) this.buffers.add(v);
   }
 
   /** A temporary holding `expr`. */
@@ -63,32 +76,19 @@ export class Emitter {
     return t;
   }
 
-  /** Names the constants (a size-1 one becomes a literal) and the inputs. */
-  declare(ir: IR, constValues: readonly TypedArray[]): void {
-    ir.constVars.forEach((v, i) => {
-      const scalar = this.plan.scalars.has(v);
-      this.lines.push(`const c${i} = ${scalar ? numberKey(constValues[i]![0]!) : `consts[${i}]`};`);
-      this.name(v, `c${i}`, !scalar);
-    });
-    ir.inputs.forEach((v, i) => {
-      this.lines.push(`const a${i} = args[${i}];`);
-      this.name(v, `a${i}`, true);
-    });
-  }
-
-  /** The whole function body, returning `outputs`. */
-  finish(outputs: readonly Var[]): string {
+  /** The whole function body, returning `outputs`, and the runners it calls. */
+  finish(outputs: readonly Var[]): { source: string; runners: Runner[] } {
     this.close();
-    this.lines.push(`return [${outputs.map((v) => this.names.get(v)!).join(", ")}];`);
-    return this.lines.join("\n");
+    this.lines.push(`return [${outputs.map((v) => this.names.get(v)!.name).join(", ")}];`);
+    return { source: this.lines.join("\n"), runners: this.runners };
   }
 
   /** Does computing `v` element by element read a buffer or local that the open nest writes? */
   private readsOpen(v: Var, seen = new Set<Var>()): boolean {
     if (seen.has(v) || !this.open) return false;
     seen.add(v);
-    const name = this.names.get(v);
-    if (name !== undefined) return this.open.writes.has(name);
+    const named = this.names.get(v);
+    if (named) return this.open.writes.has(named.name);
     return this.plan.producer.get(v)!.inputs.some((input) => this.readsOpen(input, seen));
   }
 
@@ -99,16 +99,17 @@ export class Emitter {
   }
 
   /**
-   * A nest with these trip counts to fill `buffer` (declared by `before`) from `input`: the
+   * A nest with these trip counts to fill `buffer` (declared by `decl`) from `input`: the
    * open one if `input` reads nothing it writes, else a new one.
    */
-  private nest(extents: readonly number[], input: Var, buffer: string, before: readonly string[]): Nest {
+  private nest(extents: readonly number[], input: Var, buffer: string, decl: readonly string[]): Nest {
     if (this.open?.extents.join() !== extents.join() || this.readsOpen(input)) {
       this.close();
       const vars = extents.map(() => this.fresh("i"));
-      this.open = { vars, extents, before: [], body: new Block(), after: [], writes: new Set() };
+      this.open = { vars, extents, body: newBlock(), after: [], writes: new Set() };
     }
-    append(this.open.before, before);
+    // Above the nest, whose loops are written when it closes.
+    append(this.lines, decl);
     this.open.writes.add(buffer);
     return this.open;
   }
@@ -116,35 +117,31 @@ export class Emitter {
   private close(): void {
     const nest = this.open;
     if (!nest) return;
-    append(this.lines, [...nest.before, ...forLoops(nest.vars, nest.extents, nest.body.lines), ...nest.after]);
+    append(this.lines, [...forLoops(nest.vars, nest.extents, nest.body.lines), ...nest.after]);
     this.open = undefined;
   }
 
   /** A JS expression for element `idx` of `v`, adding the statements it needs to `block`. */
   private element(v: Var, idx: readonly string[], block: Block): string {
     const key = `${v.id}@${idx.join(",")}`;
-    const known = block.lookup(key);
-    if (known) return known;
-    const name = this.names.get(v);
-    if (name !== undefined && !this.buffers.has(v)) return name;
+    if (block.known[key]) return block.known[key];
+    const named = this.names.get(v);
+    if (named && !named.buffer) return named.name;
     let value: string;
-    if (name !== undefined) value = this.local(block, `${name}[${flatIndex(v.aval.shape, idx)}]`);
+    if (named) value = this.local(block, `${named.name}[${flatIndex(v.aval.shape, idx)}]`);
     else {
       const e = this.plan.producer.get(v)!;
       const step = this.plan.steps.get(e)!;
       if (step.kind === "view") return this.element(e.inputs[0]!, viewIndex(step.map!, idx), block);
       if (step.kind === "window") value = this.window(e, step, idx, block);
-      else if (step.kind === "elementwise") value = this.elementwise(e, step, idx, block);
-      else throw new Error(`jit: ${e.prim.name} is not fused`);
+      else if (step.kind !== "elementwise") throw new Error(`jit: ${e.prim.name} is not fused`);
+      else {
+        // Each input's element under numpy broadcasting.
+        const args = e.inputs.map((input) => this.element(input, viewIndex(broadcastMap(input.aval.shape, v.aval.shape), idx), block));
+        value = this.local(block, castTo(v.aval.dtype, step.expr(args)));
+      }
     }
-    block.remember(key, value);
-    return value;
-  }
-
-  private elementwise(e: Equation, step: StepOf<"elementwise">, idx: readonly string[], block: Block): string {
-    const out = e.outputs[0]!.aval;
-    const args = e.inputs.map((input) => this.element(input, viewIndex(broadcastMap(input.aval.shape, out.shape), idx), block));
-    return this.local(block, castTo(out.dtype, step.expr(args)));
+    return (block.known[key] = value);
   }
 
   /** Pad: the input's element where `idx` falls on the window, else 0. */
@@ -152,16 +149,12 @@ export class Emitter {
     const input = e.inputs[0]!;
     const at = windowIndex(window, input.aval.shape, e.outputs[0]!.aval.shape, idx, this.phases);
     if (!at) return "0";
-    const nested = new Block(block);
+    if (at.conds.length === 0) return this.element(input, at.inner, block);
+    // Computed only where it is read: its temporaries live inside the `if`.
+    const nested = newBlock(block);
     const value = this.element(input, at.inner, nested);
-    if (at.conds.length === 0) {
-      append(block.lines, nested.lines);
-      return value;
-    }
     const t = this.fresh("t");
-    block.lines.push(`let ${t} = 0;`, `if (${at.conds.join(" && ")}) {`);
-    append(block.lines, indent(nested.lines));
-    block.lines.push(`  ${t} = ${value};`, `}`);
+    append(block.lines, [`let ${t} = 0;`, `if (${at.conds.join(" && ")}) {`, ...indent(nested.lines), `  ${t} = ${value};`, "}"]);
     return t;
   }
 
@@ -189,36 +182,33 @@ export class Emitter {
 
   /**
    * Stores fused value `v`: a local when it is a scalar, else a buffer filled in a nest.
-   * With phase step L > 1 (window.ts) the last axis runs as j·L + r, its L phases written out.
+   * With phase step L > 1 (see `windowIndex`) the last axis runs as j·L + r, its L phases written out.
    */
   store(v: Var): void {
     const shape = v.aval.shape;
     if (this.plan.scalars.has(v)) {
-      const block = new Block();
-      const value = this.element(v, shape.map(() => "0"), block);
-      const r = this.fresh("r");
-      this.statement([...block.lines, `const ${r} = ${value};`], [v]);
-      return this.name(v, r, false);
+      const block = newBlock();
+      const local = this.local(block, this.element(v, shape.map(() => "0"), block));
+      this.statement(block.lines, [v]);
+      this.names.set(v, { name: local, buffer: false });
+      return;
     }
     const [b, p, decl] = this.allocate(v);
-    const write = (idx: string[], block = new Block()) => (block.lines.push(`${b}[${p}++] = ${this.element(v, idx, block)};`), block.lines);
-    if (sizeOf(shape) <= UNROLL_LIMIT) {
-      this.statement([...decl, ...this.loops(shape, (idx) => write(idx))], [v]);
-      return this.name(v, b, true);
+    const write = (idx: string[], block = newBlock()) => (block.lines.push(`${b}[${p}++] = ${this.element(v, idx, block)};`), block.lines);
+    if (sizeOf(shape) <= UNROLL_LIMIT) this.statement([...decl, ...this.loops(shape, (idx) => write(idx))], [v]);
+    else {
+      const L = phaseStepOf(this.plan, v);
+      const extents = shape.filter((d) => d !== 1);
+      extents[extents.length - 1]! /= L;
+      const nest = this.nest(extents, v, b, decl);
+      const idx = indicesOf(shape, nest.vars);
+      const j = nest.vars[nest.vars.length - 1]!;
+      for (let r = 0; r < L; r++) {
+        if (L > 1) this.phases.set((idx[shape.length - 1] = `(${j} * ${int(L)} + ${int(r)})`), { j, L, r, count: extents[extents.length - 1]! });
+        write(idx, nest.body);
+      }
     }
-    const last = shape.length - 1;
-    const L = phaseStepOf(this.plan, v);
-    const phased = L > 1 && shape[last]! % L === 0;
-    const extents = shape.filter((d) => d !== 1);
-    if (phased) extents[extents.length - 1] = shape[last]! / L;
-    const nest = this.nest(extents, v, b, decl);
-    const idx = indicesOf(shape, nest.vars);
-    const j = nest.vars[nest.vars.length - 1]!;
-    for (let r = 0; r < (phased ? L : 1); r++) {
-      if (phased) this.phases.set((idx[last] = `(${j} * ${int(L)} + ${int(r)})`), { j, L, r, count: extents[extents.length - 1]! });
-      write(idx, nest.body);
-    }
-    this.name(v, b, true);
+    this.names.set(v, { name: b, buffer: true });
   }
 
   /** A reduction over trailing axes: one accumulator per kept index, its input read in place. */
@@ -227,44 +217,39 @@ export class Emitter {
     const shape = input.aval.shape;
     const [kept, reduced] = [shape.slice(0, step.kept), shape.slice(step.kept)];
     const [b, p, decl] = this.allocate(out);
-    const accumulate = (acc: string, idx: string[], block: Block) =>
-      block.lines.push(`${acc} = ${step.update(acc, this.element(input, idx, block))};`);
     const acc = this.fresh("s");
+    const accumulate = (idx: string[], block = newBlock()) =>
+      (block.lines.push(`${acc} = ${step.update(acc, this.element(input, idx, block))};`), block.lines);
     if (sizeOf(kept) === 1 && sizeOf(reduced) > UNROLL_LIMIT) {
       // A full reduction may share a nest with its siblings: its accumulation order is unchanged.
       const nest = this.nest(reduced.filter((d) => d !== 1), input, b, [...decl, `let ${acc} = ${step.init};`]);
-      accumulate(acc, indicesOf(shape, nest.vars), nest.body);
+      accumulate(indicesOf(shape, nest.vars), nest.body);
       nest.after.push(`${b}[${p}++] = ${acc};`);
-      return this.name(out, b, true);
+    } else {
+      const loops = this.loops(kept, (outer) => [
+        `let ${acc} = ${step.init};`,
+        ...this.loops(reduced, (idx) => accumulate([...outer, ...idx])),
+        `${b}[${p}++] = ${acc};`,
+      ]);
+      this.statement([...decl, ...loops], [input]);
     }
-    const loops = this.loops(kept, (outer) => {
-      const inner = this.loops(reduced, (idx) => {
-        const block = new Block();
-        accumulate(acc, [...outer, ...idx], block);
-        return block.lines;
-      });
-      return [`let ${acc} = ${step.init};`, ...inner, `${b}[${p}++] = ${acc};`];
-    });
-    this.statement([...decl, ...loops], [input]);
-    this.name(out, b, true);
+    this.names.set(out, { name: b, buffer: true });
   }
 
-  /** Runner `k` on the inputs' buffers. */
-  call(e: Equation, k: number): void {
-    const ins = e.inputs.map((v) => this.names.get(v)!).join(", ");
-    const outs = e.outputs.map((v) => {
-      const b = this.fresh("b");
-      this.name(v, b, true);
-      return b;
-    });
-    this.statement([`const [${outs.join(", ")}] = call(${k}, [${ins}]);`], e.inputs);
+  /** `runner` on the inputs' buffers, called from the generated code. */
+  call(e: Equation, runner: Runner): void {
+    const [ins, outs] = [e.inputs.map((v) => this.names.get(v)!.name), e.outputs.map(() => this.fresh("b"))];
+    this.statement([`const [${outs.join(", ")}] = call(${this.runners.length}, [${ins.join(", ")}]);`], e.inputs);
+    this.runners.push(runner);
+    e.outputs.forEach((v, i) => this.names.set(v, { name: outs[i]!, buffer: true }));
   }
 
   /** A view of a buffer that reads it whole and in order shares the buffer: no copy. */
   shares(e: Equation, map: AxisMap | undefined): boolean {
     const [input, out] = [e.inputs[0]!, e.outputs[0]!];
-    if (!this.buffers.has(input) || !keepsOrder(map, input.aval.shape, out.aval.shape)) return false;
-    this.name(out, this.names.get(input)!, true);
+    const named = this.names.get(input);
+    if (!named?.buffer || !keepsOrder(map, input.aval.shape, out.aval.shape)) return false;
+    this.names.set(out, named);
     return true;
   }
 }

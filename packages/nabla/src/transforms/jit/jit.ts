@@ -1,7 +1,8 @@
 import {
-  Array, ConcreteArray, IR, Tracer, numberKey, currentInterpreter, escapedTracerError, evalInterpreter, np, stage, tree, type Tree, type TreeDef,
+  Array, ConcreteArray, IR, Tracer, numberKey, currentInterpreter, escapedTracerError, evalInterpreter, np, tree, type Aval, type Tree, type TreeDef,
 } from "../../core/index.js";
-import { shapeString, Storage, type TypedArray } from "../../array/index.js";
+import { sameShape, shapeString, Storage, type TypedArray } from "../../array/index.js";
+import { outputLeaves } from "../args.js";
 import { callProgram, stageProgram, type Staged } from "./call.js";
 import { identity } from "./simplify.js";
 import { DEFAULT_JIT_CACHE_LIMIT, LRUCache, registerCache } from "./cache.js";
@@ -26,16 +27,14 @@ export type Jitted<F> = F & {
 };
 
 /** A trace of the user's function: its program, and the output's tree structure. */
-interface Traced extends Staged {
-  outDef: TreeDef;
-}
+type Traced = Staged & { outDef: TreeDef };
 
-function staticArgnumsOf(op: string, argnums: readonly number[] | undefined): readonly number[] {
+function staticArgnumsOf(op: string, argnums: readonly number[] | undefined): ReadonlySet<number> {
   const list = argnums ?? [];
   if (!globalThis.Array.isArray(list) || list.some((i) => !Number.isInteger(i) || i < 0)) {
     throw new Error(`${op}: staticArgnums must be a list of non-negative integer positions, got ${JSON.stringify(argnums)}`);
   }
-  return list;
+  return new Set(list);
 }
 
 function cacheLimitOf(limit: number | undefined): number {
@@ -46,33 +45,23 @@ function cacheLimitOf(limit: number | undefined): number {
   return limit;
 }
 
-/** Splits a call into static values and the leaves of the traced arguments. */
+/**
+ * Splits a call into static values and the leaves of the traced arguments, with their
+ * avals and the signature that keys the cache. What a trace depends on is each leaf's
+ * shape, dtype and, for a number, its weak kind (not its value).
+ */
 function readCall(op: string, args: readonly unknown[], statics: ReadonlySet<number>) {
-  const dynamic: Tree[] = [];
-  const staticKey: string[] = [];
-  args.forEach((a, i) => {
-    if (statics.has(i)) staticKey.push(`${i}=${staticKeyOf(op, a, i)}`);
-    else dynamic.push(a as Tree);
-  });
-  const [leaves, def] = tree.flatten(dynamic);
+  const staticKey = args.flatMap((a, i) => (statics.has(i) ? [`${i}=${staticKeyOf(op, a, i)}`] : []));
+  const [leaves, def] = tree.flatten(args.filter((_, i) => !statics.has(i)) as Tree[]);
   const arrays = leaves.map((l, k) => {
     if (l instanceof Array) return l;
     if (typeof l === "number" || typeof l === "boolean") return np.asArray(l);
     throw new Error(`${op}: leaf ${k} of the arguments is ${typeof l}; pass Arrays and numbers, or mark the argument static (staticArgnums)`);
   });
-  const signature = `${def}|${arrays.map(avalKey).join(" ")}|${staticKey.join(",")}`;
-  return { dynamic, arrays, def, signature };
-}
-
-/** What a trace depends on: shape, dtype and, for a number, its weak kind (not its value). */
-function avalKey(a: Array): string {
-  return `${a.dtype}${shapeString(a.shape)}${a.weak ? `~${a.weak}` : ""}`;
-}
-
-function readFlatCall(args: Array[]): { arrays: Array[]; def: TreeDef | undefined; signature: string } {
-  let signature = "flat";
-  for (const a of args) signature += `|${avalKey(a)}`;
-  return { arrays: args, def: undefined, signature };
+  const avals: Aval[] = arrays.map((a) => ({ shape: a.shape, dtype: a.dtype, ...(a.weak ? { weak: a.weak } : {}) }));
+  const avalKey = (a: Aval) => `${a.dtype}${shapeString(a.shape)}${a.weak ? `~${a.weak}` : ""}`;
+  const signature = `${def}|${avals.map(avalKey).join(" ")}|${staticKey.join(",")}`;
+  return { arrays, avals, def, signature };
 }
 
 /**
@@ -89,16 +78,9 @@ function staticKeyOf(op: string, value: unknown, i: number, within: [object, str
     if (currentInterpreter() === evalInterpreter) throw escapedTracerError(value);
     throw new Error(`${op}: static argument ${i} is a traced Array; static arguments must be concrete`);
   }
-  if (value === null || value === undefined) return String(value);
-  switch (typeof value) {
-    case "number":
-      return `n:${numberKey(value)}`;
-    case "string":
-      return `s:${JSON.stringify(value)}`;
-    case "boolean":
-    case "bigint":
-      return `${typeof value}:${String(value)}`;
-  }
+  if (typeof value === "number") return `n:${numberKey(value)}`;
+  if (typeof value === "string") return `s:${JSON.stringify(value)}`;
+  if (value == null || typeof value === "boolean" || typeof value === "bigint") return `${typeof value}:${String(value)}`;
   if (value instanceof ConcreteArray) {
     return `a:${value.dtype}${shapeString(value.shape)}:${globalThis.Array.from(value.storage.data, numberKey).join(",")}`;
   }
@@ -119,28 +101,18 @@ function staticKeyOf(op: string, value: unknown, i: number, within: [object, str
   return `{${entries.map((k) => `${JSON.stringify(k)}:${keyOf(k)}`).join(",")}}`;
 }
 
-/** Rebuilds the user's argument list with traced leaves in place of the dynamic ones. */
-function rebuild(args: readonly unknown[], statics: ReadonlySet<number>, def: TreeDef, leaves: Array[]): unknown[] {
-  const dynamic = tree.unflatten(def, leaves) as unknown[];
-  let k = 0;
-  return args.map((a, i) => (statics.has(i) ? a : dynamic[k++]));
-}
-
-/** Stages f on these arguments: flat leaves in, flat leaves out, and the output's structure. */
-function stageUser(f: (...args: any[]) => any, args: readonly unknown[], statics: ReadonlySet<number>, def: TreeDef, arrays: Array[]) {
+/** Stages f on this call (see `readCall`): flat leaves in, flat leaves out, and the output's structure. */
+function trace(f: (...args: any[]) => any, args: readonly unknown[], statics: ReadonlySet<number>, call: ReturnType<typeof readCall>): Traced {
   let outDef: TreeDef | undefined;
-  const fn = (...leaves: Array[]) => {
-    const [outs, d] = tree.flatten(f(...rebuild(args, statics, def, leaves)) as Tree);
-    outDef = d;
-    return outs.map((o) => (o instanceof Array ? o : np.asArray(o as number)));
-  };
-  const avals = arrays.map((a) => ({ shape: a.shape, dtype: a.dtype, ...(a.weak ? { weak: a.weak } : {}) }));
-  return { fn, avals, outDef: () => outDef! };
-}
-
-function trace(f: (...args: any[]) => any, args: readonly unknown[], statics: ReadonlySet<number>, def: TreeDef, arrays: Array[]): Traced {
-  const { fn, avals, outDef } = stageUser(f, args, statics, def, arrays);
-  return { ...stageProgram(fn, avals), outDef: outDef() };
+  const staged = stageProgram((...leaves) => {
+    // The user's argument list, with traced leaves in place of the dynamic arguments.
+    const dynamic = tree.unflatten(call.def, leaves) as unknown[];
+    let k = 0;
+    const [outs, def] = outputLeaves(f(...args.map((a, i) => (statics.has(i) ? a : dynamic[k++]))));
+    outDef = def;
+    return outs;
+  }, call.avals);
+  return { ...staged, outDef: outDef! };
 }
 
 /**
@@ -167,24 +139,21 @@ function trace(f: (...args: any[]) => any, args: readonly unknown[], statics: Re
  * fast(np.arange(1000)).item();
  */
 export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = {}): Jitted<F> {
-  const statics = new Set(staticArgnumsOf("jit", opts.staticArgnums));
-  // The signature of the last eager call, checked first: repeated calls (an optimizer's
-  // thousands of small evaluations) then skip building and hashing a key.
-  let last: { shapes: (readonly number[])[]; dtypes: string[]; weak: (string | undefined)[]; traced: Traced } | undefined;
+  const statics = staticArgnumsOf("jit", opts.staticArgnums);
+  // The avals of the last eager call of Arrays only, checked first: repeated calls (an
+  // optimizer's thousands of small evaluations) then skip building and hashing a key.
+  let last: { avals: Aval[]; traced: Traced } | undefined;
   // An evicted program is referenced from nowhere else, so its code can be collected.
   const cache = new LRUCache<string, Traced>(cacheLimitOf(opts.cacheLimit), (evicted) => {
     if (last?.traced === evicted) last = undefined;
   });
   registerCache(cache);
   const sameAsLast = (args: readonly unknown[]) => {
-    if (!last || args.length !== last.shapes.length || currentInterpreter() !== evalInterpreter) return false;
+    if (!last || args.length !== last.avals.length || currentInterpreter() !== evalInterpreter) return false;
     for (let i = 0; i < args.length; i++) {
       const a = args[i];
-      if (!(a instanceof ConcreteArray) || a.dtype !== last.dtypes[i] || a.weak !== last.weak[i]) return false;
-      const s = a.shape;
-      const t = last.shapes[i]!;
-      if (s.length !== t.length) return false;
-      for (let d = 0; d < s.length; d++) if (s[d] !== t[d]) return false;
+      const b = last.avals[i]!;
+      if (!(a instanceof ConcreteArray) || a.dtype !== b.dtype || a.weak !== b.weak || !sameShape(a.shape, b.shape)) return false;
     }
     return true;
   };
@@ -193,30 +162,26 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
     const data = new globalThis.Array<TypedArray>(arrays.length);
     for (let i = 0; i < arrays.length; i++) data[i] = (arrays[i] as ConcreteArray).storage.data;
     const outs = program.run(data);
+    const avals = program.outAvals;
     const results = new globalThis.Array<Array>(outs.length);
-    for (let i = 0; i < outs.length; i++) {
-      const { dtype, shape } = program.outAvals[i]!;
-      results[i] = new ConcreteArray(new Storage(dtype, shape, outs[i]!));
-    }
+    for (let i = 0; i < outs.length; i++) results[i] = new ConcreteArray(new Storage(avals[i]!.dtype, avals[i]!.shape, outs[i]!));
     return outDef.node.kind === "leaf" ? results[0] : tree.unflatten(outDef, results);
   };
   const jitted = (...args: any[]) => {
     if (sameAsLast(args)) return run(last!.traced, args);
-    // The common call, Arrays only, is keyed without walking a pytree.
-    const flat = statics.size === 0 && args.every((a) => a instanceof Array);
-    const { arrays, def, signature } = flat ? readFlatCall(args as Array[]) : readCall("jit", args, statics);
-    let traced = cache.get(signature);
+    const call = readCall("jit", args, statics);
+    let traced = cache.get(call.signature);
     if (!traced) {
-      traced = trace(f, args, statics, def ?? readCall("jit", args, statics).def, arrays);
+      traced = trace(f, args, statics, call);
       // A program that closed over traced values belongs to that trace only.
-      if (traced.lifted.length === 0) cache.set(signature, traced);
+      if (traced.lifted.length === 0) cache.set(call.signature, traced);
     }
-    const eager = currentInterpreter() === evalInterpreter && traced.lifted.length === 0 && arrays.every((a) => a instanceof ConcreteArray);
+    const eager = currentInterpreter() === evalInterpreter && traced.lifted.length === 0 && call.arrays.every((a) => a instanceof ConcreteArray);
     // Under a transformation, jit_call's rules transform the program. With none running, a
     // lifted (closed-over) tracer is one that escaped: bind reports it as everywhere.
-    if (!eager) return tree.unflatten(traced.outDef, callProgram(traced, arrays));
-    if (flat) last = { shapes: arrays.map((a) => a.shape), dtypes: arrays.map((a) => a.dtype), weak: arrays.map((a) => a.weak), traced };
-    return run(traced, arrays);
+    if (!eager) return tree.unflatten(traced.outDef, callProgram(traced, call.arrays));
+    if (statics.size === 0 && args.every((a) => a instanceof Array)) last = { avals: call.avals, traced };
+    return run(traced, call.arrays);
   };
   return Object.assign(jitted, { cacheSize: () => cache.size, clearCache: () => cache.clear() }) as unknown as Jitted<F>;
 }
@@ -229,10 +194,6 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
  * // { lambda ; a:float64[2] . let b:float64[2] = sin a; c:float64[2] = mul b 2 in (c) }
  */
 export function makeIR<F extends (...args: any[]) => any>(f: F, opts: JitOptions = {}): (...args: Parameters<F>) => IR {
-  const statics = new Set(staticArgnumsOf("makeIR", opts.staticArgnums));
-  return (...args: any[]): IR => {
-    const { arrays, def } = readCall("makeIR", args, statics);
-    const { fn, avals } = stageUser(f, args, statics, def, arrays);
-    return stage(fn, avals, { foldExpanding: false }).ir;
-  };
+  const statics = staticArgnumsOf("makeIR", opts.staticArgnums);
+  return (...args: any[]): IR => trace(f, args, statics, readCall("makeIR", args, statics)).program.ir;
 }

@@ -43,13 +43,12 @@ function stepOf(e: Equation): Step {
       const kept = input!.shape.length - axes.length;
       // Only trailing axes: the loop then walks the input in memory order, as the kernel does.
       if (axes.every((a, i) => a === kept + i)) return { kind: "reduce", init: lower.init, update: lower.update, kept };
-      return { kind: "call" };
+      break;
     }
     case "runner":
       return { kind: "call", runner: (compile) => lower.runner(e.params, compile) };
-    default:
-      return { kind: "call" };
   }
+  return { kind: "call" };
 }
 
 const fused = (s: Step) => s.kind === "elementwise" || s.kind === "view" || s.kind === "window";
@@ -63,14 +62,9 @@ const readsInPlace = (s: Step) => (fused(s) && !(s.kind === "view" && !s.map)) |
  */
 export function planOf(ir: IR): Plan {
   const steps = new Map(ir.equations.map((e) => [e, stepOf(e)]));
-  const producer = new Map<Var, Equation>();
+  const producer = new Map(ir.equations.flatMap((e) => e.outputs.map((v) => [v, e] as const)));
   const uses = new Map<Var, number>();
-  const count = (v: Var) => uses.set(v, (uses.get(v) ?? 0) + 1);
-  for (const e of ir.equations) {
-    e.outputs.forEach((v) => producer.set(v, e));
-    e.inputs.forEach(count);
-  }
-  ir.outputs.forEach(count);
+  for (const v of [...ir.equations.flatMap((e) => e.inputs), ...ir.outputs]) uses.set(v, (uses.get(v) ?? 0) + 1);
 
   const needsBuffer = new Set<Var>(ir.outputs);
   const materialized = new Set<Var>([...ir.constVars, ...ir.inputs, ...ir.outputs]);
@@ -88,4 +82,31 @@ export function planOf(ir: IR): Plan {
   }
   const scalars = new Set([...ir.constVars, ...producer.keys()].filter((v) => sizeOf(v.aval.shape) === 1 && !needsBuffer.has(v)));
   return { steps, producer, materialized, scalars };
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+const lcm = (a: number, b: number) => (a * b) / gcd(a, b);
+
+/**
+ * The phase count for the loop computing `v`: the steps of the pads along its last axis,
+ * combined (lcm), if they divide that axis and are few; else 1.
+ */
+export function phaseStepOf(plan: Plan, v: Var): number {
+  const n = v.aval.shape[v.aval.shape.length - 1] ?? 1;
+  let L = 1;
+  const visit = (u: Var) => {
+    if (plan.materialized.has(u) && u !== v) return;
+    const e = plan.producer.get(u);
+    const step = e && plan.steps.get(e);
+    const last = u.aval.shape.length - 1;
+    if (step?.kind === "window") L = lcm(L, step.step[last] ?? 1);
+    if (step?.kind !== "elementwise") return;
+    // Follow the inputs whose last axis is this last axis.
+    for (const input of e!.inputs) {
+      const s = input.aval.shape;
+      if (s.length > 0 && s[s.length - 1] === u.aval.shape[last] && s[s.length - 1] !== 1) visit(input);
+    }
+  };
+  visit(v);
+  return L <= 8 && n % L === 0 ? L : 1;
 }

@@ -4,15 +4,12 @@ import { IR, type Equation, type Var } from "../../core/index.js";
 export function eliminateDeadCode(ir: IR): IR {
   const live = new Set<Var>(ir.outputs);
   const kept: Equation[] = [];
-  for (let k = ir.equations.length - 1; k >= 0; k--) {
-    const e = ir.equations[k]!;
+  for (const e of [...ir.equations].reverse()) {
     if (!e.outputs.some((v) => live.has(v))) continue;
     kept.push(e);
     for (const v of e.inputs) live.add(v);
   }
-  kept.reverse();
-  const constVars = ir.constVars.filter((v) => live.has(v));
-  return new IR(constVars, ir.inputs, kept, ir.outputs);
+  return new IR(ir.constVars.filter((v) => live.has(v)), ir.inputs, kept.reverse(), ir.outputs);
 }
 
 /** A key equal for equations that compute the same thing: primitive, inputs, params. */
@@ -39,13 +36,12 @@ export function eliminateCommonSubexpressions(ir: IR): IR {
   for (const e of ir.equations) {
     const key = equationKey(e, rename);
     const earlier = seen.get(key);
-    if (earlier) {
-      e.outputs.forEach((v, i) => replaced.set(v, earlier.outputs[i]!));
-      continue;
+    if (earlier) e.outputs.forEach((v, i) => replaced.set(v, earlier.outputs[i]!));
+    else {
+      const renamed = { ...e, inputs: e.inputs.map(rename) };
+      seen.set(key, renamed);
+      kept.push(renamed);
     }
-    const renamed = { ...e, inputs: e.inputs.map(rename) };
-    seen.set(key, renamed);
-    kept.push(renamed);
   }
   return new IR(ir.constVars, ir.inputs, kept, ir.outputs.map(rename));
 }
