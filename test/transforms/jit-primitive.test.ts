@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { grad, hessian, jacfwd, jit, jvp, makeIR, np, valueAndGrad, vjp, vmap, type Array as NdArray } from "nabla";
 import { bind, currentInterpreter, withInterpreter, type Interpreter, type Primitive } from "../../packages/nabla/src/core/index.js";
+import { Program } from "../../packages/nabla/src/transforms/jit/call.js";
 import { arr, countPrims, expectSameBits, F32, F64 } from "./jit-cases.js";
 
 // jit as a primitive (issue 16): under a transformation a jitted function binds jit_call,
@@ -93,6 +94,37 @@ describe("jit_call runs compiled code under transformations", () => {
     const ir = makeIR((u: NdArray) => inner(u.add(1)).mul(2))(x);
     expect(countPrims(ir)).toEqual({ add: 1, jit_call: 1, mul: 1 });
     expect(String(ir)).toMatch(/jit_call\[program="program#\d+"\]/);
+  });
+});
+
+describe("grad of a jitted scalar function", () => {
+  /** How many compiled programs `fn` runs. */
+  function runs(fn: () => unknown): number {
+    const run = Program.prototype.run;
+    let count = 0;
+    Program.prototype.run = function (this: Program, args) {
+      count++;
+      return run.call(this, args);
+    };
+    try {
+      fn();
+    } finally {
+      Program.prototype.run = run;
+    }
+    return count;
+  }
+
+  it("computes the gradient with the value, in one compiled pass, for grad's unit cotangent", () => {
+    const x = arr([6], F64, 1, "plain");
+    const w = arr([6], F64, 2, "plain");
+    const jf = jit(f);
+    grad(jf)(x, w); // stages and compiles the derived programs
+    expect(runs(() => grad(jf)(x, w))).toBe(1);
+    expect(runs(() => valueAndGrad(jf, { argnums: [0, 1] })(x, w))).toBe(1);
+    // Any other cotangent goes back through the program's VJP: a second pass, same bits as eager.
+    expect(runs(() => vjp(jf, x, w)[1](np.array(3)))).toBe(2);
+    const scaled = (u: NdArray) => jf(u, w).mul(3);
+    expectSameBits(grad(scaled)(x), grad((u: NdArray) => f(u, w).mul(3))(x), "grad of 3·f");
   });
 });
 

@@ -1,5 +1,5 @@
 import { isFloat } from "../array/index.js";
-import { Array, Tracer, bind, currentInterpreter, np, tree, withInterpreter, type Interpreter, type Primitive, type Tree } from "../core/index.js";
+import { Array, Tracer, bind, currentInterpreter, evalInterpreter, np, tree, withInterpreter, type Interpreter, type Primitive, type Tree } from "../core/index.js";
 import { argnumList, checkedLeaves, differentiableLeaves, outputLeaves } from "./args.js";
 import type { Argnums, AuxFn, Fn, GradFn, GradOf, GradOptions, ValueAndGradFn } from "./types.js";
 
@@ -82,6 +82,18 @@ class ReverseInterpreter implements Interpreter {
     }
     return cts;
   }
+}
+
+/**
+ * Which of `args` a reverse pass running directly over eager evaluation differentiates,
+ * or undefined when the current interpreter is not such a pass. There the forward values
+ * are concrete and the cotangents will be too: `jit` uses it to compute a scalar
+ * program's gradient in the same pass as its value (jit/call.ts).
+ */
+export function differentiatedByEagerReverse(args: readonly Array[]): boolean[] | undefined {
+  const r = currentInterpreter();
+  if (!(r instanceof ReverseInterpreter) || r.parent !== evalInterpreter) return undefined;
+  return args.map((a) => r.idOf(a) >= 0);
 }
 
 /**

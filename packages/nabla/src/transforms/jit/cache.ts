@@ -13,6 +13,8 @@ export const DEFAULT_JIT_CACHE_LIMIT = 64;
  */
 export class LRUCache<K, V> {
   private readonly entries = new Map<K, V>();
+  /** The most recently used key: a hit on it (a repeated call's usual case) needs no move. */
+  private newest: K | undefined;
   constructor(
     readonly limit: number,
     private readonly onEvict: (value: V) => void = () => {},
@@ -25,13 +27,14 @@ export class LRUCache<K, V> {
   /** The value under `key`, which becomes the most recently used. */
   get(key: K): V | undefined {
     const value = this.entries.get(key);
-    if (value !== undefined) this.set(key, value);
+    if (value !== undefined && key !== this.newest) this.set(key, value);
     return value;
   }
 
   set(key: K, value: V): void {
     this.entries.delete(key);
     this.entries.set(key, value);
+    this.newest = key;
     while (this.entries.size > this.limit) {
       const [oldest, evicted] = this.entries.entries().next().value as [K, V];
       this.entries.delete(oldest);

@@ -4,8 +4,9 @@
 // that, so derivatives and batched versions of a jitted function run compiled code too,
 // to any order. Derived programs are cached on the program they came from.
 import { isFloat, Storage, type TypedArray } from "../../array/index.js";
-import { ConcreteArray, IR, bind, definePrimitive, stage, type Array, type Aval, type Primitive, type Tangent } from "../../core/index.js";
-import { avalsOf, describeAvals, jvpIR, sameAvals, vjpIR, vmapIR } from "../control/traced.js";
+import { ConcreteArray, IR, bind, definePrimitive, np, stage, type Array, type Aval, type Primitive, type Tangent } from "../../core/index.js";
+import { avalsOf, describeAvals, jvpIR, runIR, sameAvals, vjpIR, vmapIR } from "../control/traced.js";
+import { differentiatedByEagerReverse, vjp } from "../vjp.js";
 import { LRUCache } from "./cache.js";
 import { compile, type Compiled } from "./codegen.js";
 import { identity, simplify } from "./simplify.js";
@@ -29,6 +30,11 @@ export class Program {
   readonly outAvals: readonly Aval[];
   /** The IR with its constants as leading inputs, for the helpers that take such IRs (control/traced.ts). */
   readonly explicit: IR;
+  /**
+   * Set on a program made by `withUnitGradient`: its outputs after the first are the
+   * gradient of `of`'s one output, for a unit cotangent, with respect to the inputs in `want`.
+   */
+  unitGradient?: { of: Program; want: readonly boolean[] };
   private compiled?: { run: Compiled; consts: TypedArray[] };
   private readonly derived = new LRUCache<string, Staged>(DERIVED_LIMIT);
 
@@ -67,6 +73,31 @@ export class Program {
     return callProgram(staged, args);
   }
 
+  /**
+   * This program's value and, for a unit cotangent, its gradient with respect to the
+   * inputs in `want`, as one program: what jit(valueAndGrad(f)) stages, so its loops fuse.
+   */
+  withUnitGradient(want: readonly boolean[]): Program {
+    const key = `unit-gradient ${mask(want)}`;
+    let staged = this.derived.get(key);
+    if (!staged) {
+      const wantAll = [...this.consts.map(() => false), ...want];
+      const valueAndGradient = (...xs: Array[]) => {
+        const ins = [...this.consts, ...xs];
+        const run = (vars: Array[]) => {
+          let k = 0;
+          return runIR(this.explicit, ins.map((x, i) => (wantAll[i] ? vars[k++]! : x)));
+        };
+        const [[out], back] = vjp(run, select(ins, wantAll));
+        return [out!, ...back([np.onesLike(out!)])[0]];
+      };
+      staged = stageProgram(valueAndGradient, this.inAvals);
+      staged.program.unitGradient = { of: this, want };
+      this.derived.set(key, staged);
+    }
+    return staged.program;
+  }
+
   /** Equations holding a program print, and compare when merging repeats, by identity. */
   toJSON(): string {
     return `program#${identity(this)}`;
@@ -87,10 +118,23 @@ export function stageProgram(fn: (...xs: Array[]) => readonly Array[], avals: re
   return { program: new Program(ir, pick(closed.consts, true) as ConcreteArray[]), lifted: pick(closed.consts, false) };
 }
 
-/** Binds jit_call: the program on its lifted values and `args`. */
+/**
+ * Binds jit_call: the program on its lifted values and `args`. Under a reverse pass over
+ * eager code (grad(jit(f)) at the top), a program with one scalar float output runs as its
+ * value-and-gradient program, so the gradient comes from the same fused loops as the
+ * value and grad's unit cotangent needs no second pass (see jitCall's vjp).
+ */
 export function callProgram({ program, lifted }: Staged, args: readonly Array[]): Array[] {
-  return bind(jitCall, lifted.length === 0 ? args : [...lifted, ...args], { program });
+  const all = lifted.length === 0 ? args : [...lifted, ...args];
+  const [out, more] = program.outAvals;
+  const want = out && !more && out.shape.length === 0 && isFloat(out.dtype) ? differentiatedByEagerReverse(all) : undefined;
+  if (!want?.includes(true)) return bind(jitCall, all, { program });
+  const withGradient = program.withUnitGradient(want.map((w, i) => w && isFloat(all[i]!.dtype)));
+  return bind(jitCall, all, { program: withGradient }).slice(0, 1);
 }
+
+/** Whether a cotangent is the number 1, as grad seeds it. */
+const isUnit = (ct: Tangent) => ct instanceof ConcreteArray && ct.storage.data.length === 1 && ct.storage.data[0] === 1;
 
 export type JitCallParams = { program: Program };
 
@@ -127,7 +171,14 @@ export const jitCall: Primitive<JitCallParams> = definePrimitive<JitCallParams>(
     const res = program.callDerived(`jvp ${mask(given)}`, jvpOf, [...program.inAvals, ...avalsOf(ts)], [...primals, ...ts]);
     return [res.slice(0, m), spread(res.slice(m), floatOut)];
   },
-  vjp(cts, inputs, _outputs, { program }, wanted): Tangent[] {
+  vjp(cts, inputs, outputs, { program }, wanted): Tangent[] {
+    const unit = program.unitGradient;
+    if (unit) {
+      // The gradient is here already for grad's seed; any other cotangent goes back
+      // through the program it came from. The gradient outputs are never seen by users.
+      if (isUnit(cts[0]!)) return spread(outputs.slice(1), unit.want).map((g, i) => (wanted[i] ? g : null));
+      return jitCall.vjp([cts[0]!], inputs, outputs.slice(0, 1), { program: unit.of }, wanted);
+    }
     const want = wanted.map((w, i) => w && isFloat(inputs[i]!.dtype));
     const seeded = cts.map((c) => c !== null);
     if (!want.includes(true) || !seeded.includes(true)) return inputs.map(() => null);

@@ -140,8 +140,9 @@ function trace(f: (...args: any[]) => any, args: readonly unknown[], statics: Re
  */
 export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = {}): Jitted<F> {
   const statics = staticArgnumsOf("jit", opts.staticArgnums);
-  // The avals of the last eager call of Arrays only, checked first: repeated calls (an
-  // optimizer's thousands of small evaluations) then skip building and hashing a key.
+  // The avals of the last call of Arrays only, checked first: repeated calls (an
+  // optimizer's thousands of small evaluations, a gradient's) then skip building and
+  // hashing a key.
   let last: { avals: Aval[]; traced: Traced } | undefined;
   // An evicted program is referenced from nowhere else, so its code can be collected.
   const cache = new LRUCache<string, Traced>(cacheLimitOf(opts.cacheLimit), (evicted) => {
@@ -149,11 +150,11 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
   });
   registerCache(cache);
   const sameAsLast = (args: readonly unknown[]) => {
-    if (!last || args.length !== last.avals.length || currentInterpreter() !== evalInterpreter) return false;
+    if (!last || args.length !== last.avals.length) return false;
     for (let i = 0; i < args.length; i++) {
       const a = args[i];
       const b = last.avals[i]!;
-      if (!(a instanceof ConcreteArray) || a.dtype !== b.dtype || a.weak !== b.weak || !sameShape(a.shape, b.shape)) return false;
+      if (!(a instanceof Array) || a.dtype !== b.dtype || a.weak !== b.weak || !sameShape(a.shape, b.shape)) return false;
     }
     return true;
   };
@@ -167,8 +168,8 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
     for (let i = 0; i < outs.length; i++) results[i] = new ConcreteArray(new Storage(avals[i]!.dtype, avals[i]!.shape, outs[i]!));
     return outDef.node.kind === "leaf" ? results[0] : tree.unflatten(outDef, results);
   };
-  const jitted = (...args: any[]) => {
-    if (sameAsLast(args)) return run(last!.traced, args);
+  const lookup = (args: readonly unknown[]): [Traced, readonly Array[]] => {
+    if (sameAsLast(args)) return [last!.traced, args as Array[]];
     const call = readCall("jit", args, statics);
     let traced = cache.get(call.signature);
     if (!traced) {
@@ -176,12 +177,16 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
       // A program that closed over traced values belongs to that trace only.
       if (traced.lifted.length === 0) cache.set(call.signature, traced);
     }
-    const eager = currentInterpreter() === evalInterpreter && traced.lifted.length === 0 && call.arrays.every((a) => a instanceof ConcreteArray);
+    if (statics.size === 0 && traced.lifted.length === 0 && args.every((a) => a instanceof Array)) last = { avals: call.avals, traced };
+    return [traced, call.arrays];
+  };
+  const jitted = (...args: any[]) => {
+    const [traced, arrays] = lookup(args);
+    const eager = currentInterpreter() === evalInterpreter && traced.lifted.length === 0 && arrays.every((a) => a instanceof ConcreteArray);
     // Under a transformation, jit_call's rules transform the program. With none running, a
     // lifted (closed-over) tracer is one that escaped: bind reports it as everywhere.
-    if (!eager) return tree.unflatten(traced.outDef, callProgram(traced, call.arrays));
-    if (statics.size === 0 && args.every((a) => a instanceof Array)) last = { avals: call.avals, traced };
-    return run(traced, call.arrays);
+    if (!eager) return tree.unflatten(traced.outDef, callProgram(traced, arrays));
+    return run(traced, arrays);
   };
   return Object.assign(jitted, { cacheSize: () => cache.size, clearCache: () => cache.clear() }) as unknown as Jitted<F>;
 }
