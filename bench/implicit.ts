@@ -140,7 +140,7 @@ function relDiff(a: Params, b: Params): Record<keyof Params, number> {
   return { W: d(a.W, b.W), U: d(a.U, b.U), b: d(a.b, b.b) };
 }
 
-/** The whole section (run by bench/run.ts, or alone with `npx tsx bench/implicit.ts`). */
+/** The whole section (run by bench/run.ts, or alone, after `npm run build --workspace=nabla`, with `npx tsx --tsconfig bench/tsconfig.json bench/implicit.ts`). */
 export function benchImplicit(): void {
   const start = performance.now();
   const loadBefore = os.loadavg()[0]!;

@@ -231,7 +231,7 @@ function child(variant: string): void {
   printFirstCall(part === "quad" ? () => quadCase(name) : mc[name as keyof typeof mc]);
 }
 
-/** All three sections (run by bench/run.ts, or alone with `npx tsx bench/integrate.ts`). */
+/** All three sections (run by bench/run.ts, or alone, after `npm run build --workspace=nabla`, with `npx tsx --tsconfig bench/tsconfig.json bench/integrate.ts`). */
 export function benchIntegrate(): void {
   const start = performance.now();
   const loadBefore = os.loadavg()[0]!;

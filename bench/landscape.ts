@@ -12,7 +12,7 @@
 import os from "node:os";
 import { grad, landscape, linearize, np, random, type Array } from "nabla";
 // A primitive, as in bench/memory.ts: the public API does not let one define one.
-import { bind, definePrimitive, type Primitive } from "../packages/nabla/src/core/index.js";
+import { bind, definePrimitive, type Primitive } from "nabla-internal/core/index.js";
 import { print, timePair } from "./harness.js";
 import { firstCall, gc, liveBytes, printFirstCall, type First } from "./memory.js";
 
@@ -136,7 +136,7 @@ function describeResult(r: ReturnType<typeof run>): string {
   return `${vals}; max residual ${res.toExponential(1)} (${(res / Math.abs(r.values[0]!)).toExponential(1)} relative), ${r.converged ? "converged" : "not converged"}`;
 }
 
-/** The whole section (run by bench/run.ts, or alone with `npx tsx bench/landscape.ts`). */
+/** The whole section (run by bench/run.ts, or alone, after `npm run build --workspace=nabla`, with `npx tsx --tsconfig bench/tsconfig.json bench/landscape.ts`). */
 export function benchLandscape(): void {
   const start = performance.now();
   const loadBefore = os.loadavg()[0]!;

@@ -19,7 +19,7 @@ import v8 from "node:v8";
 import vm from "node:vm";
 // The probe needs a primitive, which the public API does not let one define (every rule
 // of customJvp/customVjp is traced, so none runs per iteration); this imports the library's own.
-import { bind, definePrimitive, type Array, type Primitive } from "../packages/nabla/src/core/index.js";
+import { bind, definePrimitive, type Array, type Primitive } from "nabla-internal/core/index.js";
 
 v8.setFlagsFromString("--expose-gc");
 const collect = vm.runInNewContext("gc") as () => void;

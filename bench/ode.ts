@@ -381,7 +381,7 @@ function child(variant: string): void {
   printFirstCall(call);
 }
 
-/** Both sections (run by bench/run.ts, or alone with `npx tsx bench/ode.ts`). */
+/** Both sections (run by bench/run.ts, or alone, after `npm run build --workspace=nabla`, with `npx tsx --tsconfig bench/tsconfig.json bench/ode.ts`). */
 export function benchOde(): void {
   const start = performance.now();
   const loadBefore = os.loadavg()[0]!;

@@ -206,7 +206,7 @@ function mghTable(): void {
   }
 }
 
-/** Both optimizer tables (run by bench/run.ts, or alone with `npx tsx bench/optim.ts`). */
+/** Both optimizer tables (run by bench/run.ts, or alone, after `npm run build --workspace=nabla`, with `npx tsx --tsconfig bench/tsconfig.json bench/optim.ts`). */
 export function benchOptim(): void {
   largeScale();
   mghTable();
