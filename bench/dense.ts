@@ -1,10 +1,12 @@
 // float64 matmul: the WebAssembly SIMD kernel against the JavaScript kernel (same process,
-// interleaved) and numpy (one OpenBLAS thread, in a python3 child process).
+// interleaved) and numpy (one OpenBLAS thread, in a python3 child process); then the
+// blocked factorizations (eigh, cholesky, solve, qr) through the public linalg functions
+// against numpy/LAPACK.
 import { spawnSync } from "node:child_process";
-import { np, type Array } from "nabla";
-import { setWasmEnabled } from "../packages/nabla/src/array/index.js";
-import { compileKernel } from "../packages/nabla/src/array/wasm/index.js";
-import { MR, NR } from "../packages/nabla/src/array/wasm/matmul.js";
+import { linalg, np, type Array } from "nabla";
+import { setWasmEnabled } from "nabla-internal/array/index.js";
+import { compileKernel } from "nabla-internal/array/wasm/index.js";
+import { MR, NR } from "nabla-internal/array/wasm/matmul.js";
 import { mulberry32, print, timePair } from "./harness.js";
 
 const SIZES = [64, 128, 256, 512, 1024];
@@ -46,7 +48,13 @@ function compileMs(): number {
   return performance.now() - t;
 }
 
+/** The matmul table, then the factorizations table. */
 export function benchDense(): void {
+  benchMatmul();
+  benchFactorizations();
+}
+
+function benchMatmul(): void {
   const numpy = numpyGflops(SIZES);
   print("\n## Dense float64 matmul (n×n · n×n), GFLOP/s = 2n³ / time\n");
   print(`WebAssembly: f64x2 SIMD, ${MR}×${NR} register tiles, packed panels, blocks of 256 over k; results bit-identical to the JavaScript kernel.`);
@@ -81,6 +89,115 @@ export function benchDense(): void {
       first.toFixed(2),
       n >= 256 ? "≥ 10 GFLOP/s" : "",
     ]);
+  }
+}
+
+const FACTOR_SIZES = [200, 500];
+const FACTORIZATIONS = ["eigh", "cholesky", "solve", "qr"] as const;
+type Factorization = (typeof FACTORIZATIONS)[number];
+
+/**
+ * Warm medians before blocking (scalar JavaScript kernels, commit 756e5cf), measured on
+ * this machine against the blocked kernels in one process, interleaved, while other jobs
+ * shared its two cores: what matters is the ratio in the last column.
+ */
+const UNBLOCKED: Record<Factorization, Record<number, { before: number; after: number }>> = {
+  eigh: { 200: { before: 118.9, after: 86.8 }, 500: { before: 1944.6, after: 1275.9 } },
+  cholesky: { 200: { before: 7.1, after: 3.0 }, 500: { before: 104.8, after: 21.9 } },
+  solve: { 200: { before: 17.7, after: 4.8 }, 500: { before: 247.5, after: 37.8 } },
+  qr: { 200: { before: 66.6, after: 66.6 }, 500: { before: 1025.5, after: 1015.2 } },
+};
+
+const GOALS: Partial<Record<`${Factorization} ${number}`, string>> = {
+  "eigh 500": "≤ 100 ms",
+  "solve 500": "≤ 10 ms",
+  "cholesky 500": "≤ 7× numpy",
+};
+
+/** numpy's warm medians (ms) for the factorizations, one OpenBLAS thread, or why not. */
+function numpyFactorizations(sizes: number[]): { version: string; ms: Record<string, number> } | { missing: string } {
+  const script = [
+    "import json, time, numpy as np",
+    "out = {}",
+    `for n in ${JSON.stringify(sizes)}:`,
+    "    rng = np.random.default_rng(0); m = rng.random((n, n)) - 0.5",
+    "    a = m + m.T; s = m @ m.T + n * np.eye(n); b = rng.random(n)",
+    "    cases = {'eigh': lambda: np.linalg.eigh(a), 'cholesky': lambda: np.linalg.cholesky(s), 'solve': lambda: np.linalg.solve(m, b), 'qr': lambda: np.linalg.qr(m)}",
+    "    for name, f in cases.items():",
+    "        f(); ts = []",
+    "        for _ in range(15):",
+    "            t = time.perf_counter(); f(); ts.append(time.perf_counter() - t)",
+    "        out[f'{name} {n}'] = sorted(ts)[7] * 1e3",
+    "print(json.dumps({'version': np.__version__, 'ms': out}))",
+  ].join("\n");
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
+  const r = spawnSync("python3", ["-c", script], { encoding: "utf8", env, timeout: 300_000 });
+  if (r.error) return { missing: `python3 not found (${r.error.message})` };
+  if (r.status !== 0) return { missing: `python3 has no numpy (${r.stderr.trim().split("\n").pop()})` };
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as { version: string; ms: Record<string, number> };
+}
+
+/** The public call each row times, on the same kinds of matrices as the numpy script. */
+function factorization(name: Factorization, n: number): () => unknown {
+  const m = randomMatrix(n, 7 * n);
+  const a = np.add(m, np.swapaxes(m, 0, 1));
+  const s = np.add(np.matmul(m, np.swapaxes(m, 0, 1)), np.mul(n, np.eye(n)));
+  const b = np.array(Float64Array.from({ length: n }, (_, i) => Math.sin(i)));
+  const run = { eigh: () => linalg.eigh(a), cholesky: () => linalg.cholesky(s), solve: () => linalg.solve(m, b), qr: () => linalg.qr(m) }[name];
+  return () => {
+    const out = run();
+    // Eager results are computed on return; reading one value keeps the work honest.
+    return (globalThis.Array.isArray(out) ? out[0]! : out).toFloat64Array()[0];
+  };
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((p, q) => p - q);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function benchFactorizations(): void {
+  const numpy = numpyFactorizations(FACTOR_SIZES);
+  print("\n## Dense factorizations (float64), blocked on the WebAssembly product\n");
+  print("Through the public functions: `linalg.eigh` (values and vectors), `cholesky`, `solve` (one right-hand side), `qr` (reduced).");
+  print("Blocked: LU recursive on halves of the columns (getrf2), triangular solves recursive, Cholesky left-looking by 32 columns (potrf),");
+  print("the tridiagonal reduction of eigh by panels of 32 (sytrd/latrd) with its Q accumulated in compact WY blocks; the QR iteration of eigh and `qr` are unblocked.");
+  print("version" in numpy ? `numpy ${numpy.version}, one OpenBLAS thread, median of 15.` : `numpy column skipped: ${numpy.missing}.`);
+  print("\"before\" and \"after (same run)\": the unblocked kernels against these, interleaved in one process on this machine (see UNBLOCKED in bench/dense.ts).");
+  print();
+  const line = (cells: string[]) => print(`| ${cells.join(" | ")} |`);
+  line(["case", "nabla ms", "first call ms", "numpy ms", "nabla ÷ numpy", "before ms", "after (same run) ms", "speed-up", "goal"]);
+  line(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---"]);
+  for (const name of FACTORIZATIONS) {
+    for (const n of FACTOR_SIZES) {
+      const run = factorization(name, n);
+      let t = performance.now();
+      run();
+      const first = performance.now() - t;
+      const reps = n >= 500 && name !== "cholesky" && name !== "solve" ? 9 : 21;
+      const warmEnd = performance.now() + 300;
+      while (performance.now() < warmEnd) run();
+      const times: number[] = [];
+      for (let i = 0; i < reps; i++) {
+        t = performance.now();
+        run();
+        times.push(performance.now() - t);
+      }
+      const ms = median(times);
+      const py = "ms" in numpy ? numpy.ms[`${name} ${n}`] : undefined;
+      const old = UNBLOCKED[name][n]!;
+      line([
+        `${name} ${n}`,
+        ms.toFixed(2),
+        first.toFixed(1),
+        py === undefined ? "—" : py.toFixed(2),
+        py === undefined ? "—" : (ms / py).toFixed(1) + "×",
+        old.before ? old.before.toFixed(1) : "—",
+        old.after ? old.after.toFixed(1) : "—",
+        old.before ? (old.before / old.after).toFixed(1) + "×" : "—",
+        GOALS[`${name} ${n}`] ?? "",
+      ]);
+    }
   }
 }
 

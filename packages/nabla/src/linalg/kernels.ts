@@ -2,6 +2,9 @@
 // float64 (float32 inputs are widened on read and rounded on write). Nothing here knows
 // about Arrays, tracing or derivatives; the primitives in primitives.ts call these.
 import { sizeOf, stridesOf, type DType, type Shape, type TypedArray } from "../array/index.js";
+import { choleskyBlocked, luBlocked, solveTriangularBlocked, type TriangularOptions } from "./blocked.js";
+
+export type { TriangularOptions } from "./blocked.js";
 
 /** Unit roundoff of the dtype the data came in: what "numerically zero" is measured by. */
 export function epsOf(dtype: DType): number {
@@ -42,27 +45,10 @@ export function readMatrix(data: TypedArray, offset: number, size: number): Floa
  */
 export function choleskyInto(a: TypedArray, off: number, n: number, out: TypedArray, outOff: number): number {
   const L = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    let s = a[off + j * n + j]!;
-    for (let p = 0; p < j; p++) s -= L[j * n + p]! * L[j * n + p]!;
-    if (s <= 0) return j + 1;
-    const ljj = Math.sqrt(s);
-    L[j * n + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      let t = a[off + i * n + j]!;
-      for (let p = 0; p < j; p++) t -= L[i * n + p]! * L[j * n + p]!;
-      L[i * n + j] = t / ljj;
-    }
-  }
-  out.set(L, outOff);
-  return 0;
-}
-
-/** What a triangular solve reads of its matrix. */
-export interface TriangularOptions {
-  lower: boolean;
-  transpose: boolean;
-  unitDiagonal: boolean;
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) L[i * n + j] = a[off + i * n + j]!;
+  const bad = choleskyBlocked(L, n);
+  if (bad === 0) out.set(L, outOff);
+  return bad;
 }
 
 /**
@@ -70,24 +56,8 @@ export interface TriangularOptions {
  * or upper triangle of the n×n matrix at `t[off..]`. Only that triangle is read.
  */
 export function triangularSolveInPlace(t: TypedArray, off: number, n: number, B: Float64Array, k: number, o: TriangularOptions): void {
-  // op(T) is lower triangular when exactly one of "lower" and "transpose" holds.
-  const forward = o.lower !== o.transpose;
-  const at = o.transpose ? (i: number, j: number) => t[off + j * n + i]! : (i: number, j: number) => t[off + i * n + j]!;
-  for (let step = 0; step < n; step++) {
-    const i = forward ? step : n - 1 - step;
-    const row = i * k;
-    const [from, to] = forward ? [0, i] : [i + 1, n];
-    for (let j = from; j < to; j++) {
-      const tij = at(i, j);
-      if (tij === 0) continue;
-      const rj = j * k;
-      for (let c = 0; c < k; c++) B[row + c] = B[row + c]! - tij * B[rj + c]!;
-    }
-    if (!o.unitDiagonal) {
-      const d = at(i, i);
-      for (let c = 0; c < k; c++) B[row + c] = B[row + c]! / d;
-    }
-  }
+  const [t64, at] = t instanceof Float64Array ? [t, off] : [readMatrix(t, off, n * n), 0];
+  solveTriangularBlocked(t64, at, n, n, B, 0, k, k, o);
 }
 
 /** An LU factorization with partial pivoting: P·A = L·U, packed in one matrix. */
@@ -104,28 +74,10 @@ export interface LU {
 export function luFactor(a: TypedArray, off: number, n: number): LU {
   const lu = readMatrix(a, off, n * n);
   const perm = Int32Array.from({ length: n }, (_, i) => i);
+  const piv = new Int32Array(n);
+  luBlocked(lu, n, n, piv, perm);
   let sign = 1;
-  for (let k = 0; k < n; k++) {
-    let p = k;
-    for (let i = k + 1; i < n; i++) if (Math.abs(lu[i * n + k]!) > Math.abs(lu[p * n + k]!)) p = i;
-    if (p !== k) {
-      for (let j = 0; j < n; j++) {
-        const tmp = lu[k * n + j]!;
-        lu[k * n + j] = lu[p * n + j]!;
-        lu[p * n + j] = tmp;
-      }
-      [perm[k], perm[p]] = [perm[p]!, perm[k]!];
-      sign = -sign;
-    }
-    const pivot = lu[k * n + k]!;
-    if (pivot === 0) continue;
-    for (let i = k + 1; i < n; i++) {
-      const l = lu[i * n + k]! / pivot;
-      lu[i * n + k] = l;
-      if (l === 0) continue;
-      for (let j = k + 1; j < n; j++) lu[i * n + j] = lu[i * n + j]! - l * lu[k * n + j]!;
-    }
-  }
+  for (let j = 0; j < n; j++) if (piv[j] !== j) sign = -sign;
   return { lu, perm, sign };
 }
 

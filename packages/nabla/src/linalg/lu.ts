@@ -5,6 +5,7 @@
 // factorization" (Math. Comp. 80, 2011), as JAX does for rectangular matrices.
 import { allocate, isFloat, shapeString, sizeOf, Storage, type TypedArray } from "../array/index.js";
 import { bind, bind1, definePrimitive, np, type Array, type Primitive } from "../core/index.js";
+import { luBlocked } from "./blocked.js";
 import { readMatrix } from "./kernels.js";
 import { triangularSolveP } from "./solvers.js";
 import { mT, tril, triu } from "./util.js";
@@ -13,29 +14,13 @@ import { mT, tril, triu } from "./util.js";
  * P·A = L·U for the m×n matrix at `a[off..]`, packed: L (unit diagonal) below the
  * diagonal, U on and above. Row j was interchanged with row piv[j] ≥ j at step j; row i
  * of P·A is row perm[i] of A. A column without a nonzero pivot is skipped, as getrf does.
+ * Blocked (blocked.ts), so that most flops run in the WebAssembly product.
  */
 export function luPacked(a: TypedArray, off: number, m: number, n: number): { lu: Float64Array; piv: Int32Array; perm: Int32Array } {
   const lu = readMatrix(a, off, m * n);
-  const k = Math.min(m, n);
-  const piv = new Int32Array(k);
+  const piv = new Int32Array(Math.min(m, n));
   const perm = Int32Array.from({ length: m }, (_, i) => i);
-  for (let j = 0; j < k; j++) {
-    let p = j;
-    for (let i = j + 1; i < m; i++) if (Math.abs(lu[i * n + j]!) > Math.abs(lu[p * n + j]!)) p = i;
-    piv[j] = p;
-    if (p !== j) {
-      for (let c = 0; c < n; c++) [lu[j * n + c], lu[p * n + c]] = [lu[p * n + c]!, lu[j * n + c]!];
-      [perm[j], perm[p]] = [perm[p]!, perm[j]!];
-    }
-    const pivot = lu[j * n + j]!;
-    if (pivot === 0) continue;
-    for (let i = j + 1; i < m; i++) {
-      const l = lu[i * n + j]! / pivot;
-      lu[i * n + j] = l;
-      if (l === 0) continue;
-      for (let c = j + 1; c < n; c++) lu[i * n + c] = lu[i * n + c]! - l * lu[j * n + c]!;
-    }
-  }
+  luBlocked(lu, m, n, piv, perm);
   return { lu, piv, perm };
 }
 

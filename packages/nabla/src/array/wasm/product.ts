@@ -1,0 +1,180 @@
+// Products in WebAssembly: operands copied into the kernel's memory (typed-array copies
+// are memcpy-fast and widen float32), packed into panels there (transposed operands just
+// pack with other strides), multiplied by the micro-kernel, and the result read back.
+// `wasmMatmulInto` stores C = A·B; `gemmUpdate` subtracts, C ← C − op(A)·op(B) on blocks
+// with leading dimensions, which is what blocked factorizations spend their flops on.
+import { MR, NR } from "./matmul.js";
+import { heap, instantiate, type PanelFn } from "./runtime.js";
+
+type FloatData = Float64Array | Float32Array;
+
+/**
+ * A row-major block inside a larger matrix: element (i, j) is `data[offset + i·ld + j]`.
+ * With `transposed`, the block stands for its transpose in a product.
+ */
+export interface MatrixBlock {
+  data: FloatData;
+  offset: number;
+  ld: number;
+  transposed?: boolean;
+}
+
+/** Cache blocking: a block of k whose micro-panels of A and B sit in L1 together (2 × 8 KiB at 256). */
+const KC = 256;
+/** Row panels of A swept per panel of B: MR·MC_PANELS rows × KC of A stay in L2 (256 KiB). */
+const MC_PANELS = 32;
+/** Updates with fewer multiply-adds than this run in JavaScript: the copies would cost more. */
+const WASM_MIN_WORK = 8 ** 3;
+
+/**
+ * C = A·B for one row-major (m×k)·(k×n) product at the given element offsets, in
+ * WebAssembly. Returns false (and leaves C alone) where the kernel is unavailable or
+ * disabled, or the data is not floating-point; the caller then runs its JavaScript
+ * kernel. float32 operands are widened to float64 and the sums rounded once at the end,
+ * as the JavaScript kernel does.
+ *
+ * @example
+ * const c = new Float64Array(4);
+ * wasmMatmulInto(Float64Array.of(1, 2, 3, 4), 0, Float64Array.of(5, 6, 7, 8), 0, c, 0, 2, 2, 2);
+ * // true, and c is [19, 22, 43, 50]; false where WebAssembly SIMD is unavailable
+ */
+export function wasmMatmulInto(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, c: ArrayLike<number>, co: number, m: number, k: number, n: number): boolean {
+  if (k === 0 || m === 0 || n === 0 || !isFloat(a) || !isFloat(b) || !isFloat(c)) return false;
+  const p = product({ data: a, offset: ao, ld: k }, { data: b, offset: bo, ld: n }, m, k, n);
+  if (p === null) return false;
+  const { h, at, ld } = p;
+  if (n === ld) c.set(h.subarray(at, at + m * n), co);
+  else for (let i = 0; i < m; i++) c.set(h.subarray(at + i * ld, at + i * ld + n), co + i * n);
+  return true;
+}
+
+/**
+ * C ← C − op(A)·op(B) on row-major blocks: C is m×n, op(A) m×k, op(B) k×n, where op
+ * transposes a block marked `transposed`. Each product element is summed over k in
+ * order from zero, with separate multiplies and adds, then subtracted from C: the same
+ * bits in WebAssembly and in the JavaScript fallback (small updates, or no WebAssembly).
+ *
+ * @example
+ * const c = Float64Array.of(10, 10, 10, 10);
+ * const a = Float64Array.of(1, 2, 3, 4); // op(A) = Aᵀ = [[1, 3], [2, 4]]
+ * gemmUpdate({ data: c, offset: 0, ld: 2 }, { data: a, offset: 0, ld: 2, transposed: true }, { data: Float64Array.of(1, 0, 0, 1), offset: 0, ld: 2 }, 2, 2, 2);
+ * // c is [9, 7, 8, 6]
+ */
+export function gemmUpdate(c: MatrixBlock, a: MatrixBlock, b: MatrixBlock, m: number, k: number, n: number): void {
+  if (m === 0 || n === 0 || k === 0) return;
+  const p = m > 1 && n > 1 && m * k * n >= WASM_MIN_WORK ? product(a, b, m, k, n) : null;
+  if (p === null) return jsGemmUpdate(c, a, b, m, k, n);
+  const { h, at, ld } = p;
+  const cd = c.data;
+  for (let i = 0; i < m; i++) {
+    const ci = c.offset + i * c.ld;
+    const pi = at + i * ld;
+    for (let j = 0; j < n; j++) cd[ci + j] = cd[ci + j]! - h[pi + j]!;
+  }
+}
+
+/** gemmUpdate's arithmetic in JavaScript: each product summed over k in order, then subtracted. */
+function jsGemmUpdate(c: MatrixBlock, a: MatrixBlock, b: MatrixBlock, m: number, k: number, n: number): void {
+  // Strides of op(A) along (i, p) and of op(B) along (p, j).
+  const [ai, ap] = a.transposed ? [1, a.ld] : [a.ld, 1];
+  const [bp, bj] = b.transposed ? [1, b.ld] : [b.ld, 1];
+  const ad = a.data;
+  const bd = b.data;
+  const cd = c.data;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0, x = a.offset + i * ai, y = b.offset + j * bj; p < k; p++, x += ap, y += bp) s += ad[x]! * bd[y]!;
+      const at = c.offset + i * c.ld + j;
+      cd[at] = cd[at]! - s;
+    }
+  }
+}
+
+function isFloat(x: ArrayLike<number>): x is FloatData {
+  return x instanceof Float64Array || x instanceof Float32Array;
+}
+
+/**
+ * op(A)·op(B) into the kernel's memory: the heap view, the result's first slot and its
+ * row length (n rounded up to whole panels). Null where the kernel is unavailable.
+ */
+function product(a: MatrixBlock, b: MatrixBlock, m: number, k: number, n: number): { h: Float64Array; at: number; ld: number } | null {
+  const kern = instantiate();
+  if (kern === null) return null;
+  const mPanels = Math.ceil(m / MR);
+  const nPanels = Math.ceil(n / NR);
+  const mPad = mPanels * MR;
+  const nPad = nPanels * NR;
+  // Layout in f64 slots: A and B as copied (padded to whole panels with zeros), their
+  // packed panels, then C (mPad × nPad, row-major).
+  const aRaw = 0;
+  const bRaw = aRaw + mPad * k;
+  const aPacked = bRaw + k * nPad;
+  const bPacked = aPacked + mPad * k;
+  const cAt = bPacked + k * nPad;
+  const h = heap(kern, (cAt + mPad * nPad) * 8);
+  if (h === null) return null;
+  const F = 8;
+  // The copies keep each operand's stored orientation; the packing strides transpose.
+  if (a.transposed) {
+    copyRows(h, aRaw, a, k, m, mPad, k); // k rows of op(A)'s columns
+    kern.packA(aRaw * F, aPacked * F, mPanels, k, MR * F, mPad * F, F);
+  } else {
+    copyRows(h, aRaw, a, m, k, k, mPad);
+    kern.packA(aRaw * F, aPacked * F, mPanels, k, MR * k * F, F, k * F);
+  }
+  if (b.transposed) {
+    copyRows(h, bRaw, b, n, k, k, nPad); // op(B)'s columns as rows
+    kern.packB(bRaw * F, bPacked * F, nPanels, k, NR * k * F, F, k * F);
+  } else {
+    copyRows(h, bRaw, b, k, n, nPad, k);
+    kern.packB(bRaw * F, bPacked * F, nPanels, k, NR * F, nPad * F, F);
+  }
+  blockedProduct(kern.panel, k, mPanels, nPanels, nPad, aPacked * F, bPacked * F, cAt * F);
+  return { h, at: cAt, ld: nPad };
+}
+
+/** Rows shorter than this are copied element by element. */
+const SHORT_ROW = 64;
+
+/** Copies rows × cols of `src` to `h[dst..]` as rows of `dstLd` (zero-padded), then zero rows up to `dstRows`. */
+function copyRows(h: Float64Array, dst: number, src: MatrixBlock, rows: number, cols: number, dstLd: number, dstRows: number): void {
+  const { data, offset, ld } = src;
+  if (ld === cols && dstLd === cols) h.set(data.subarray(offset, offset + rows * cols), dst);
+  else if (cols >= SHORT_ROW) {
+    for (let i = 0; i < rows; i++) {
+      h.set(data.subarray(offset + i * ld, offset + i * ld + cols), dst + i * dstLd);
+      if (dstLd > cols) h.fill(0, dst + i * dstLd + cols, dst + (i + 1) * dstLd);
+    }
+  } else {
+    // Short rows: a view per row would cost more than the copy.
+    for (let i = 0; i < rows; i++) {
+      const from = offset + i * ld;
+      const to = dst + i * dstLd;
+      for (let j = 0; j < cols; j++) h[to + j] = data[from + j]!;
+      for (let j = cols; j < dstLd; j++) h[to + j] = 0;
+    }
+  }
+  h.fill(0, dst + rows * dstLd, dst + dstRows * dstLd);
+}
+
+/**
+ * The loops around the micro-kernel (GotoBLAS order): over blocks of k, blocks of A's
+ * row panels (kept in L2), then every column panel of B (kept in L1 while the kernel
+ * sweeps the block's row panels against it).
+ */
+function blockedProduct(panel: PanelFn, k: number, mPanels: number, nPanels: number, nPad: number, aBytes: number, bBytes: number, cBytes: number): void {
+  const ldc = nPad * 8;
+  for (let pc = 0; pc < k; pc += KC) {
+    const kc = Math.min(KC, k - pc);
+    for (let ic = 0; ic < mPanels; ic += MC_PANELS) {
+      const tiles = Math.min(MC_PANELS, mPanels - ic);
+      const a = aBytes + (ic * k + pc) * MR * 8;
+      const c = cBytes + ic * MR * ldc;
+      for (let jb = 0; jb < nPanels; jb++) {
+        panel(a, bBytes + (jb * k + pc) * NR * 8, c + jb * NR * 8, tiles, kc, k * MR * 8, MR * ldc, ldc, pc === 0 ? 1 : 0);
+      }
+    }
+  }
+}

@@ -1,0 +1,109 @@
+// The WebAssembly module's life: its bytes built once, on first need, compiled and
+// instantiated against one linear memory (grown as needed, never shrunk). Where
+// WebAssembly, its SIMD or compiling it is unavailable (an old engine; a
+// Content-Security-Policy without 'wasm-unsafe-eval'), `instantiate` answers null and
+// every entry point falls back to its JavaScript kernel, whose results are the same bit
+// for bit. The module is under 1 KiB, so it compiles synchronously even on a browser's
+// main thread (Chrome refuses that above 4 KiB).
+import { emitModule } from "./module.js";
+import { MR, NR, packKernel, panelKernel } from "./matmul.js";
+
+// The few WebAssembly JS-API members used here (the repository's lib has no DOM types).
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (limits: { initial: number }) => WasmMemory;
+}
+
+export type PanelFn = (a: number, b: number, c: number, tiles: number, kc: number, aStride: number, cStride: number, ldc: number, first: number) => void;
+export type PackFn = (src: number, dst: number, panels: number, steps: number, panelStride: number, stepStride: number, laneStride: number) => void;
+
+const PAGE = 65536;
+/** Past this, the operands' copies would not fit a 32-bit memory; the JS kernel takes it. */
+const MAX_BYTES = 2 ** 31;
+
+/** The compiled module: its memory, entry points, and a float64 view of the memory. */
+export interface Kernel {
+  memory: WasmMemory;
+  panel: PanelFn;
+  packA: PackFn;
+  packB: PackFn;
+  view: Float64Array;
+}
+
+let enabled = true;
+let kernel: Kernel | null | undefined;
+
+/**
+ * Turns the WebAssembly kernels on or off (internal: tests and benchmarks compare them
+ * with the JavaScript kernels, which give identical results). On by default.
+ *
+ * @example
+ * setWasmEnabled(false); // every matmul now runs the JavaScript kernel
+ */
+export function setWasmEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/**
+ * Whether the WebAssembly kernels run here: enabled, and the module validated and
+ * compiled (it is built on the first call).
+ *
+ * @example
+ * if (!wasmAvailable()) console.log("dense kernels run in JavaScript");
+ */
+export function wasmAvailable(): boolean {
+  return instantiate() !== null;
+}
+
+/** The kernel, when enabled and available; built on the first call. */
+export function instantiate(): Kernel | null {
+  if (!enabled) return null;
+  if (kernel === undefined) kernel = compileKernel();
+  return kernel;
+}
+
+/**
+ * Builds the module's bytes, compiles and instantiates them: what the first WebAssembly
+ * call does, once (exported for the benchmark, which times it). Null where WebAssembly,
+ * its SIMD or compiling is unavailable.
+ *
+ * @example
+ * const ready = compileKernel() !== null;
+ */
+export function compileKernel(): Kernel | null {
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (api === undefined) return null;
+  try {
+    const bytes = emitModule([panelKernel(), packKernel("packA", MR), packKernel("packB", NR)]);
+    // validate() is false where the engine lacks 128-bit SIMD; compiling may still be
+    // refused (CSP), which throws.
+    if (!api.validate(bytes)) return null;
+    const memory = new api.Memory({ initial: 1 });
+    const { exports } = new api.Instance(new api.Module(bytes), { env: { memory } });
+    return { memory, panel: exports.panel as PanelFn, packA: exports.packA as PackFn, packB: exports.packB as PackFn, view: new Float64Array(memory.buffer) };
+  } catch {
+    return null;
+  }
+}
+
+/** A float64 view of the kernel's memory with at least `bytes` bytes, or null if it cannot grow. */
+export function heap(k: Kernel, bytes: number): Float64Array | null {
+  if (bytes > MAX_BYTES) return null;
+  const short = bytes - k.memory.buffer.byteLength;
+  if (short > 0) {
+    try {
+      k.memory.grow(Math.ceil(short / PAGE));
+    } catch {
+      return null; // out of memory for the copies: the JS kernel needs none
+    }
+  }
+  // Growing detaches the old buffer; the view is renewed only then.
+  if (k.view.buffer !== k.memory.buffer) k.view = new Float64Array(k.memory.buffer);
+  return k.view;
+}

@@ -1,0 +1,177 @@
+// Blocked factorizations, as LAPACK's: most of their flops go to one update,
+// C ← C − op(A)·op(B) on sub-blocks (gemmUpdate, in WebAssembly SIMD where it runs), and
+// only thin panels and small diagonal blocks are left to scalar loops. Matrices are
+// row-major Float64Arrays addressed by (offset, leading dimension).
+import { gemmUpdate, type MatrixBlock } from "../array/index.js";
+
+/** What a triangular solve reads of its matrix. */
+export interface TriangularOptions {
+  lower: boolean;
+  transpose: boolean;
+  unitDiagonal: boolean;
+}
+
+/** Triangular solves at most this large (or with fewer right-hand sides than RHS_MIN) run unblocked. */
+const TRSM_BASE = 16;
+const RHS_MIN = 8;
+/** Columns per step of the blocked Cholesky factorization. */
+const CHOLESKY_BLOCK = 32;
+/** LU factors panels of at most this many columns by rank-one updates. */
+const LU_BASE = 8;
+
+const block = (data: Float64Array, offset: number, ld: number, transposed = false): MatrixBlock => ({ data, offset, ld, transposed });
+
+/**
+ * Solves op(T)·X = B in place: T is n×n at `t[to..]` (rows `ldt` apart), of which only
+ * the `lower` or upper triangle is read; B is n×k at `b[bo..]` (rows `ldb` apart).
+ * Recursive (halving T, as in Elmroth et al., "Recursive blocked algorithms", SIAM
+ * Review 2004): X₁ from T₁₁, then B₂ ← B₂ − op(T)₂₁·X₁ in one product, then X₂ from T₂₂.
+ *
+ * @example
+ * const B = Float64Array.of(2, 5); // T = [[2, 0], [1, 2]] lower
+ * solveTriangularBlocked(Float64Array.of(2, 0, 1, 2), 0, 2, 2, B, 0, 1, 1, { lower: true, transpose: false, unitDiagonal: false });
+ * // B is [1, 2]
+ */
+export function solveTriangularBlocked(t: Float64Array, to: number, ldt: number, n: number, b: Float64Array, bo: number, ldb: number, k: number, o: TriangularOptions): void {
+  if (n <= TRSM_BASE || k < RHS_MIN) return solveTriangularUnblocked(t, to, ldt, n, b, bo, ldb, k, o);
+  const h = n >> 1;
+  const rest = n - h;
+  const [t11, t22] = [to, to + h * ldt + h];
+  const [b1, b2] = [bo, bo + h * ldb];
+  // op(T)'s off-diagonal block: below the diagonal when op(T) is lower triangular.
+  const forward = o.lower !== o.transpose;
+  if (forward) {
+    solveTriangularBlocked(t, t11, ldt, h, b, b1, ldb, k, o);
+    const t21 = o.transpose ? block(t, to + h, ldt, true) : block(t, to + h * ldt, ldt);
+    gemmUpdate(block(b, b2, ldb), t21, block(b, b1, ldb), rest, h, k);
+    solveTriangularBlocked(t, t22, ldt, rest, b, b2, ldb, k, o);
+  } else {
+    solveTriangularBlocked(t, t22, ldt, rest, b, b2, ldb, k, o);
+    const t12 = o.transpose ? block(t, to + h * ldt, ldt, true) : block(t, to + h, ldt);
+    gemmUpdate(block(b, b1, ldb), t12, block(b, b2, ldb), h, rest, k);
+    solveTriangularBlocked(t, t11, ldt, h, b, b1, ldb, k, o);
+  }
+}
+
+/** Substitution row by row: each row of X is its row of B less multiples of rows already solved. */
+function solveTriangularUnblocked(t: Float64Array, to: number, ldt: number, n: number, b: Float64Array, bo: number, ldb: number, k: number, o: TriangularOptions): void {
+  const forward = o.lower !== o.transpose;
+  // (i, j) of op(T) is at t[to + i·si + j·sj].
+  const [si, sj] = o.transpose ? [1, ldt] : [ldt, 1];
+  for (let step = 0; step < n; step++) {
+    const i = forward ? step : n - 1 - step;
+    const row = bo + i * ldb;
+    const [from, to_] = forward ? [0, i] : [i + 1, n];
+    for (let j = from; j < to_; j++) {
+      const tij = t[to + i * si + j * sj]!;
+      if (tij === 0) continue;
+      const rj = bo + j * ldb;
+      for (let c = 0; c < k; c++) b[row + c] = b[row + c]! - tij * b[rj + c]!;
+    }
+    if (!o.unitDiagonal) {
+      const d = t[to + i * si + i * sj]!;
+      for (let c = 0; c < k; c++) b[row + c] = b[row + c]! / d;
+    }
+  }
+}
+
+/**
+ * Cholesky factorization in place of the n×n matrix L whose lower triangle holds A's
+ * (the strict upper triangle zero): afterwards L·Lᵀ = A. Left-looking by blocks of
+ * columns, as LAPACK's potrf: one product subtracts everything left of the block, then
+ * a scalar pass factors the block's columns. Returns 0, or the 1-based order of the
+ * first leading minor that is not positive (a NaN propagates instead).
+ *
+ * @example
+ * const L = Float64Array.of(4, 0, 2, 5);
+ * choleskyBlocked(L, 2); // 0, and L is [2, 0, 1, 2]
+ */
+export function choleskyBlocked(L: Float64Array, n: number): number {
+  for (let j0 = 0; j0 < n; j0 += CHOLESKY_BLOCK) {
+    const w = Math.min(CHOLESKY_BLOCK, n - j0);
+    // L[j0.., j0..j0+w] −= L[j0.., ..j0]·L[j0..j0+w, ..j0]ᵀ. This also writes the
+    // diagonal block's strict upper triangle, which the pass below does not read and
+    // then clears.
+    gemmUpdate(block(L, j0 * n + j0, n), block(L, j0 * n, n), block(L, j0 * n, n, true), n - j0, j0, w);
+    const bad = choleskyColumns(L, n, j0, w);
+    if (bad) return bad;
+    for (let i = j0; i < j0 + w; i++) L.fill(0, i * n + i + 1, i * n + j0 + w);
+  }
+  return 0;
+}
+
+/** The unblocked Cholesky recurrence on columns j0..j0+w, rows j0..n, given the left part subtracted. */
+function choleskyColumns(L: Float64Array, n: number, j0: number, w: number): number {
+  for (let j = j0; j < j0 + w; j++) {
+    const rj = j * n;
+    let s = L[rj + j]!;
+    for (let p = j0; p < j; p++) s -= L[rj + p]! * L[rj + p]!;
+    if (s <= 0) return j + 1;
+    const ljj = Math.sqrt(s);
+    L[rj + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      const ri = i * n;
+      let t = L[ri + j]!;
+      for (let p = j0; p < j; p++) t -= L[ri + p]! * L[rj + p]!;
+      L[ri + j] = t / ljj;
+    }
+  }
+  return 0;
+}
+
+/**
+ * LU factorization with partial pivoting in place of the m×n row-major matrix `lu`:
+ * P·A = L·U packed (L's unit diagonal implied). Row j was interchanged with row
+ * piv[j] ≥ j at step j; row i of P·A is row perm[i] of A. A column without a nonzero
+ * pivot is skipped, as getrf does. Recursive on halves of the columns (Toledo 1997;
+ * LAPACK's getrf2), so that nearly all flops are in triangular solves and products.
+ *
+ * @example
+ * const lu = Float64Array.of(1, 2, 3, 4);
+ * const piv = new Int32Array(2), perm = Int32Array.of(0, 1);
+ * luBlocked(lu, 2, 2, piv, perm); // lu is [3, 4, 1/3, 2/3], piv [1, 1], perm [1, 0]
+ */
+export function luBlocked(lu: Float64Array, m: number, n: number, piv: Int32Array, perm: Int32Array): void {
+  const k = Math.min(m, n);
+  luColumns(lu, m, n, 0, k, piv, perm);
+  // A wide matrix's columns past the square part: U₁₂ = L₁₁⁻¹·A₁₂.
+  if (n > k) solveTriangularBlocked(lu, 0, n, k, lu, k, n, n - k, UNIT_LOWER);
+}
+
+const UNIT_LOWER: TriangularOptions = { lower: true, transpose: false, unitDiagonal: true };
+
+/** Factors columns c0..c1 (rows c0..m), all updates from columns left of c0 applied. */
+function luColumns(lu: Float64Array, m: number, n: number, c0: number, c1: number, piv: Int32Array, perm: Int32Array): void {
+  if (c1 - c0 <= LU_BASE) return luPanel(lu, m, n, c0, c1, piv, perm);
+  const h = c0 + ((c1 - c0) >> 1);
+  luColumns(lu, m, n, c0, h, piv, perm);
+  // Row interchanges always move whole rows, so the right half is already permuted.
+  solveTriangularBlocked(lu, c0 * n + c0, n, h - c0, lu, c0 * n + h, n, c1 - h, UNIT_LOWER); // U₁₂ = L₁₁⁻¹·A₁₂
+  gemmUpdate(block(lu, h * n + h, n), block(lu, h * n + c0, n), block(lu, c0 * n + h, n), m - h, h - c0, c1 - h); // A₂₂ −= L₂₁·U₁₂
+  luColumns(lu, m, n, h, c1, piv, perm);
+}
+
+/** Gaussian elimination on the thin panel of columns c0..c1, swapping whole rows. */
+function luPanel(lu: Float64Array, m: number, n: number, c0: number, c1: number, piv: Int32Array, perm: Int32Array): void {
+  for (let j = c0; j < c1; j++) {
+    let p = j;
+    for (let i = j + 1; i < m; i++) if (Math.abs(lu[i * n + j]!) > Math.abs(lu[p * n + j]!)) p = i;
+    piv[j] = p;
+    if (p !== j) {
+      for (let c = 0; c < n; c++) {
+        const tmp = lu[j * n + c]!;
+        lu[j * n + c] = lu[p * n + c]!;
+        lu[p * n + c] = tmp;
+      }
+      [perm[j], perm[p]] = [perm[p]!, perm[j]!];
+    }
+    const pivot = lu[j * n + j]!;
+    if (pivot === 0) continue;
+    for (let i = j + 1; i < m; i++) {
+      const l = lu[i * n + j]! / pivot;
+      lu[i * n + j] = l;
+      if (l === 0) continue;
+      for (let c = j + 1; c < c1; c++) lu[i * n + c] = lu[i * n + c]! - l * lu[j * n + c]!;
+    }
+  }
+}
