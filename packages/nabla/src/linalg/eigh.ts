@@ -4,8 +4,10 @@
 // are contiguous: rotating strips of columns, or a column at a time with the carried
 // row in a register, measured 1.3–2.7× slower in JavaScript. Both steps are orthogonal
 // transformations, so eigenvalues come out with an absolute error of a small multiple
-// of ε·‖A‖, and eigenvectors orthonormal to working precision.
-import type { TypedArray } from "../array/index.js";
+// of ε·‖A‖, and eigenvectors orthonormal to working precision. Where WebAssembly runs,
+// Z stays in its memory for the whole iteration and each step's rotations are applied
+// there in one call (array/wasm/rotations.ts), with the JavaScript loop's bits.
+import { residentRows, type TypedArray } from "../array/index.js";
 import { tridiagonalize } from "./tridiagonal.js";
 
 const EPS = 2 ** -52;
@@ -78,29 +80,58 @@ export function tridiagonalEigen(d: Float64Array, e: Float64Array, Z: Float64Arr
   }
 }
 
+/** Below this many entries per row of Z, rotating in JavaScript beats copying Z into WebAssembly. */
+const WASM_MIN_WIDTH = 16;
+
 /** tridiagonalEigen's QR iteration, on (d, e) of moderate size. */
 function diagonalize(d: Float64Array, e: Float64Array, Z: Float64Array | null, width: number): void {
   const n = d.length;
+  const resident = Z !== null && width >= WASM_MIN_WIDTH ? residentRows(Z, n, width) : null;
   const negligible = (i: number) => Math.abs(e[i]!) <= EPS * (Math.abs(d[i]!) + Math.abs(d[i + 1]!));
   let hi = n - 1;
   let steps = 0;
-  while (hi > 0) {
-    if (negligible(hi - 1)) {
-      e[hi - 1] = 0;
-      hi--;
-      continue;
+  const rotations = new Float64Array(2 * n); // a step's (c, s) pairs, for Z rotated in JavaScript
+  try {
+    while (hi > 0) {
+      if (negligible(hi - 1)) {
+        e[hi - 1] = 0;
+        hi--;
+        continue;
+      }
+      let lo = hi - 1;
+      while (lo > 0 && !negligible(lo - 1)) lo--;
+      if (lo > 0) e[lo - 1] = 0;
+      // Convergence is cubic; a few steps per eigenvalue is the norm.
+      if (++steps > 30 * n) throw new Error("eigh: the QR iteration did not converge");
+      const count = hi - lo;
+      if (resident !== null) qrStep(d, e, lo, hi, resident.sweep(lo, hi));
+      else {
+        qrStep(d, e, lo, hi, rotations);
+        if (Z !== null) for (let k = 0; k < count; k++) rotateRows(Z, width, lo + k, rotations[2 * k]!, rotations[2 * k + 1]!);
+      }
     }
-    let lo = hi - 1;
-    while (lo > 0 && !negligible(lo - 1)) lo--;
-    if (lo > 0) e[lo - 1] = 0;
-    // Convergence is cubic; a few steps per eigenvalue is the norm.
-    if (++steps > 30 * n) throw new Error("eigh: the QR iteration did not converge");
-    qrStep(d, e, Z, width, lo, hi);
+  } finally {
+    resident?.finish();
   }
 }
 
-/** One implicit QR step with a Wilkinson shift on the unreduced block lo..hi. */
-function qrStep(d: Float64Array, e: Float64Array, Z: Float64Array | null, width: number, lo: number, hi: number): void {
+/** Rows k, k+1 of Z (rows of `width`) become (c·u + s·v, c·v − s·u). */
+function rotateRows(Z: Float64Array, width: number, k: number, c: number, s: number): void {
+  const r0 = k * width;
+  const r1 = r0 + width;
+  for (let i = 0; i < width; i++) {
+    const u = Z[r0 + i]!;
+    const v = Z[r1 + i]!;
+    Z[r0 + i] = c * u + s * v;
+    Z[r1 + i] = c * v - s * u;
+  }
+}
+
+/**
+ * One implicit QR step with a Wilkinson shift on the unreduced block lo..hi; the (c, s)
+ * of its rotation of rows (k, k+1) go to cs[2(k−lo)], cs[2(k−lo)+1], for Z.
+ */
+function qrStep(d: Float64Array, e: Float64Array, lo: number, hi: number, cs: Float64Array): void {
   // The shift: the eigenvalue of the trailing 2×2 block nearer its last diagonal entry.
   const delta = (d[hi - 1]! - d[hi]!) / 2;
   const b = e[hi - 1]!;
@@ -125,15 +156,7 @@ function qrStep(d: Float64Array, e: Float64Array, Z: Float64Array | null, width:
       z = s * e[k + 1]!;
       e[k + 1] = c * e[k + 1]!;
     }
-    if (Z) {
-      const r0 = k * width;
-      const r1 = r0 + width;
-      for (let i = 0; i < width; i++) {
-        const u = Z[r0 + i]!;
-        const v = Z[r1 + i]!;
-        Z[r0 + i] = c * u + s * v;
-        Z[r1 + i] = c * v - s * u;
-      }
-    }
+    cs[2 * (k - lo)] = c;
+    cs[2 * (k - lo) + 1] = s;
   }
 }

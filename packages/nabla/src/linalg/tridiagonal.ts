@@ -5,10 +5,12 @@
 // then brings the rest up to date. The orthogonal factor is accumulated backwards in
 // blocks of NB reflectors in compact WY form, H_k⋯H_{k+b−1} = I − Y·T·Yᵀ (Schreiber &
 // Van Loan 1989; LAPACK's larft/larfb), again as products.
-import { gemmUpdate, type MatrixBlock } from "../array/index.js";
+import { gemmUpdate, residentBlock, type MatrixBlock, type ResidentBlock } from "../array/index.js";
 
 /** Reflectors per panel and per block of the back-transformation. */
 const NB = 32;
+/** Trailing blocks smaller than this multiply vectors in JavaScript: the copy would cost more. */
+const WASM_MIN_SIZE = 48;
 
 const block = (data: Float64Array, offset: number, ld: number, transposed = false): MatrixBlock => ({ data, offset, ld, transposed });
 
@@ -32,7 +34,11 @@ export function tridiagonalize(A: Float64Array, n: number): { d: Float64Array; e
     const nb = Math.min(NB, n - 2 - i0);
     V.fill(0);
     W.fill(0);
-    for (let t = 0; t < nb; t++) reduceColumn(A, n, i0 + t, t, V, W, betas, e);
+    // The panel's products read the trailing block as it stands now (rows below the
+    // current column are not updated until the panel ends): one copy to WebAssembly.
+    const size = n - i0 - 1;
+    const resident = size >= WASM_MIN_SIZE ? residentBlock(A, (i0 + 1) * n + i0 + 1, n, size) : null;
+    for (let t = 0; t < nb; t++) reduceColumn(A, n, i0 + t, t, V, W, betas, e, resident);
     // The trailing block, rows and columns i0+nb.., takes the panel's update in full.
     const s = i0 + nb;
     const trailing = block(A, s * n + s, n);
@@ -48,9 +54,10 @@ export function tridiagonalize(A: Float64Array, n: number): { d: Float64Array; e
  * Step k (the t-th of its panel): brings row k up to date with the panel's earlier
  * reflectors, builds the reflector H = I − β·v·vᵀ that zeroes A[k+2.., k] (v into row
  * k of A and of V, β into betas), and w = p − (β·pᵀv/2)·v with p = β·A·v for the
- * current A (the pending updates included), into row t of W.
+ * current A (the pending updates included), into row t of W. `resident`, if given, holds
+ * the panel's trailing block (from row and column k − t + 1) for A·v.
  */
-function reduceColumn(A: Float64Array, n: number, k: number, t: number, V: Float64Array, W: Float64Array, betas: Float64Array, e: Float64Array): void {
+function reduceColumn(A: Float64Array, n: number, k: number, t: number, V: Float64Array, W: Float64Array, betas: Float64Array, e: Float64Array, resident: ResidentBlock | null): void {
   const row = k * n;
   for (let q = 0; q < t; q++) {
     const vk = V[q * n + k]!;
@@ -86,10 +93,13 @@ function reduceColumn(A: Float64Array, n: number, k: number, t: number, V: Float
   // p = β·(A·v − V·(Wᵀv) − W·(Vᵀv)) on rows k+1..: the rows below k still hold A as at
   // the panel's start, so the panel's earlier updates enter through V and W.
   const p = W.subarray(vt, vt + n);
-  for (let i = k + 1; i < n; i++) {
-    let s = 0;
-    for (let j = k + 1; j < n; j++) s += A[i * n + j]! * V[vt + j]!;
-    p[i] = s;
+  if (resident !== null) resident.multiply(t, V, vt + k + 1, p, k + 1);
+  else {
+    for (let i = k + 1; i < n; i++) {
+      let s = 0;
+      for (let j = k + 1; j < n; j++) s += A[i * n + j]! * V[vt + j]!;
+      p[i] = s;
+    }
   }
   for (let q = 0; q < t; q++) {
     let wv = 0;

@@ -1,4 +1,7 @@
 // The WebAssembly face of the dense kernels (see runtime.ts for the module's life and
-// its fallback, product.ts for the products, matmul.ts for the micro-kernel).
+// its fallback, product.ts for the products, matmul.ts for the micro-kernel; eigh's
+// kernels: rotations.ts for the QR sweeps, gemv.ts for the tridiagonal reduction).
 export { compileKernel, setWasmEnabled, wasmAvailable, type Kernel } from "./runtime.js";
 export { gemmUpdate, wasmMatmulInto, type MatrixBlock } from "./product.js";
+export { residentRows, type ResidentRows } from "./rotations.js";
+export { residentBlock, type ResidentBlock } from "./gemv.js";

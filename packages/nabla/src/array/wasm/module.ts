@@ -17,6 +17,7 @@ export const Op = {
   localGet: 0x20,
   localSet: 0x21,
   localTee: 0x22,
+  i32Load: 0x28,
   f64Load: 0x2b,
   f64Store: 0x39,
   i32Const: 0x41,
@@ -33,6 +34,7 @@ export const Simd = {
   v128Store: 11,
   v128Const: 12,
   f64x2Add: 240,
+  f64x2Sub: 241,
   f64x2Mul: 242,
 } as const;
 const SIMD_PREFIX = 0xfd;

@@ -3,10 +3,12 @@
 // WebAssembly, its SIMD or compiling it is unavailable (an old engine; a
 // Content-Security-Policy without 'wasm-unsafe-eval'), `instantiate` answers null and
 // every entry point falls back to its JavaScript kernel, whose results are the same bit
-// for bit. The module is under 1 KiB, so it compiles synchronously even on a browser's
+// for bit. The module is about 1.6 KiB, so it compiles synchronously even on a browser's
 // main thread (Chrome refuses that above 4 KiB).
 import { emitModule } from "./module.js";
 import { MR, NR, packKernel, panelKernel } from "./matmul.js";
+import { rotateKernel } from "./rotations.js";
+import { columnsKernel } from "./gemv.js";
 
 // The few WebAssembly JS-API members used here (the repository's lib has no DOM types).
 interface WasmMemory {
@@ -22,6 +24,8 @@ interface WasmApi {
 
 export type PanelFn = (a: number, b: number, c: number, tiles: number, kc: number, aStride: number, cStride: number, ldc: number, first: number) => void;
 export type PackFn = (src: number, dst: number, panels: number, steps: number, panelStride: number, stepStride: number, laneStride: number) => void;
+export type RotateFn = (z: number, table: number, sweeps: number, strips: number, ld: number) => void;
+export type ColumnsFn = (a: number, x: number, y: number, count: number, strips: number, ld: number) => void;
 
 const PAGE = 65536;
 /** Past this, the operands' copies would not fit a 32-bit memory; the JS kernel takes it. */
@@ -33,6 +37,8 @@ export interface Kernel {
   panel: PanelFn;
   packA: PackFn;
   packB: PackFn;
+  rotate: RotateFn;
+  columns: ColumnsFn;
   view: Float64Array;
 }
 
@@ -80,13 +86,13 @@ export function compileKernel(): Kernel | null {
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (api === undefined) return null;
   try {
-    const bytes = emitModule([panelKernel(), packKernel("packA", MR), packKernel("packB", NR)]);
+    const bytes = emitModule([panelKernel(), packKernel("packA", MR), packKernel("packB", NR), rotateKernel(), columnsKernel()]);
     // validate() is false where the engine lacks 128-bit SIMD; compiling may still be
     // refused (CSP), which throws.
     if (!api.validate(bytes)) return null;
     const memory = new api.Memory({ initial: 1 });
     const { exports } = new api.Instance(new api.Module(bytes), { env: { memory } });
-    return { memory, panel: exports.panel as PanelFn, packA: exports.packA as PackFn, packB: exports.packB as PackFn, view: new Float64Array(memory.buffer) };
+    return { memory, panel: exports.panel as PanelFn, packA: exports.packA as PackFn, packB: exports.packB as PackFn, rotate: exports.rotate as RotateFn, columns: exports.columns as ColumnsFn, view: new Float64Array(memory.buffer) };
   } catch {
     return null;
   }
