@@ -1,4 +1,4 @@
-// Assertions shared by the test files.
+// Assertions and seeded data shared by the test files.
 import { expect } from "vitest";
 
 export type Nested = number | Nested[];
@@ -25,4 +25,22 @@ export function errorOf(fn: () => unknown): string {
     return (e as Error).message;
   }
   throw new Error("expected an error, but the call returned normally");
+}
+
+/** mulberry32: a seeded uniform generator on [0, 1), for the tests of raw kernels. */
+export function uniformFrom(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Index of the first element whose bits differ (Object.is tells −0 from 0), or −1. */
+export function firstDifference(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  if (x.length !== y.length) return 0;
+  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return i;
+  return -1;
 }

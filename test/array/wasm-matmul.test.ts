@@ -3,6 +3,7 @@ import { np } from "nabla";
 import { matmulStorage, setWasmEnabled, Storage, wasmAvailable } from "../../packages/nabla/src/array/index.js";
 import { wasmMatmulInto } from "../../packages/nabla/src/array/wasm/index.js";
 import { sleb, uleb } from "../../packages/nabla/src/array/wasm/module.js";
+import { uniformFrom, firstDifference } from "../helpers.js";
 
 // The WebAssembly matmul sums each element's k products in order, with separate multiply
 // and add, as the JavaScript kernel does: the two must agree bit for bit on every shape,
@@ -10,17 +11,6 @@ import { sleb, uleb } from "../../packages/nabla/src/array/wasm/module.js";
 // included. The data span many binades, so a sum in any other order changes bits (checked).
 
 const SEED = 20240917;
-
-/** mulberry32: uniform in [0, 1), seeded. */
-function uniformFrom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A seeded generator of values spread over 2⁻²⁰…2²⁰ with both signs. */
 function generator(seed: number): () => number {
@@ -36,13 +26,6 @@ function jsProduct(a: Float64Array, b: Float64Array, m: number, k: number, n: nu
   } finally {
     setWasmEnabled(true);
   }
-}
-
-/** Index of the first element whose bits differ (Object.is tells -0 from 0), or -1. */
-function firstDifference(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  if (x.length !== y.length) return 0;
-  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return i;
-  return -1;
 }
 
 afterEach(() => setWasmEnabled(true));

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { jit, linalg, np } from "nabla";
 import { gemmUpdate, setWasmEnabled, type MatrixBlock } from "../../packages/nabla/src/array/index.js";
 import { choleskyBlocked, luBlocked, solveTriangularBlocked, type TriangularOptions } from "../../packages/nabla/src/linalg/blocked.js";
+import { uniformFrom } from "../helpers.js";
 
 // The blocked factorizations where their blocking begins: sizes just below and above
 // the block sizes (triangular solves recurse above 16 rows with 8 or more right-hand
@@ -13,17 +14,6 @@ const SEED = 20250117;
 const EPS = 2 ** -52;
 
 afterEach(() => setWasmEnabled(true));
-
-/** mulberry32: uniform in [0, 1), seeded. */
-function uniformFrom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const randomMatrix = (seed: number, rows: number, cols: number) => {
   const u = uniformFrom(seed);

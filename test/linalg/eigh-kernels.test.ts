@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { residentBlock, residentRows, setWasmEnabled, wasmAvailable } from "../../packages/nabla/src/array/index.js";
 import { symmetricEigen } from "../../packages/nabla/src/linalg/eigh.js";
+import { uniformFrom, firstDifference } from "../helpers.js";
 
 // eigh's WebAssembly kernels (the QR sweeps' row rotations, the tridiagonal reduction's
 // matrix–vector products) promise the JavaScript loops' bits exactly: the same operations
@@ -10,27 +11,9 @@ import { symmetricEigen } from "../../packages/nabla/src/linalg/eigh.js";
 
 const SEED = 20250117;
 
-/** mulberry32: uniform in [0, 1), seeded. */
-function uniformFrom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Values over 2⁻²⁰…2²⁰ with both signs. */
 function spread(length: number, next: () => number): Float64Array {
   return Float64Array.from({ length }, () => (next() - 0.5) * 2 ** Math.round(40 * next() - 20));
-}
-
-/** Index of the first element whose bits differ (Object.is tells −0 from 0), or −1. */
-function firstDifference(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  if (x.length !== y.length) return 0;
-  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return i;
-  return -1;
 }
 
 afterEach(() => setWasmEnabled(true));
