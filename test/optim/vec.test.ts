@@ -1,7 +1,7 @@
 // The optimizers' fused vector loops: each must give the bits of the separate passes it
 // replaces (so L-BFGS's iterates are unchanged), at lengths that exercise every remainder.
 import { describe, expect, it } from "vitest";
-import { allFinite, copyAndDot, distInf, dot, normInf, pairAndProducts, sub, updateAndDot } from "../../packages/nabla/src/optim/vec.js";
+import { addScaled, allFinite, copyAndDot, distInf, dot, negatedUpdateAndDot, normInf, pairAndProducts, sub, updateAndDot } from "../../packages/nabla/src/optim/vec.js";
 
 // A fixed, irregular sequence (no RNG needed): sums of these round differently in each order.
 const vector = (n: number, seed: number) => Float64Array.from({ length: n }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233) * 1e3 + 1 / (i + seed));
@@ -25,6 +25,17 @@ describe("optim vector loops", () => {
       expect(updateAndDot(q, -0.3, u, 0.75, w)).toBe(evenOddDot(w, expected));
       expect(q).toEqual(expected);
 
+      // The two-loop recursion's last pass: q ← −(q + c·u) and the slope gᵀq, as dot forms it.
+      const negated = q.map((qi, i) => -(qi + 0.6 * u[i]!));
+      expect(negatedUpdateAndDot(q, 0.6, u, g)).toBe(dot(g, negated));
+      expect(q).toEqual(negated);
+
+      // x + α·d into a given buffer: the same bits as into a fresh one, and every element written.
+      const out = new Float64Array(n).fill(NaN);
+      expect(addScaled(x1, -0.37, x0, out)).toBe(out);
+      expect(out).toEqual(addScaled(x1, -0.37, x0));
+      expect(out).toEqual(x1.map((v, i) => v + -0.37 * x0[i]!));
+
       const s = new Float64Array(n);
       const y = new Float64Array(n);
       const [sy, yy] = pairAndProducts(x1, x0, w, g, s, y);
@@ -37,6 +48,8 @@ describe("optim vector loops", () => {
   it("reject vectors of different lengths, naming the op", () => {
     expect(() => updateAndDot(new Float64Array(3), 1, new Float64Array(2), 1, new Float64Array(3))).toThrow(/updateAndDot: lengths 3, 2, 3/);
     expect(() => copyAndDot(new Float64Array(3), new Float64Array(3), new Float64Array(4))).toThrow(/copyAndDot/);
+    expect(() => negatedUpdateAndDot(new Float64Array(3), 1, new Float64Array(3), new Float64Array(2))).toThrow(/negatedUpdateAndDot: lengths 3, 3, 2/);
+    expect(() => addScaled(new Float64Array(3), 1, new Float64Array(3), new Float64Array(4))).toThrow(/addScaled: lengths 3, 3, 4/);
   });
 
   it("normInf lets NaN win wherever it is, and allFinite sees every non-finite value", () => {
@@ -44,6 +57,12 @@ describe("optim vector loops", () => {
     expect(normInf(Float64Array.of(1, NaN, 3))).toBeNaN();
     expect(normInf(Float64Array.of(9, 1, NaN))).toBeNaN();
     expect(normInf(Float64Array.of(-Infinity, 1))).toBe(Infinity);
+    // A finite ‖a‖∞ is what minimize's finiteness test reads now: it must agree with allFinite.
+    for (const bad of [NaN, Infinity, -Infinity]) for (let at = 0; at < 5; at++) {
+      const a = Float64Array.of(1, -2, 3, -4, 5);
+      a[at] = bad;
+      expect(Number.isFinite(normInf(a))).toBe(allFinite(a));
+    }
     expect(allFinite(Float64Array.of(1e308, -1e308, 0))).toBe(true);
     for (const bad of [NaN, Infinity, -Infinity]) expect(allFinite(Float64Array.of(1, bad, 2))).toBe(false);
     expect(allFinite(new Float64Array(0))).toBe(true);

@@ -4,7 +4,7 @@ import { lineSearchBacktracking, lineSearchStrongWolfe, type LineSearchResult } 
 import { PathRecorder, pathLimit } from "./path.js";
 import type { FlatObjective } from "./objective.js";
 import type { LineSearchKind, MinimizeOptions, MinimizeStatus, PathPoint } from "./types.js";
-import { addScaled, allFinite, distInf, dot, normInf } from "./vec.js";
+import { addScaled, distInf, dot, normInf } from "./vec.js";
 
 /** Why a run ended, ready for the result record. */
 export interface Outcome {
@@ -40,6 +40,14 @@ export class Progress {
   gradNorm = NaN;
   nit = 0;
   private readonly recorder: PathRecorder | undefined;
+  /**
+   * Trial-point buffers free to overwrite: those of steps a line search rejected and
+   * iterates a method handed back (see `recycle`). At large n a fresh vector per trial
+   * costs more than filling it, as the engine zeroes and maps its pages.
+   */
+  private readonly spare: Float64Array[] = [];
+  /** The buffers `search` handed out and not yet got back: the only ones `recycle` takes (never x0). */
+  private readonly made = new WeakSet<Float64Array>();
 
   /** The recorded iterates (bounded and evenly thinned; see PathRecorder), when asked for. */
   get path(): PathPoint[] | undefined {
@@ -63,7 +71,8 @@ export class Progress {
     this.g = g;
     this.gradNorm = normInf(g);
     this.record();
-    if (!Number.isFinite(f) || !allFinite(g)) return this.nonFinite("at the starting point x0");
+    // A finite ‖g‖∞ says every element of g is finite.
+    if (!Number.isFinite(f) || !Number.isFinite(this.gradNorm)) return this.nonFinite("at the starting point x0");
     if (this.gradNorm <= this.settings.gtol) return this.converged();
     if (this.settings.maxIter === 0) return this.end("maxIter", false, "maxIter = 0: no iterations were asked for");
     return undefined;
@@ -72,14 +81,15 @@ export class Progress {
   /** Moves to a new iterate and applies every stopping test; an outcome ends the run. */
   accept(x: Float64Array, f: number, g: Float64Array): Outcome | undefined {
     const s = this.settings;
-    // The last finite iterate is the one worth returning.
-    if (!Number.isFinite(f) || !allFinite(g)) return this.nonFinite(`at iteration ${this.nit + 1}`);
+    // The last finite iterate is the one worth returning; a finite ‖g‖∞ says all of g is.
+    const gradNorm = normInf(g);
+    if (!Number.isFinite(f) || !Number.isFinite(gradNorm)) return this.nonFinite(`at iteration ${this.nit + 1}`);
     const fPrev = this.f;
     const step = distInf(x, this.x);
     this.x = x;
     this.f = f;
     this.g = g;
-    this.gradNorm = normInf(g);
+    this.gradNorm = gradNorm;
     this.nit++;
     this.record();
     // The callback sees every iteration, the last one too; its stop request ranks below
@@ -104,14 +114,15 @@ export class Progress {
 
   /**
    * Searches along `d` from the current x with the configured rule, starting from the
-   * trial step `alpha0`; the point found, or the outcome of a failure.
+   * trial step `alpha0`; the point found, or the outcome of a failure. `slope` is ∇f(x)ᵀd,
+   * for a method that formed it along with d (one pass less at large n).
    */
-  search(d: Float64Array, alpha0: number, c2 = 0.9, kind: LineSearchKind = this.settings.lineSearch): Step | Outcome {
+  search(d: Float64Array, alpha0: number, c2 = 0.9, kind: LineSearchKind = this.settings.lineSearch, slope?: number): Step | Outcome {
     const budget = this.settings.maxEval - this.objective.nfev;
     if (budget <= 0) return this.outOfEvaluations();
     const tried = new Map<number, Step>();
     const phi = (alpha: number) => {
-      const x = addScaled(this.x, alpha, d);
+      const x = addScaled(this.x, alpha, d, this.take());
       const { f, g } = this.objective.valueAndGrad(x);
       tried.set(alpha, { alpha, x, f, g });
       return [f, dot(g, d)] as const;
@@ -120,11 +131,35 @@ export class Progress {
       phi(alpha0);
       return tried.get(alpha0)!;
     }
-    const dphi0 = dot(this.g, d);
+    const dphi0 = slope ?? dot(this.g, d);
     const opts = { alpha0, c2, maxEval: Math.min(30, budget) };
     const ls = kind === "backtracking" ? lineSearchBacktracking(phi, this.f, dphi0, opts) : lineSearchStrongWolfe(phi, this.f, dphi0, opts);
-    if (ls.success) return tried.get(ls.alpha)!;
-    return this.searchFailed(ls);
+    const found = ls.success ? tried.get(ls.alpha)! : undefined;
+    // Nothing refers to a rejected trial point any more: the objective keeps no input, and
+    // a gradient that shares its memory (f = ½‖x‖², say) is rejected with it.
+    for (const step of tried.values()) if (step !== found) this.release(step.x);
+    return found ?? this.searchFailed(ls);
+  }
+
+  /**
+   * Hands back a former iterate the method no longer reads, so a later trial point can
+   * reuse its memory. Only buffers `search` made are taken; call it after `accept` has
+   * moved on, and only if nothing else (the previous gradient included, which may share
+   * x's memory) will be read from that iterate again.
+   */
+  recycle(x: Float64Array): void {
+    if (x !== this.x && this.made.has(x)) this.release(x);
+  }
+
+  private take(): Float64Array {
+    const x = this.spare.pop() ?? new Float64Array(this.objective.n);
+    this.made.add(x);
+    return x;
+  }
+
+  private release(x: Float64Array): void {
+    this.made.delete(x);
+    this.spare.push(x);
   }
 
   private searchFailed(ls: LineSearchResult): Outcome {

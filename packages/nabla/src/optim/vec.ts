@@ -80,6 +80,33 @@ export function updateAndDot(q: Float64Array, c: number, u: Float64Array, scale:
 }
 
 /**
+ * q ← −(q + c·u), returning wᵀq of the updated q summed as `dot` sums it (same bits): the
+ * two-loop recursion's last pass, which also gives the line search its slope gᵀd.
+ */
+export function negatedUpdateAndDot(q: Float64Array, c: number, u: Float64Array, w: Float64Array): number {
+  const n = q.length;
+  if (u.length !== n || w.length !== n) throw new Error(`negatedUpdateAndDot: lengths ${n}, ${u.length}, ${w.length} differ`);
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const v0 = -(q[i]! + c * u[i]!);
+    const v1 = -(q[i + 1]! + c * u[i + 1]!);
+    const v2 = -(q[i + 2]! + c * u[i + 2]!);
+    const v3 = -(q[i + 3]! + c * u[i + 3]!);
+    q[i] = v0;
+    q[i + 1] = v1;
+    q[i + 2] = v2;
+    q[i + 3] = v3;
+    s0 += w[i]! * v0;
+    s1 += w[i + 1]! * v1;
+    s2 += w[i + 2]! * v2;
+    s3 += w[i + 3]! * v3;
+  }
+  for (; i < n; i++) s0 += w[i]! * (q[i] = -(q[i]! + c * u[i]!));
+  return s0 + s1 + (s2 + s3);
+}
+
+/**
  * s ← x₁ − x₀ and y ← g₁ − g₀, returning [sᵀy, yᵀy] summed as `dot` sums them (same
  * bits): a quasi-Newton pair and its two products in one pass over the four vectors.
  */
@@ -123,6 +150,13 @@ export function norm2(a: Float64Array): number {
   return isSafeSumOfSquares(s) ? Math.sqrt(s) : nrm2(a);
 }
 
+/**
+ * ‖a‖∞: NaN if any element is NaN, else ±Inf gives Inf, so a finite result also says
+ * every element is finite (one pass where `allFinite` would take another).
+ *
+ * @example
+ * normInf(Float64Array.of(1, -7, 3)); // 7
+ */
 export function normInf(a: Float64Array): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) {
@@ -150,10 +184,18 @@ export function distInf(a: Float64Array, b: Float64Array): number {
   return m;
 }
 
-/** x + α·d as a new vector. */
-export function addScaled(x: Float64Array, alpha: number, d: Float64Array): Float64Array {
-  const out = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = x[i]! + alpha * d[i]!;
+/**
+ * x + α·d, into `out` when given (a buffer the caller knows is free: at large n a fresh
+ * vector costs more than the pass that fills it, as the engine zeroes and maps its pages).
+ *
+ * @example
+ * addScaled(Float64Array.of(1, 2), 0.5, Float64Array.of(2, 4)); // [2, 4]
+ */
+export function addScaled(x: Float64Array, alpha: number, d: Float64Array, out: Float64Array = new Float64Array(x.length)): Float64Array {
+  const n = x.length;
+  // Equal lengths checked once let the engine drop the per-element bounds checks.
+  if (d.length !== n || out.length !== n) throw new Error(`addScaled: lengths ${n}, ${d.length}, ${out.length} differ`);
+  for (let i = 0; i < n; i++) out[i] = x[i]! + alpha * d[i]!;
   return out;
 }
 
@@ -178,3 +220,28 @@ export function allFinite(a: ArrayLike<number>): boolean {
   for (let i = 0; i < a.length; i++) zero += a[i]! * 0;
   return zero === 0;
 }
+
+/**
+ * V8 compiles a long loop while it runs (on-stack replacement) with the type feedback seen
+ * so far. On a kernel's first, long call the remainder loop after the main one has none
+ * yet, and the compiled loop, kept and re-entered on every later call, deoptimizes each
+ * time it leaves (thousands of times a run at n = 1e5 in Node 20 profiles, each leaving a
+ * call's work to the interpreter). A few calls on a short vector first (V8 records feedback
+ * only from a function's first few calls on) give every loop its feedback. Results are
+ * unaffected; only the compiled code differs.
+ */
+function warmUp(): void {
+  const v = () => Float64Array.of(1, -2, 3, -4, 5);
+  for (let k = 0; k < 20; k++) {
+    dot(v(), v());
+    copyAndDot(v(), v(), v());
+    updateAndDot(v(), 1, v(), 1, v());
+    negatedUpdateAndDot(v(), 1, v(), v());
+    pairAndProducts(v(), v(), v(), v(), v(), v());
+    addScaled(v(), 1, v(), v());
+    normInf(v());
+    distInf(v(), v());
+    allFinite(v());
+  }
+}
+warmUp();

@@ -3,7 +3,7 @@
 // pass over a vector counts, and so does every fresh vector (the engine zeroes and maps
 // its pages): the pairs live in buffers allocated once, and each pass does what it can.
 import { isOutcome, type Outcome, type Progress } from "../progress.js";
-import { copyAndDot, norm2, pairAndProducts, updateAndDot } from "../vec.js";
+import { copyAndDot, dot, negatedUpdateAndDot, norm2, pairAndProducts, updateAndDot } from "../vec.js";
 
 /**
  * The last m curvature pairs in m + 1 slots used as a ring: the slot after the newest
@@ -53,15 +53,16 @@ function offer(h: History, x1: Float64Array, x0: Float64Array, g1: Float64Array,
 
 /**
  * q ← −H·g, with H the L-BFGS inverse Hessian scaled initially by γ = sᵀy / yᵀy of the
- * newest pair. Each pass over memory applies one pair's update and, in the same loop,
- * forms the dot product the next pair needs: half the passes of the textbook form, which
- * at large n is the cost.
+ * newest pair; returns the slope gᵀq the line search starts from. Each pass over memory
+ * applies one pair's update and, in the same loop, forms the dot product the next pair
+ * (or the line search) needs: half the passes of the textbook form, which at large n is
+ * the cost.
  */
-function twoLoop(g: Float64Array, h: History, q: Float64Array): void {
+function twoLoop(g: Float64Array, h: History, q: Float64Array): number {
   const { count: m, s, y, sy, alpha } = h;
   if (m === 0) {
     for (let i = 0; i < q.length; i++) q[i] = -g[i]!;
-    return;
+    return dot(g, q);
   }
   const at = (k: number) => slot(h, k);
   const newest = at(m - 1);
@@ -73,13 +74,12 @@ function twoLoop(g: Float64Array, h: History, q: Float64Array): void {
     sq = k > 0 ? updateAndDot(q, -alpha[k]!, y[j]!, 1, s[at(k - 1)]!) : updateAndDot(q, -alpha[k]!, y[j]!, sy[newest]! / h.yy[newest]!, y[j]!);
   }
   let yq = sq;
-  for (let k = 0; k < m; k++) {
+  for (let k = 0; k < m - 1; k++) {
     const j = at(k);
-    const sj = s[j]!;
-    const c = alpha[k]! - (1 / sy[j]!) * yq;
-    if (k + 1 < m) yq = updateAndDot(q, c, sj, 1, y[at(k + 1)]!);
-    else for (let i = 0; i < q.length; i++) q[i] = -(q[i]! + c * sj[i]!); // the last pass also negates
+    yq = updateAndDot(q, alpha[k]! - (1 / sy[j]!) * yq, s[j]!, 1, y[at(k + 1)]!);
   }
+  // The last pass also negates, and forms the slope gᵀq.
+  return negatedUpdateAndDot(q, alpha[m - 1]! - (1 / sy[newest]!) * yq, s[newest]!, g);
 }
 
 export function lbfgs(p: Progress): Outcome {
@@ -88,11 +88,11 @@ export function lbfgs(p: Progress): Outcome {
   // One direction buffer for the whole run: the line search reads d only while it runs.
   const d = new Float64Array(p.x.length);
   for (;;) {
-    twoLoop(p.g, h, d);
+    const slope = twoLoop(p.g, h, d);
     // Without history the direction is −g, of arbitrary length: the first trial moves x
     // by about 1. With history the step is scaled by γ, and 1 is the natural trial.
     const alpha0 = h.count === 0 ? (lr ?? Math.min(1, 1 / norm2(p.g))) : 1;
-    const step = p.search(d, alpha0);
+    const step = p.search(d, alpha0, undefined, undefined, slope);
     if (isOutcome(step)) {
       // Stale curvature pairs can give a poor direction: retry once along −g.
       if (h.count === 0) return step;
@@ -100,7 +100,11 @@ export function lbfgs(p: Progress): Outcome {
       continue;
     }
     offer(h, step.x, p.x, step.g, p.g);
+    const previous = p.x;
     const stop = p.accept(step.x, step.f, step.g);
     if (stop) return stop;
+    // The pair holds its own copy of the step: the former iterate (and its gradient) is
+    // read no more, and its memory serves the next trial point.
+    p.recycle(previous);
   }
 }
