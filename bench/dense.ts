@@ -4,7 +4,7 @@
 // against numpy/LAPACK.
 import { spawnSync } from "node:child_process";
 import { linalg, np, type Array } from "nabla";
-import { setWasmEnabled } from "nabla-internal/array/index.js";
+import { activeThreads, setThreads, setWasmEnabled } from "nabla-internal/array/index.js";
 import { compileKernel } from "nabla-internal/array/wasm/index.js";
 import { MR, NR } from "nabla-internal/array/wasm/matmul.js";
 import { mulberry32, print, timePair } from "./harness.js";
@@ -48,16 +48,46 @@ function compileMs(): number {
   return performance.now() - t;
 }
 
-/** The matmul table, then the factorizations table. */
+/** The matmul tables (one thread against the JavaScript kernel and numpy, then one thread against two), then the factorizations. */
 export function benchDense(): void {
+  setThreads(1);
   benchMatmul();
+  setThreads(2);
+  benchThreads();
   benchFactorizations();
+}
+
+const THREAD_SIZES = [256, 512, 1024];
+
+/** WebAssembly matmul on one thread against two (this thread plus one worker), interleaved. */
+function benchThreads(): void {
+  print("\n## Dense float64 matmul on two threads (n×n · n×n), GFLOP/s = 2n³ / time\n");
+  print("Two threads: this one and a worker (worker_threads) on a shared WebAssembly memory, each sweeping half of B's column panels; results bit-identical to one thread.");
+  // The worker starts on the first large product and is used once it reports ready.
+  const warm = randomMatrix(256, 1);
+  const deadline = performance.now() + 5000;
+  while (activeThreads() !== 2 && performance.now() < deadline) np.matmul(warm, warm);
+  if (activeThreads() !== 2) return print("Skipped: no worker could start here (threads need Node's worker_threads and shared memory).");
+  print();
+  const line = (cells: string[]) => print(`| ${cells.join(" | ")} |`);
+  line(["n", "1 thread ms", "1 thread GFLOP/s", "2 threads ms", "2 threads GFLOP/s", "2 ÷ 1 speed"]);
+  line(["---:", "---:", "---:", "---:", "---:", "---:"]);
+  for (const n of THREAD_SIZES) {
+    const a = randomMatrix(n, n);
+    const b = randomMatrix(n, n + 1);
+    const gflops = (ms: number) => (2 * n ** 3) / ms / 1e6;
+    const one = () => (setThreads(1), np.matmul(a, b));
+    const two = () => (setThreads(2), np.matmul(a, b));
+    const [twoMs, oneMs] = timePair(two, one, { reps: Math.max(7, REPS[n]!), warmupMs: 200 });
+    line([String(n), oneMs.toFixed(3), gflops(oneMs).toFixed(2), twoMs.toFixed(3), gflops(twoMs).toFixed(2), (oneMs / twoMs).toFixed(2) + "×"]);
+  }
+  setThreads(2);
 }
 
 function benchMatmul(): void {
   const numpy = numpyGflops(SIZES);
   print("\n## Dense float64 matmul (n×n · n×n), GFLOP/s = 2n³ / time\n");
-  print(`WebAssembly: f64x2 SIMD, ${MR}×${NR} register tiles, packed panels, blocks of 256 over k; results bit-identical to the JavaScript kernel.`);
+  print(`WebAssembly on one thread: f64x2 SIMD, ${MR}×${NR} register tiles, packed panels, blocks of 256 over k; results bit-identical to the JavaScript kernel.`);
   print(`Module build + compile: ${compileMs().toFixed(2)} ms. "first call" is the first product of that size in this process (memory growth, code not yet tiered up).`);
   print("version" in numpy ? `numpy ${numpy.version}, one OpenBLAS thread, median of 7.` : `numpy column skipped: ${numpy.missing}.`);
   print();

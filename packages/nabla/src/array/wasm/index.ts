@@ -1,7 +1,9 @@
 // The WebAssembly face of the dense kernels (see runtime.ts for the module's life and
 // its fallback, product.ts for the products, matmul.ts for the micro-kernel; eigh's
-// kernels: rotations.ts for the QR sweeps, gemv.ts for the tridiagonal reduction).
+// kernels: rotations.ts for the QR sweeps, gemv.ts for the tridiagonal reduction;
+// threads.ts for large products split with a worker thread).
 export { compileKernel, setWasmEnabled, wasmAvailable, type Kernel } from "./runtime.js";
 export { gemmUpdate, wasmMatmulInto, type MatrixBlock } from "./product.js";
 export { residentRows, type ResidentRows } from "./rotations.js";
 export { residentBlock, type ResidentBlock } from "./gemv.js";
+export { setThreads, activeThreads } from "./threads.js";

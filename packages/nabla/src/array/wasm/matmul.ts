@@ -4,8 +4,8 @@
 // columns, each panel storing, for every p along k, its MR (or NR) values side by side. A
 // tile of C (MR × NR) lives in MR·NR/2 f64x2 accumulators while the kernel walks k: per
 // step it loads NR/2 vectors of B, splats each of A's MR values, and does MR·NR/2
-// multiplies and as many adds. The caller (index.ts) runs the cache-blocking loops over k
-// and the panels; one call here sweeps a column of tiles that share one panel of B.
+// multiplies and as many adds. The caller (threads.ts, `sweep`) runs the cache-blocking
+// loops over k and the panels; one call here sweeps a column of tiles that share one panel of B.
 //
 // Each element of C is ((0 + a₀b₀) + a₁b₁) + … in order of p, with a separate multiply
 // and add (no FMA): exactly the JavaScript kernel's arithmetic, so results agree bit for

@@ -176,18 +176,22 @@ export interface FunctionDef {
 
 /**
  * The bytes of a module that imports its memory as `env.memory` and exports `functions`.
- * Each function gets its own type (they are few); none returns a value.
+ * Each function gets its own type (they are few); none returns a value. With
+ * `sharedMaxPages`, the import asks for a shared memory of at most that many 64 KiB pages
+ * (shared memories must declare a maximum), which other threads can instantiate against.
  *
  * @example
  * const bytes = emitModule([panelKernel()]); // validate, compile, instantiate with { env: { memory } }
  */
-export function emitModule(functions: FunctionDef[]): Uint8Array {
+export function emitModule(functions: FunctionDef[], sharedMaxPages?: number): Uint8Array {
   const section = (id: number, content: number[]) => [id, ...uleb(content.length), ...content];
   const FUNC_TYPE = 0x60;
   const IMPORT_MEMORY = 0x02;
   const EXPORT_FUNC = 0x00;
   const types = functions.map((f) => [FUNC_TYPE, ...vec(f.params.map((t) => [t])), ...vec([])]);
-  const memoryImport = [...utf8("env"), ...utf8("memory"), IMPORT_MEMORY, 0x00, ...uleb(1)]; // limits: min 1 page, no max
+  // Limits (spec §5.3.4 and the threads extension): 0x00 min; 0x03 min, max, shared.
+  const limits = sharedMaxPages === undefined ? [0x00, ...uleb(1)] : [0x03, ...uleb(1), ...uleb(sharedMaxPages)];
+  const memoryImport = [...utf8("env"), ...utf8("memory"), IMPORT_MEMORY, ...limits];
   const exports = functions.map((f, i) => [...utf8(f.name), EXPORT_FUNC, ...uleb(i)]);
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d], // "\0asm"

@@ -4,7 +4,8 @@
 // `wasmMatmulInto` stores C = A·B; `gemmUpdate` subtracts, C ← C − op(A)·op(B) on blocks
 // with leading dimensions, which is what blocked factorizations spend their flops on.
 import { MR, NR } from "./matmul.js";
-import { heap, instantiate, type PanelFn } from "./runtime.js";
+import { heap, instantiate } from "./runtime.js";
+import { sweepAll } from "./threads.js";
 
 type FloatData = Float64Array | Float32Array;
 
@@ -131,7 +132,7 @@ function product(a: MatrixBlock, b: MatrixBlock, m: number, k: number, n: number
     copyRows(h, bRaw, b, k, n, nPad, k);
     kern.packB(bRaw * F, bPacked * F, nPanels, k, NR * F, nPad * F, F);
   }
-  blockedProduct(kern.panel, k, mPanels, nPanels, nPad, aPacked * F, bPacked * F, cAt * F);
+  sweepAll(kern, m, k, nPanels, nPad, aPacked * F, bPacked * F, cAt * F, KC, MC_PANELS, MR, NR);
   return { h, at: cAt, ld: nPad };
 }
 
@@ -157,24 +158,4 @@ function copyRows(h: Float64Array, dst: number, src: MatrixBlock, rows: number, 
     }
   }
   h.fill(0, dst + rows * dstLd, dst + dstRows * dstLd);
-}
-
-/**
- * The loops around the micro-kernel (GotoBLAS order): over blocks of k, blocks of A's
- * row panels (kept in L2), then every column panel of B (kept in L1 while the kernel
- * sweeps the block's row panels against it).
- */
-function blockedProduct(panel: PanelFn, k: number, mPanels: number, nPanels: number, nPad: number, aBytes: number, bBytes: number, cBytes: number): void {
-  const ldc = nPad * 8;
-  for (let pc = 0; pc < k; pc += KC) {
-    const kc = Math.min(KC, k - pc);
-    for (let ic = 0; ic < mPanels; ic += MC_PANELS) {
-      const tiles = Math.min(MC_PANELS, mPanels - ic);
-      const a = aBytes + (ic * k + pc) * MR * 8;
-      const c = cBytes + ic * MR * ldc;
-      for (let jb = 0; jb < nPanels; jb++) {
-        panel(a, bBytes + (jb * k + pc) * NR * 8, c + jb * NR * 8, tiles, kc, k * MR * 8, MR * ldc, ldc, pc === 0 ? 1 : 0);
-      }
-    }
-  }
 }

@@ -4,7 +4,8 @@
 // Content-Security-Policy without 'wasm-unsafe-eval'), `instantiate` answers null and
 // every entry point falls back to its JavaScript kernel, whose results are the same bit
 // for bit. The module is about 1.6 KiB, so it compiles synchronously even on a browser's
-// main thread (Chrome refuses that above 4 KiB).
+// main thread (Chrome refuses that above 4 KiB). In Node the memory is shared, so a
+// worker can run the same kernels on it (threads.ts); elsewhere it is a plain one.
 import { emitModule } from "./module.js";
 import { MR, NR, packKernel, panelKernel } from "./matmul.js";
 import { rotateKernel } from "./rotations.js";
@@ -19,7 +20,7 @@ interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (limits: { initial: number }) => WasmMemory;
+  Memory: new (limits: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
 
 export type PanelFn = (a: number, b: number, c: number, tiles: number, kc: number, aStride: number, cStride: number, ldc: number, first: number) => void;
@@ -30,6 +31,8 @@ export type ColumnsFn = (a: number, x: number, y: number, count: number, strips:
 const PAGE = 65536;
 /** Past this, the operands' copies would not fit a 32-bit memory; the JS kernel takes it. */
 const MAX_BYTES = 2 ** 31;
+/** A shared memory must declare its maximum: the same 2 GiB (address space only, not committed). */
+const MAX_PAGES = MAX_BYTES / PAGE;
 
 /** The compiled module: its memory, entry points, and a float64 view of the memory. */
 export interface Kernel {
@@ -40,6 +43,8 @@ export interface Kernel {
   rotate: RotateFn;
   columns: ColumnsFn;
   view: Float64Array;
+  /** The module's bytes when its memory is shared, so a worker can run the same kernels on it; else null. */
+  sharedBytes: Uint8Array | null;
 }
 
 let enabled = true;
@@ -86,13 +91,39 @@ export function compileKernel(): Kernel | null {
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (api === undefined) return null;
   try {
-    const bytes = emitModule([panelKernel(), packKernel("packA", MR), packKernel("packB", NR), rotateKernel(), columnsKernel()]);
+    const sharedMem = sharedMemory(api);
+    const shared = sharedMem !== null;
+    const memory = sharedMem ?? new api.Memory({ initial: 1 });
+    const functions = [panelKernel(), packKernel("packA", MR), packKernel("packB", NR), rotateKernel(), columnsKernel()];
+    const bytes = emitModule(functions, shared ? MAX_PAGES : undefined);
     // validate() is false where the engine lacks 128-bit SIMD; compiling may still be
     // refused (CSP), which throws.
     if (!api.validate(bytes)) return null;
-    const memory = new api.Memory({ initial: 1 });
     const { exports } = new api.Instance(new api.Module(bytes), { env: { memory } });
-    return { memory, panel: exports.panel as PanelFn, packA: exports.packA as PackFn, packB: exports.packB as PackFn, rotate: exports.rotate as RotateFn, columns: exports.columns as ColumnsFn, view: new Float64Array(memory.buffer) };
+    return {
+      memory,
+      panel: exports.panel as PanelFn,
+      packA: exports.packA as PackFn,
+      packB: exports.packB as PackFn,
+      rotate: exports.rotate as RotateFn,
+      columns: exports.columns as ColumnsFn,
+      view: new Float64Array(memory.buffer),
+      sharedBytes: shared ? bytes : null,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A shared memory where a second thread can use it (Node, with SharedArrayBuffer), so
+ * large products can split between threads (threads.ts); null elsewhere or if refused.
+ */
+function sharedMemory(api: WasmApi): WasmMemory | null {
+  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  if (typeof proc?.versions?.node !== "string" || typeof SharedArrayBuffer !== "function") return null;
+  try {
+    return new api.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
   } catch {
     return null;
   }

@@ -1,0 +1,181 @@
+// A second thread for large products, in Node: one worker (worker_threads) instantiates
+// the same module against the same shared memory, and takes half of B's column panels
+// while this thread sweeps the other half. Every tile of C gets the same calls of the
+// same `panel` kernel in the same order of k whichever thread runs it, so results are
+// bit-identical to one thread.
+//
+// The worker is started on the first large product and `unref()`ed (it never keeps a
+// process alive). Until it reports ready, and wherever it cannot start (a browser, no
+// shared memory, code from strings forbidden, worker creation refused), products run on
+// one thread. The two threads meet on a small shared Int32Array with Atomics.wait/notify:
+// Node allows waiting on its main thread, and the wait is short (the same work this
+// thread does meanwhile).
+import { canGenerateCode } from "../codegen.js";
+import type { Kernel, PanelFn } from "./runtime.js";
+
+/**
+ * Products with fewer multiply-adds than this stay on one thread: measured on this
+ * project's 2-core machine, two threads break even near 80³ (waking the worker, the
+ * serial copies and packing) and gain about 1.4× at 96³.
+ */
+const THREADED_MIN_WORK = 96 ** 3;
+
+// Slots of the control block (int32).
+const SEQ = 0; // job number, bumped by this thread to wake the worker
+const DONE = 1; // the last job number the worker finished
+const READY = 2; // 1 once the worker has instantiated the module
+const FAILED = 3; // 1 if the worker's share threw (this thread then redoes it)
+const ARGS = 4; // the job: the sweep's arguments after `panel`
+const SLOTS = ARGS + 12;
+
+let threads: 1 | 2 = 2;
+
+interface Pool {
+  control: Int32Array;
+  seq: number;
+  /** The kernel whose memory the worker shares: only its products can be split. */
+  kern: Kernel;
+}
+/** The worker's control block; null where no worker can run; undefined before the first try. */
+let pool: Pool | null | undefined;
+
+/**
+ * How many threads large float64 products may use (internal: tests and benchmarks
+ * compare one with two, whose results are the same bits). 2 by default, where Node's
+ * worker_threads and shared WebAssembly memory are available; 1 elsewhere whatever is set.
+ *
+ * @example
+ * setThreads(1); // every product now runs on the calling thread only
+ */
+export function setThreads(n: 1 | 2): void {
+  if (n !== 1 && n !== 2) throw new Error(`setThreads: n must be 1 or 2, got ${String(n)}`);
+  threads = n;
+}
+
+/**
+ * The threads the next large product would use: 2 once the worker is running and
+ * threads are on, else 1. The worker starts on the first large product, so right after
+ * it this may still say 1.
+ *
+ * @example
+ * if (activeThreads() === 2) console.log("matmul runs on two cores");
+ */
+export function activeThreads(): 1 | 2 {
+  return threads === 2 && pool != null && Atomics.load(pool.control, READY) === 1 ? 2 : 1;
+}
+
+/**
+ * The cache-blocking loops around the micro-kernel over B's column panels [jb0, jb1)
+ * (GotoBLAS order): blocks of k, blocks of `mc` row panels of A (kept in L2), then each
+ * column panel of B (kept in L1 while the kernel sweeps the block against it). Addresses
+ * in bytes. Self-contained on purpose: the worker runs this very function's source.
+ *
+ * @example
+ * sweep(kern.panel, k, mPanels, 0, nPanels, nPad, aBytes, bBytes, cBytes, 256, 32, 4, 4);
+ */
+export function sweep(panel: PanelFn, k: number, mPanels: number, jb0: number, jb1: number, nPad: number, aBytes: number, bBytes: number, cBytes: number, kcMax: number, mc: number, mr: number, nr: number): void {
+  const ldc = nPad * 8;
+  for (let pc = 0; pc < k; pc += kcMax) {
+    const kc = Math.min(kcMax, k - pc);
+    for (let ic = 0; ic < mPanels; ic += mc) {
+      const tiles = Math.min(mc, mPanels - ic);
+      const a = aBytes + (ic * k + pc) * mr * 8;
+      const c = cBytes + ic * mr * ldc;
+      for (let jb = jb0; jb < jb1; jb++) {
+        panel(a, bBytes + (jb * k + pc) * nr * 8, c + jb * nr * 8, tiles, kc, k * mr * 8, mr * ldc, ldc, pc === 0 ? 1 : 0);
+      }
+    }
+  }
+}
+
+/**
+ * C = A·B from packed panels, over all `nPanels` column panels of B: split with the
+ * worker when the product (m·k·n multiply-adds) is large and the worker is ready, else
+ * swept here alone. Arguments as `sweep`'s, with m rows instead of row panels.
+ *
+ * @example
+ * sweepAll(kern, m, k, nPanels, nPad, aBytes, bBytes, cBytes, 256, 32, 4, 4);
+ */
+export function sweepAll(kern: Kernel, m: number, k: number, nPanels: number, nPad: number, aBytes: number, bBytes: number, cBytes: number, kcMax: number, mc: number, mr: number, nr: number): void {
+  const mPanels = Math.ceil(m / mr);
+  const helper = threads === 2 && nPanels >= 2 && m * k * nPanels * nr >= THREADED_MIN_WORK ? workerFor(kern) : null;
+  if (helper === null || helper.kern !== kern || Atomics.load(helper.control, READY) !== 1) {
+    return sweep(kern.panel, k, mPanels, 0, nPanels, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr);
+  }
+  const ctl = helper.control;
+  const mid = nPanels >> 1;
+  ctl.set([k, mPanels, mid, nPanels, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr], ARGS);
+  Atomics.store(ctl, FAILED, 0);
+  const seq = ++helper.seq;
+  Atomics.store(ctl, SEQ, seq);
+  Atomics.notify(ctl, SEQ);
+  sweep(kern.panel, k, mPanels, 0, mid, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr);
+  for (let done = Atomics.load(ctl, DONE); done !== seq; done = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, done);
+  // Our fixed code should not throw there; if it did, its share is redone here.
+  if (Atomics.load(ctl, FAILED) === 1) sweep(kern.panel, k, mPanels, mid, nPanels, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr);
+}
+
+/** The worker's control block, started on the first call; null where no worker can run. */
+function workerFor(kern: Kernel): Pool | null {
+  if (pool !== undefined) return pool;
+  pool = null;
+  const Worker = workerConstructor();
+  // The worker runs from a source string (our fixed code): not where this process
+  // forbids code from strings (node --disallow-code-generation-from-strings, a CSP).
+  if (kern.sharedBytes === null || Worker === null || !canGenerateCode()) return pool;
+  try {
+    const control = new Int32Array(new SharedArrayBuffer(SLOTS * 4));
+    // execArgv: [] so the worker loads none of the process's loaders (tsx, --import hooks).
+    const workerData = { bytes: kern.sharedBytes, memory: kern.memory, control };
+    const worker = new Worker(workerSource(), { eval: true, execArgv: [], workerData });
+    worker.unref();
+    // A worker that fails to start never sets READY, so it is never waited for.
+    worker.on("error", () => undefined);
+    pool = { control, seq: 0, kern };
+  } catch {
+    pool = null; // eval-style workers refused: one thread
+  }
+  return pool;
+}
+
+interface WorkerLike {
+  unref(): void;
+  on(event: "error", listener: (e: unknown) => void): void;
+}
+type WorkerConstructor = new (source: string, options: { eval: true; execArgv: string[]; workerData: unknown }) => WorkerLike;
+
+/** Node's Worker, loaded lazily (browsers never reach this), from ESM and CommonJS alike; or null. */
+function workerConstructor(): WorkerConstructor | null {
+  try {
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    const load = proc?.getBuiltinModule ?? (typeof require === "function" ? require : undefined);
+    const mod = load?.("node:worker_threads") as { Worker?: WorkerConstructor } | undefined;
+    return mod?.Worker ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The worker's program: instantiate, report ready, then run each job's share of `sweep`. */
+function workerSource(): string {
+  return `"use strict";
+// A script, or a module under --input-type=module: getBuiltinModule serves both (Node ≥ 20.16).
+const { workerData } = process.getBuiltinModule?.("node:worker_threads") ?? require("node:worker_threads");
+const { bytes, memory, control } = workerData;
+const sweep = ${sweep.toString()};
+const { panel } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
+Atomics.store(control, ${READY}, 1);
+for (let seen = 0; ; ) {
+  Atomics.wait(control, ${SEQ}, seen);
+  seen = Atomics.load(control, ${SEQ});
+  try {
+    const [k, mPanels, jb0, jb1, nPad, a, b, c, kc, mc, mr, nr] = control.subarray(${ARGS}, ${SLOTS});
+    sweep(panel, k, mPanels, jb0, jb1, nPad, a, b, c, kc, mc, mr, nr);
+  } catch {
+    Atomics.store(control, ${FAILED}, 1);
+  }
+  Atomics.store(control, ${DONE}, seen);
+  Atomics.notify(control, ${DONE});
+}
+`;
+}
