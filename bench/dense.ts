@@ -13,6 +13,15 @@ const SIZES = [64, 128, 256, 512, 1024];
 /** Timed runs per size (the JavaScript kernel takes about a second at 1024). */
 const REPS: Record<number, number> = { 64: 31, 128: 31, 256: 15, 512: 7, 1024: 3 };
 
+/** Runs a numpy script on one BLAS thread and reads the JSON it prints last, or why it could not. */
+function runNumpy<T>(script: string): T | { missing: string } {
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
+  const r = spawnSync("python3", ["-c", script], { encoding: "utf8", env, timeout: 300_000 });
+  if (r.error) return { missing: `python3 not found (${r.error.message})` };
+  if (r.status !== 0) return { missing: `python3 has no numpy (${r.stderr.trim().split("\n").pop()})` };
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as T;
+}
+
 function randomMatrix(n: number, seed: number): Array {
   const next = mulberry32(seed);
   return np.array(Float64Array.from({ length: n * n }, () => next() - 0.5)).reshape([n, n]);
@@ -34,11 +43,7 @@ function numpyGflops(sizes: number[]): { version: string; gflops: Record<number,
     "    out[n] = 2 * n**3 / sorted(best)[3] / 1e9",
     "print(json.dumps({'version': np.__version__, 'gflops': out}))",
   ].join("\n");
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
-  const r = spawnSync("python3", ["-c", script], { encoding: "utf8", env, timeout: 300_000 });
-  if (r.error) return { missing: `python3 not found (${r.error.message})` };
-  if (r.status !== 0) return { missing: `python3 has no numpy (${r.stderr.trim().split("\n").pop()})` };
-  return JSON.parse(r.stdout.trim().split("\n").pop()!) as { version: string; gflops: Record<number, number> };
+  return runNumpy<{ version: string; gflops: Record<number, number> }>(script);
 }
 
 /** Building the module's bytes and compiling them, as the first WebAssembly matmul does. */
@@ -160,11 +165,7 @@ function numpyFactorizations(sizes: number[]): { version: string; ms: Record<str
     "        out[f'{name} {n}'] = sorted(ts)[7] * 1e3",
     "print(json.dumps({'version': np.__version__, 'ms': out}))",
   ].join("\n");
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
-  const r = spawnSync("python3", ["-c", script], { encoding: "utf8", env, timeout: 300_000 });
-  if (r.error) return { missing: `python3 not found (${r.error.message})` };
-  if (r.status !== 0) return { missing: `python3 has no numpy (${r.stderr.trim().split("\n").pop()})` };
-  return JSON.parse(r.stdout.trim().split("\n").pop()!) as { version: string; ms: Record<string, number> };
+  return runNumpy<{ version: string; ms: Record<string, number> }>(script);
 }
 
 /** The public call each row times, on the same kinds of matrices as the numpy script. */
