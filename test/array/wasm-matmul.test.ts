@@ -55,6 +55,20 @@ describe("WebAssembly float64 matmul", () => {
     }
   });
 
+  it("with B transposed (B stored n×k), gives the bits of the product with Bᵀ", () => {
+    const next = generator(SEED + 3);
+    for (const [m, k, n] of [[5, 9, 6], [13, 300, 37], [40, 3, 1]] as const) {
+      const a = Float64Array.from({ length: m * k }, next);
+      const b = Float64Array.from({ length: n * k }, next);
+      const bt = new Float64Array(k * n);
+      for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) bt[p * n + j] = b[j * k + p]!;
+      const c = new Float64Array(m * n).fill(NaN);
+      expect(wasmMatmulInto(a, 0, b, 0, c, 0, m, k, n, true)).toBe(true);
+      const i = firstDifference(c, jsProduct(a, bt, m, k, n));
+      expect(i, `seed ${SEED + 3}, shape ${m}×${k}·(${n}×${k})ᵀ: element ${i} differs`).toBe(-1);
+    }
+  });
+
   it("the data are order-sensitive: summing k in reverse changes bits", () => {
     const next = generator(SEED + 1);
     const [m, k, n] = [6, 300, 6];
@@ -108,6 +122,8 @@ describe("np.matmul through the WebAssembly kernel", () => {
       [[4, 19, 21], [21, 13]], // one B for the batch: folded into one tall product
       [[18, 21], [5, 21, 11]], // one A for the batch: B's side by side
       [[2, 33, 300], [2, 300, 7]], // k past one block (256)
+      [[37, 300], [29, 300, 1]], // one A, a batch of vectors (vmap of A·v): one product, B transposed
+      [[1, 5, 3], [40, 3, 1]], // the same, thin
     ];
     cases.forEach(([sa, sb], t) => {
       const a = random(sa, SEED + 10 + t);

@@ -187,6 +187,16 @@ describe("jit: fused loops", () => {
       expectJitMatches(f, [args]);
     }
   });
+  it("a computed value that is broadcast is stored once, not recomputed for every copy", () => {
+    // exp(v) (200 values) times a 200×200 matrix: 200 exponentials, not 40,000.
+    const f = (m: NdArray, v: NdArray) => [m.mul(v.exp())];
+    const args = [arr([200, 200], F64, 1), arr([200], F64, 2)];
+    const { source, run } = generated(f, args);
+    const loops = source.split("for (let").length - 1;
+    expect(source.includes("new Float64Array(200)"), source).toBe(true); // exp(v) stored
+    expect(loops).toBe(3); // its loop, then the 200×200 product's two
+    expectSameBits(run(), f(args[0]!, args[1]!));
+  });
 });
 
 // ---------------------------------------------------------------------------------------

@@ -124,6 +124,12 @@ export function matmulStorage(a: Storage, b: Storage, outShape: Shape): Storage 
     matmulInto(a.data, 0, b.data, 0, out.data, 0, batch * m, k, n); // a's matrices stack into rows
     return out;
   }
+  if (batch > 1 && aBatch === 1 && bBatch === batch && n === 1 && m > 1 && m * k * batch >= WASM_MIN_WORK) {
+    // Matrix-vector products with one matrix (what vmap of A·v makes, as in a Hessian):
+    // the vectors as rows of V, C = V·Aᵀ is one product with B transposed in the packing,
+    // where the general path below would transpose V and C in JavaScript.
+    if (wasmMatmulInto(b.data, 0, a.data, 0, out.data, 0, batch, k, m, true)) return out;
+  }
   if (batch > 1 && aBatch === 1 && bBatch === batch) {
     // B' = [B₁ | B₂ | …] (k × batch·n), C' = A·B', then C' is split back per batch.
     const wide = new Float64Array(k * batch * n);

@@ -29,7 +29,7 @@ const WASM_MIN_WORK = 8 ** 3;
 
 /**
  * C = A·B for one row-major (m×k)·(k×n) product at the given element offsets, in
- * WebAssembly. Returns false (and leaves C alone) where the kernel is unavailable or
+ * WebAssembly; with `bTransposed`, C = A·Bᵀ for B stored n×k. Returns false (and leaves C alone) where the kernel is unavailable or
  * disabled, or the data is not floating-point; the caller then runs its JavaScript
  * kernel. float32 operands are widened to float64 and the sums rounded once at the end,
  * as the JavaScript kernel does.
@@ -39,9 +39,9 @@ const WASM_MIN_WORK = 8 ** 3;
  * wasmMatmulInto(Float64Array.of(1, 2, 3, 4), 0, Float64Array.of(5, 6, 7, 8), 0, c, 0, 2, 2, 2);
  * // true, and c is [19, 22, 43, 50]; false where WebAssembly SIMD is unavailable
  */
-export function wasmMatmulInto(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, c: ArrayLike<number>, co: number, m: number, k: number, n: number): boolean {
+export function wasmMatmulInto(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, c: ArrayLike<number>, co: number, m: number, k: number, n: number, bTransposed = false): boolean {
   if (k === 0 || m === 0 || n === 0 || !isFloat(a) || !isFloat(b) || !isFloat(c)) return false;
-  const p = product({ data: a, offset: ao, ld: k }, { data: b, offset: bo, ld: n }, m, k, n);
+  const p = product({ data: a, offset: ao, ld: k }, { data: b, offset: bo, ld: bTransposed ? k : n, transposed: bTransposed }, m, k, n);
   if (p === null) return false;
   const { h, at, ld } = p;
   if (n === ld) c.set(h.subarray(at, at + m * n), co);

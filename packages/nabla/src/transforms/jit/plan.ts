@@ -57,8 +57,8 @@ const readsInPlace = (s: Step) => (fused(s) && !(s.kind === "view" && !s.map)) |
 
 /**
  * Decides what is stored: values not produced by a fused op, and fused results that are
- * outputs, read by an op that needs a buffer, or read twice and too costly to recompute
- * (these loops are bound by memory traffic, not arithmetic).
+ * outputs, read by an op that needs a buffer, read twice and too costly to recompute
+ * (these loops are bound by memory traffic, not arithmetic), or broadcast.
  */
 export function planOf(ir: IR): Plan {
   const steps = new Map(ir.equations.map((e) => [e, stepOf(e)]));
@@ -79,6 +79,8 @@ export function planOf(ir: IR): Plan {
     const v = e.outputs[0]!;
     cost.set(v, (step.kind === "view" ? 0 : 1) + e.inputs.reduce((sum, input) => sum + costOf(input), 0));
     if ((uses.get(v) ?? 0) > 1 && costOf(v) > RECOMPUTE_LIMIT) materialized.add(v);
+    // A computed value broadcast to more elements would be recomputed for every copy.
+    if (step.kind !== "window") for (const u of e.inputs) if (costOf(u) > 0 && sizeOf(u.aval.shape) < sizeOf(v.aval.shape)) materialized.add(u);
   }
   const scalars = new Set([...ir.constVars, ...producer.keys()].filter((v) => sizeOf(v.aval.shape) === 1 && !needsBuffer.has(v)));
   return { steps, producer, materialized, scalars };
