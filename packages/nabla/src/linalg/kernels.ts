@@ -3,6 +3,7 @@
 // about Arrays, tracing or derivatives; the primitives in primitives.ts call these.
 import { sizeOf, stridesOf, type DType, type Shape, type TypedArray } from "../array/index.js";
 import { choleskyBlocked, luBlocked, solveTriangularBlocked, type TriangularOptions } from "./blocked.js";
+import { blockedQR } from "./qr.js";
 
 export type { TriangularOptions } from "./blocked.js";
 
@@ -103,70 +104,13 @@ export function luSolve({ lu, perm }: LU, n: number, B: Float64Array, k: number,
 /**
  * Reduced Householder QR of the m×n matrix at `a[off..]`, m ≥ n: Q (m×n, orthonormal
  * columns) and R (n×n upper triangular) with R's diagonal made non-negative, which makes
- * the factorization unique for full-rank input and so a smooth function of it.
+ * the factorization unique for full-rank input and so a smooth function of it. Blocked
+ * (qr.ts), so that most flops run in products.
+ *
+ * @example
+ * const { Q, R } = householderQR(Float64Array.of(3, 4), 0, 2, 1);
+ * // Q is [0.6, 0.8], R is [5]
  */
 export function householderQR(a: TypedArray, off: number, m: number, n: number): { Q: Float64Array; R: Float64Array } {
-  // Work on the transpose so that a column of A is a contiguous row.
-  const W = new Float64Array(n * m);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) W[j * m + i] = a[off + i * n + j]!;
-  const V = new Float64Array(n * m); // Householder vector k in row k, entries k..m-1
-  const betas = new Float64Array(n);
-  const R = new Float64Array(n * n);
-  for (let k = 0; k < n; k++) {
-    const col = k * m;
-    // The column over a power of two near its largest entry: exact (the same reflector as
-    // without it, bit for bit), but ‖x‖² and 2/vᵀv can no longer overflow for a column of
-    // size 1e200 or underflow for one of size 1e-200.
-    let largest = 0;
-    for (let i = k; i < m; i++) largest = Math.max(largest, Math.abs(W[col + i]!));
-    const unit = largest > 0 && largest < Infinity ? 2 ** Math.floor(Math.log2(largest)) : 1;
-    let tail = 0;
-    for (let i = k + 1; i < m; i++) tail += (W[col + i]! / unit) ** 2;
-    const x0 = W[col + k]! / unit;
-    if (tail === 0) {
-      // Already upper triangular in this column: H = I.
-      R[k * n + k] = x0 * unit;
-    } else {
-      const norm = Math.sqrt(x0 * x0 + tail);
-      const alpha = x0 > 0 ? -norm : norm; // the sign that avoids cancellation in x0 − alpha
-      const v0 = x0 - alpha;
-      V[col + k] = v0;
-      for (let i = k + 1; i < m; i++) V[col + i] = W[col + i]! / unit;
-      // H = I − β·v·vᵀ is the same for v and v/unit (β scales by unit²).
-      const beta = 2 / (v0 * v0 + tail);
-      betas[k] = beta;
-      R[k * n + k] = alpha * unit;
-      for (let j = k + 1; j < n; j++) {
-        const cj = j * m;
-        let s = 0;
-        for (let i = k; i < m; i++) s += V[col + i]! * W[cj + i]!;
-        s *= beta;
-        for (let i = k; i < m; i++) W[cj + i] = W[cj + i]! - s * V[col + i]!;
-      }
-    }
-    for (let j = k + 1; j < n; j++) R[k * n + j] = W[j * m + k]!;
-  }
-  // Q = H_0·H_1⋯H_{n-1} applied to the first n columns of I, accumulated backwards;
-  // stored transposed (row c is column c of Q) for contiguous updates.
-  const Qt = new Float64Array(n * m);
-  for (let c = 0; c < n; c++) Qt[c * m + c] = 1;
-  for (let k = n - 1; k >= 0; k--) {
-    const beta = betas[k]!;
-    if (beta === 0) continue;
-    const col = k * m;
-    for (let c = k; c < n; c++) {
-      const qc = c * m;
-      let s = 0;
-      for (let i = k; i < m; i++) s += V[col + i]! * Qt[qc + i]!;
-      s *= beta;
-      for (let i = k; i < m; i++) Qt[qc + i] = Qt[qc + i]! - s * V[col + i]!;
-    }
-  }
-  const Q = new Float64Array(m * n);
-  for (let c = 0; c < n; c++) {
-    const flip = R[c * n + c]! < 0 ? -1 : 1;
-    for (let j = c; j < n; j++) R[c * n + j] = R[c * n + j]! * flip;
-    for (let i = 0; i < m; i++) Q[i * n + c] = flip * Qt[c * m + i]!;
-  }
-  return { Q, R };
+  return blockedQR(a, off, m, n);
 }
