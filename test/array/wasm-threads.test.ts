@@ -4,7 +4,7 @@ import { promisify } from "node:util";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { np } from "nabla";
 import { activeThreads, gemmUpdate, matmulStorage, setThreads, setWasmEnabled, Storage } from "../../packages/nabla/src/array/index.js";
-import { wasmMatmulInto } from "../../packages/nabla/src/array/wasm/index.js";
+import { stopWorker, wasmMatmulInto } from "../../packages/nabla/src/array/wasm/index.js";
 import { firstDifference, uniformFrom } from "../helpers.js";
 
 // Large float64 products split B's column panels between this thread and one worker
@@ -165,4 +165,26 @@ describe("a process that used the worker", () => {
     expect(normal.threads).toBe(2);
     expect(child.sum).toBe(normal.sum);
   }, 60_000);
+});
+
+// Last in this file: from here on this process's products run on one thread.
+describe("a worker that dies", () => {
+  it("is given up: the product in flight and later ones finish here, with one thread's bits", async () => {
+    const next = generator(SEED + 4);
+    const [m, k, n] = [129, 300, 131];
+    const a = Float64Array.from({ length: m * k }, next);
+    const b = Float64Array.from({ length: k * n }, next);
+    const one = product(1, a, b, m, k, n);
+    expect(await workerReady()).toBe(2);
+    // Terminated, and a product at once: this thread cannot take the exit event while it
+    // waits, so only the wait's deadline can give the worker up (a hang fails the test).
+    const stopped = stopWorker();
+    const start = Date.now();
+    const i = firstDifference(product(2, a, b, m, k, n), one);
+    expect(i, `element ${i} differs`).toBe(-1);
+    expect(Date.now() - start).toBeLessThan(15_000);
+    await stopped;
+    expect(activeThreads()).toBe(1);
+    expect(firstDifference(product(2, a, b, m, k, n), one)).toBe(-1);
+  }, 30_000);
 });

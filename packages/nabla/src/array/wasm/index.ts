@@ -6,4 +6,4 @@ export { compileKernel, setWasmEnabled, wasmAvailable, type Kernel } from "./run
 export { gemmUpdate, wasmMatmulInto, type MatrixBlock } from "./product.js";
 export { residentRows, type ResidentRows } from "./rotations.js";
 export { residentBlock, type ResidentBlock } from "./gemv.js";
-export { setThreads, activeThreads } from "./threads.js";
+export { setThreads, activeThreads, stopWorker } from "./threads.js";

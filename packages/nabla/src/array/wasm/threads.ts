@@ -9,7 +9,9 @@
 // shared memory, code from strings forbidden, worker creation refused), products run on
 // one thread. The two threads meet on a small shared Int32Array with Atomics.wait/notify:
 // Node allows waiting on its main thread, and the wait is short (the same work this
-// thread does meanwhile).
+// thread does meanwhile). A worker that exits, or does not finish its share long after
+// this thread finished the same amount of work, is given up: this thread does its share,
+// and products run on one thread from then on.
 import { canGenerateCode } from "../codegen.js";
 import type { Kernel, PanelFn } from "./runtime.js";
 
@@ -19,6 +21,8 @@ import type { Kernel, PanelFn } from "./runtime.js";
  * serial copies and packing) and gain about 1.4× at 96³.
  */
 const THREADED_MIN_WORK = 96 ** 3;
+/** A worker's share is given up after this many ms, or 50 times this thread's own share. */
+const PATIENCE_MS = 2000;
 
 // Slots of the control block (int32).
 const SEQ = 0; // job number, bumped by this thread to wake the worker
@@ -32,6 +36,7 @@ let threads: 1 | 2 = 2;
 
 interface Pool {
   control: Int32Array;
+  worker: WorkerLike;
   seq: number;
   /** The kernel whose memory the worker shares: only its products can be split. */
   kern: Kernel;
@@ -109,10 +114,41 @@ export function sweepAll(kern: Kernel, m: number, k: number, nPanels: number, nP
   const seq = ++helper.seq;
   Atomics.store(ctl, SEQ, seq);
   Atomics.notify(ctl, SEQ);
+  const start = performance.now();
   sweep(kern.panel, k, mPanels, 0, mid, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr);
-  for (let done = Atomics.load(ctl, DONE); done !== seq; done = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, done);
-  // Our fixed code should not throw there; if it did, its share is redone here.
-  if (Atomics.load(ctl, FAILED) === 1) sweep(kern.panel, k, mPanels, mid, nPanels, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr);
+  const deadline = performance.now() + Math.max(PATIENCE_MS, 50 * (performance.now() - start));
+  let finished = true;
+  for (let done = Atomics.load(ctl, DONE); done !== seq; done = Atomics.load(ctl, DONE)) {
+    const left = deadline - performance.now();
+    if (left <= 0) {
+      finished = false;
+      break;
+    }
+    Atomics.wait(ctl, DONE, done, left);
+  }
+  // Our fixed code should not throw there; if it did, or the worker is gone, its share is
+  // redone here (a worker merely late writes the same bits to the same places).
+  if (!finished) giveUp(helper);
+  if (!finished || Atomics.load(ctl, FAILED) === 1) sweep(kern.panel, k, mPanels, mid, nPanels, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr);
+}
+
+/** Products run on one thread from now on; the worker, if it still runs, is stopped. */
+function giveUp(p: Pool): void {
+  if (pool === p) pool = null;
+  void p.worker.terminate().catch(() => undefined);
+}
+
+/**
+ * Stops the worker as if it had died (internal: the tests check that products then
+ * finish on one thread with the same bits). Resolves once it has exited.
+ *
+ * @example
+ * await stopWorker(); // activeThreads() is 1 from now on
+ */
+export async function stopWorker(): Promise<void> {
+  const p = pool;
+  if (p == null) return;
+  await p.worker.terminate();
 }
 
 /** The worker's control block, started on the first call; null where no worker can run. */
@@ -129,9 +165,13 @@ function workerFor(kern: Kernel): Pool | null {
     const workerData = { bytes: kern.sharedBytes, memory: kern.memory, control };
     const worker = new Worker(workerSource(), { eval: true, execArgv: [], workerData });
     worker.unref();
-    // A worker that fails to start never sets READY, so it is never waited for.
+    // A worker that fails to start never sets READY, so it is never waited for; one that
+    // exits between products is given up before the next (one that dies during a
+    // product, when this thread cannot take events, is given up by the wait's deadline).
     worker.on("error", () => undefined);
-    pool = { control, seq: 0, kern };
+    const started: Pool = { control, worker, seq: 0, kern };
+    worker.on("exit", () => giveUp(started));
+    pool = started;
   } catch {
     pool = null; // eval-style workers refused: one thread
   }
@@ -140,7 +180,8 @@ function workerFor(kern: Kernel): Pool | null {
 
 interface WorkerLike {
   unref(): void;
-  on(event: "error", listener: (e: unknown) => void): void;
+  on(event: "error" | "exit", listener: (e: unknown) => void): void;
+  terminate(): Promise<number>;
 }
 type WorkerConstructor = new (source: string, options: { eval: true; execArgv: string[]; workerData: unknown }) => WorkerLike;
 
