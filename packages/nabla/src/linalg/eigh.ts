@@ -1,16 +1,26 @@
-// The symmetric eigenvalue kernel: Householder reduction to tridiagonal form, then the
-// implicit symmetric QR iteration with Wilkinson shifts (Golub & Van Loan, §8.3); the
-// reduction is blocked (tridiagonal.ts). The QR iteration rotates whole rows of Z, which
-// are contiguous: rotating strips of columns, or a column at a time with the carried
-// row in a register, measured 1.3–2.7× slower in JavaScript. Both steps are orthogonal
-// transformations, so eigenvalues come out with an absolute error of a small multiple
-// of ε·‖A‖, and eigenvectors orthonormal to working precision. Where WebAssembly runs,
-// Z stays in its memory for the whole iteration and each step's rotations are applied
-// there in one call (array/wasm/rotations.ts), with the JavaScript loop's bits.
-import { residentRows, type TypedArray } from "../array/index.js";
+// The symmetric eigenvalue kernel: Householder reduction to tridiagonal form (blocked,
+// tridiagonal.ts), then the implicit symmetric QR iteration with Wilkinson shifts
+// (tridiagonal-qr.ts). Both steps are orthogonal transformations, so eigenvalues come out
+// with an absolute error of a small multiple of ε·‖A‖, and eigenvectors orthonormal to
+// working precision.
+// From DIVIDE_MIN on, the tridiagonal problem goes to divide and conquer (divide.ts)
+// instead: its flops are matrix products, where the QR iteration's n³-order rotations
+// of Z are not, and A's eigenvectors then take one more product.
+import { gemmUpdate, type TypedArray } from "../array/index.js";
+import { tridiagonalDivide } from "./divide.js";
 import { tridiagonalize } from "./tridiagonal.js";
+import { tridiagonalEigen } from "./tridiagonal-qr.js";
 
-const EPS = 2 ** -52;
+/**
+ * From this size on, the tridiagonal eigenproblem is solved by divide and conquer:
+ * measured against the QR iteration for the whole of symmetricEigen (random matrices, one
+ * and two threads, interleaved), the two break even near n = 190–210; divide and conquer
+ * is ~1.1× faster at 256 and ~1.3× at 500, where the reduction to tridiagonal form and
+ * the final product take most of the time.
+ */
+const DIVIDE_MIN = 208;
+/** Rows and columns per tile when the lower triangle is mirrored into the upper. */
+const MIRROR_TILE = 32;
 
 /**
  * Eigenvalues (ascending) and eigenvectors (columns of `V`, row-major n×n) of the
@@ -18,8 +28,25 @@ const EPS = 2 ** -52;
  * Each eigenvector is scaled so that its largest-magnitude entry is positive, which
  * makes V a well-defined (locally smooth) function of A for distinct eigenvalues.
  * Non-finite input gives all-NaN output.
+ *
+ * @example
+ * const { w, V } = symmetricEigen(Float64Array.of(2, 0, 1, 2), 0, 2); // [[2, 1], [1, 2]]
+ * // w ≈ [1, 3]; V's columns ±(1, −1)/√2 and (1, 1)/√2
  */
 export function symmetricEigen(a: TypedArray, off: number, n: number): { w: Float64Array; V: Float64Array } {
+  return symmetricEigenBy(a, off, n, n >= DIVIDE_MIN ? "divide" : "qr");
+}
+
+/**
+ * symmetricEigen with the tridiagonal eigensolver chosen: the QR iteration or divide and
+ * conquer (symmetricEigen chooses by size; tests and benchmarks compare the two). Both
+ * give the same contract: ascending w, the same sign convention, NaN for non-finite input.
+ *
+ * @example
+ * symmetricEigenBy(Float64Array.of(2, 0, 1, 2), 0, 2, "divide").w;
+ * // ≈ [1, 3], as symmetricEigen gives
+ */
+export function symmetricEigenBy(a: TypedArray, off: number, n: number, method: "qr" | "divide"): { w: Float64Array; V: Float64Array } {
   const A = new Float64Array(n * n);
   let finite = true;
   let largest = 0;
@@ -29,7 +56,6 @@ export function symmetricEigen(a: TypedArray, off: number, n: number): { w: Floa
       if (!Number.isFinite(v)) finite = false;
       largest = Math.max(largest, Math.abs(v));
       A[i * n + j] = v;
-      A[j * n + i] = v;
     }
   }
   if (!finite) return { w: new Float64Array(n).fill(NaN), V: new Float64Array(n * n).fill(NaN) };
@@ -37,8 +63,21 @@ export function symmetricEigen(a: TypedArray, off: number, n: number): { w: Floa
   // the squares and products inside (Householder norms, shifts) can neither overflow for
   // a matrix of size 1e200 nor underflow for one of size 1e-200. The eigenvalues are s·d.
   const unit = largest > 0 ? 2 ** Math.floor(Math.log2(largest)) : 1;
-  for (let i = 0; i < n * n; i++) A[i] = A[i]! / unit;
+  // Scaled and mirrored tile by tile, so that the upper triangle's writes down columns
+  // stay in cache.
+  for (let i0 = 0; i0 < n; i0 += MIRROR_TILE) {
+    for (let j0 = 0; j0 <= i0; j0 += MIRROR_TILE) {
+      for (let i = i0; i < Math.min(i0 + MIRROR_TILE, n); i++) {
+        for (let j = j0; j < Math.min(j0 + MIRROR_TILE, i + 1); j++) {
+          const v = A[i * n + j]! / unit;
+          A[i * n + j] = v;
+          A[j * n + i] = v;
+        }
+      }
+    }
+  }
   const { d, e, Z } = tridiagonalize(A, n);
+  if (method === "divide") return divideAndConquer(d, e, Z, n, unit);
   tridiagonalEigen(d, e, Z, n);
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x]! - d[y]!);
   const w = new Float64Array(n);
@@ -55,108 +94,30 @@ export function symmetricEigen(a: TypedArray, off: number, n: number): { w: Floa
 }
 
 /**
- * Eigenvalues of the symmetric tridiagonal matrix (d, e) in place into d (unsorted), by
- * implicit QR steps with Wilkinson shifts and deflation. Every rotation of rows k, k+1
- * of the tridiagonal matrix is applied to rows k, k+1 of Z (n rows of `width` entries),
- * so starting from Z = I gives the eigenvectors as Z's rows, and from Z = Qᵀ those of
- * Q·T·Qᵀ. `width` may be 1 to track only one component (Lanczos needs the last ones).
+ * symmetricEigen's tail by divide and conquer (divide.ts): T = Q_T·Λ·Q_Tᵀ, then A's
+ * eigenvectors Q·Q_T = Zᵀ·Q_T in one product. The product comes out negated (gemmUpdate
+ * subtracts from zero), which the sign convention below undoes anyway.
  */
-export function tridiagonalEigen(d: Float64Array, e: Float64Array, Z: Float64Array | null, width: number): void {
-  const n = d.length;
-  // As in symmetricEigen, work on (d, e)/s for a power of two s near their largest
-  // magnitude (exact), so the shift's b² cannot overflow for a Lanczos tridiagonal of
-  // size 1e160 or underflow for one of size 1e-160.
-  let largest = 0;
-  for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(d[i]!), Math.abs(e[i]!));
-  const unit = largest > 0 && largest < Infinity ? 2 ** Math.floor(Math.log2(largest)) : 1;
+function divideAndConquer(d: Float64Array, e: Float64Array, Z: Float64Array, n: number, unit: number): { w: Float64Array; V: Float64Array } {
+  const { w, Q } = tridiagonalDivide(d, e);
+  const V = new Float64Array(n * n);
+  gemmUpdate({ data: V, offset: 0, ld: n }, { data: Z, offset: 0, ld: n, transposed: true }, { data: Q, offset: 0, ld: n }, n, n, n);
+  // Each column's first entry of largest magnitude, found row by row (contiguous reads).
+  const big = new Int32Array(n);
+  const bigAbs = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    d[i] = d[i]! / unit;
-    e[i] = e[i]! / unit;
-  }
-  diagonalize(d, e, Z, width);
-  for (let i = 0; i < n; i++) {
-    d[i] = d[i]! * unit;
-    e[i] = e[i]! * unit;
-  }
-}
-
-/** Below this many entries per row of Z, rotating in JavaScript beats copying Z into WebAssembly. */
-const WASM_MIN_WIDTH = 16;
-
-/** tridiagonalEigen's QR iteration, on (d, e) of moderate size. */
-function diagonalize(d: Float64Array, e: Float64Array, Z: Float64Array | null, width: number): void {
-  const n = d.length;
-  const resident = Z !== null && width >= WASM_MIN_WIDTH ? residentRows(Z, n, width) : null;
-  const negligible = (i: number) => Math.abs(e[i]!) <= EPS * (Math.abs(d[i]!) + Math.abs(d[i + 1]!));
-  let hi = n - 1;
-  let steps = 0;
-  const rotations = new Float64Array(2 * n); // a step's (c, s) pairs, for Z rotated in JavaScript
-  try {
-    while (hi > 0) {
-      if (negligible(hi - 1)) {
-        e[hi - 1] = 0;
-        hi--;
-        continue;
-      }
-      let lo = hi - 1;
-      while (lo > 0 && !negligible(lo - 1)) lo--;
-      if (lo > 0) e[lo - 1] = 0;
-      // Convergence is cubic; a few steps per eigenvalue is the norm.
-      if (++steps > 30 * n) throw new Error("eigh: the QR iteration did not converge");
-      const count = hi - lo;
-      if (resident !== null) qrStep(d, e, lo, hi, resident.sweep(lo, hi));
-      else {
-        qrStep(d, e, lo, hi, rotations);
-        if (Z !== null) for (let k = 0; k < count; k++) rotateRows(Z, width, lo + k, rotations[2 * k]!, rotations[2 * k + 1]!);
+    for (let j = 0; j < n; j++) {
+      const x = Math.abs(V[i * n + j]!);
+      if (x > bigAbs[j]!) {
+        bigAbs[j] = x;
+        big[j] = i;
       }
     }
-  } finally {
-    resident?.finish();
   }
-}
-
-/** Rows k, k+1 of Z (rows of `width`) become (c·u + s·v, c·v − s·u). */
-function rotateRows(Z: Float64Array, width: number, k: number, c: number, s: number): void {
-  const r0 = k * width;
-  const r1 = r0 + width;
-  for (let i = 0; i < width; i++) {
-    const u = Z[r0 + i]!;
-    const v = Z[r1 + i]!;
-    Z[r0 + i] = c * u + s * v;
-    Z[r1 + i] = c * v - s * u;
-  }
-}
-
-/**
- * One implicit QR step with a Wilkinson shift on the unreduced block lo..hi; the (c, s)
- * of its rotation of rows (k, k+1) go to cs[2(k−lo)], cs[2(k−lo)+1], for Z.
- */
-function qrStep(d: Float64Array, e: Float64Array, lo: number, hi: number, cs: Float64Array): void {
-  // The shift: the eigenvalue of the trailing 2×2 block nearer its last diagonal entry.
-  const delta = (d[hi - 1]! - d[hi]!) / 2;
-  const b = e[hi - 1]!;
-  const mu = d[hi]! - (b * b) / (delta + (delta >= 0 ? 1 : -1) * Math.hypot(delta, b));
-  let x = d[lo]! - mu;
-  let z = e[lo]!;
-  for (let k = lo; k < hi; k++) {
-    // The rotation G = [c s; −s c] with G·(x, z) = (r, 0): at k = lo it starts the step
-    // from the first column of T − μI, afterwards it chases the bulge (x, z) down.
-    const r = Math.hypot(x, z);
-    const c = r === 0 ? 1 : x / r;
-    const s = r === 0 ? 0 : z / r;
-    if (k > lo) e[k - 1] = r;
-    const dk = d[k]!;
-    const dk1 = d[k + 1]!;
-    const ek = e[k]!;
-    d[k] = c * c * dk + 2 * c * s * ek + s * s * dk1;
-    d[k + 1] = s * s * dk - 2 * c * s * ek + c * c * dk1;
-    e[k] = c * s * (dk1 - dk) + (c * c - s * s) * ek;
-    if (k < hi - 1) {
-      x = e[k]!;
-      z = s * e[k + 1]!;
-      e[k + 1] = c * e[k + 1]!;
-    }
-    cs[2 * (k - lo)] = c;
-    cs[2 * (k - lo) + 1] = s;
-  }
+  const sign = new Float64Array(n);
+  for (let j = 0; j < n; j++) sign[j] = V[big[j]! * n + j]! < 0 ? -1 : 1;
+  // + 0 turns the −0 that negating exact zeros gives back into 0, as the QR path has them.
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) V[i * n + j] = sign[j]! * V[i * n + j]! + 0;
+  for (let j = 0; j < n; j++) w[j] = w[j]! * unit;
+  return { w, V };
 }

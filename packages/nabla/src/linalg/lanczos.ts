@@ -2,7 +2,8 @@
 import { np, type Array } from "../core/index.js";
 import * as random from "../random/index.js";
 import { nrm2 } from "../array/index.js";
-import { symmetricEigen, tridiagonalEigen } from "./eigh.js";
+import { symmetricEigen } from "./eigh.js";
+import { tridiagonalEigen } from "./tridiagonal-qr.js";
 import { axpy, dot, operator, type MatVec, type Vec } from "./vectors.js";
 
 export interface LanczosOptions {
