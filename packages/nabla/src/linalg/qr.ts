@@ -162,8 +162,13 @@ function factorPanel({ W, V, betas, diag, m }: Factorization, k0: number, k1: nu
  * The b×b upper triangular T (b = k1 − k0, rows b apart) with H_k0⋯H_{k1−1} = I − Y·T·Yᵀ,
  * Y's columns the reflectors in V's rows k0..k1: T_tt = β_t and
  * T[0..t, t] = −β_t·T[0..t, 0..t]·(Yᵀ·y_t) (LAPACK's larft, forward, columnwise).
+ * Reflector t is read from entry k0 + t on (zero before); the tridiagonal reduction's
+ * back-transformation uses it too.
+ *
+ * @example
+ * triangularFactor(Float64Array.of(1, 0), 2, 0, 1, Float64Array.of(2)); // [2]: H = I − 2·e₀e₀ᵀ
  */
-function triangularFactor(V: Float64Array, m: number, k0: number, k1: number, betas: Float64Array): Float64Array {
+export function triangularFactor(V: Float64Array, m: number, k0: number, k1: number, betas: Float64Array): Float64Array {
   const b = k1 - k0;
   const T = new Float64Array(b * b);
   const z = new Float64Array(b);

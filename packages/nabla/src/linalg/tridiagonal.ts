@@ -6,6 +6,7 @@
 // blocks of NB reflectors in compact WY form, H_k⋯H_{k+b−1} = I − Y·T·Yᵀ (Schreiber &
 // Van Loan 1989; LAPACK's larft/larfb), again as products.
 import { gemmUpdate, residentBlock, type MatrixBlock, type ResidentBlock } from "../array/index.js";
+import { triangularFactor } from "./qr.js";
 
 /** Reflectors per panel and per block of the back-transformation. */
 const NB = 32;
@@ -128,7 +129,6 @@ function accumulate(A: Float64Array, n: number, betas: Float64Array): Float64Arr
   const Q = new Float64Array(n * n);
   for (let i = 0; i < n; i++) Q[i * n + i] = 1;
   const Y = new Float64Array(NB * n); // reflectors as rows
-  const T = new Float64Array(NB * NB);
   const M = new Float64Array(NB * n);
   const last = n - 3;
   for (let k1 = last + 1; k1 > 0; k1 -= NB) {
@@ -138,40 +138,17 @@ function accumulate(A: Float64Array, n: number, betas: Float64Array): Float64Arr
     const r = n - s;
     Y.fill(0);
     for (let t = 0; t < b; t++) Y.set(A.subarray((k0 + t) * n + k0 + t + 1, (k0 + t + 1) * n), t * n + k0 + t + 1);
-    triangularFactor(Y, n, s, b, betas.subarray(k0, k1), T);
+    // Y's rows are zero before their reflectors, as larft reads them.
+    const T = triangularFactor(Y, n, 0, b, betas.subarray(k0, k1));
     // Q −= (Y·T)·(Yᵀ·Q), as N·M with N = −Y·T and M = −Yᵀ·Q (the update only subtracts);
     // for one reflector this is the unblocked Q −= (β·v)·(vᵀ·Q), bit for bit.
     const N = new Float64Array(r * b);
-    gemmUpdate(block(N, 0, b), block(Y, s, n, true), block(T, 0, NB), r, b, b);
+    gemmUpdate(block(N, 0, b), block(Y, s, n, true), block(T, 0, b), r, b, b);
     M.fill(0, 0, b * n);
     gemmUpdate(block(M, s, n), block(Y, s, n), block(Q, s * n + s, n), b, r, r);
     gemmUpdate(block(Q, s * n + s, n), block(N, 0, b), block(M, s, n), r, b, r);
   }
   return Q;
-}
-
-/**
- * The upper triangular T with H_0⋯H_{b−1} = I − Y·T·Yᵀ for reflectors I − β_t·y_t·y_tᵀ
- * (y_t in row t of Y, columns s..n): T_tt = β_t, T[0..t, t] = −β_t·T[0..t, 0..t]·(Y·y_t).
- */
-function triangularFactor(Y: Float64Array, n: number, s: number, b: number, betas: Float64Array, T: Float64Array): void {
-  T.fill(0);
-  const z = new Float64Array(b);
-  for (let t = 0; t < b; t++) {
-    const beta = betas[t]!;
-    T[t * NB + t] = beta;
-    if (beta === 0) continue;
-    for (let q = 0; q < t; q++) {
-      let dot = 0;
-      for (let j = s; j < n; j++) dot += Y[q * n + j]! * Y[t * n + j]!;
-      z[q] = dot;
-    }
-    for (let q = 0; q < t; q++) {
-      let sum = 0;
-      for (let u = q; u < t; u++) sum += T[q * NB + u]! * z[u]!;
-      T[q * NB + t] = -beta * sum;
-    }
-  }
 }
 
 function transpose(Q: Float64Array, n: number): Float64Array {
