@@ -28,6 +28,7 @@ export {
 export { matmulStorage } from "./kernels/matmul.js";
 export { setWasmEnabled, wasmAvailable, gemmUpdate, type MatrixBlock } from "./wasm/index.js";
 export { residentBlock, residentRows, type ResidentBlock, type ResidentRows } from "./wasm/index.js";
+export { residentMatrix, type ResidentMatrix } from "./wasm/index.js";
 export { setThreads, activeThreads } from "./wasm/index.js";
 export { cumulativeStorage, type CumulativeOp } from "./kernels/cumulative.js";
 export { takeAlongAxisStorage, scatterAddAlongAxisStorage, searchsortedStorage } from "./kernels/gather.js";

@@ -2,7 +2,7 @@
 // C ← C − op(A)·op(B) on sub-blocks (gemmUpdate, in WebAssembly SIMD where it runs), and
 // only thin panels and small diagonal blocks are left to scalar loops. Matrices are
 // row-major Float64Arrays addressed by (offset, leading dimension).
-import { gemmUpdate, type MatrixBlock } from "../array/index.js";
+import { gemmUpdate, residentMatrix, type MatrixBlock } from "../array/index.js";
 
 /** What a triangular solve reads of its matrix. */
 export interface TriangularOptions {
@@ -18,6 +18,8 @@ const RHS_MIN = 8;
 const CHOLESKY_BLOCK = 32;
 /** LU factors panels of at most this many columns by rank-one updates. */
 const LU_BASE = 8;
+/** LUs with min(m, n) below this stay in JavaScript: moving A into WebAssembly memory costs more (measured: 10×10 twice as slow, 16×16 faster). */
+const RESIDENT_MIN = 16;
 
 const block = (data: Float64Array, offset: number, ld: number, transposed = false): MatrixBlock => ({ data, offset, ld, transposed });
 
@@ -55,6 +57,7 @@ export function solveTriangularBlocked(t: Float64Array, to: number, ldt: number,
 
 /** Substitution row by row: each row of X is its row of B less multiples of rows already solved. */
 function solveTriangularUnblocked(t: Float64Array, to: number, ldt: number, n: number, b: Float64Array, bo: number, ldb: number, k: number, o: TriangularOptions): void {
+  if (k === 1) return substituteVector(t, to, ldt, n, b, bo, ldb, o);
   const forward = o.lower !== o.transpose;
   // (i, j) of op(T) is at t[to + i·si + j·sj].
   const [si, sj] = o.transpose ? [1, ldt] : [ldt, 1];
@@ -72,6 +75,29 @@ function solveTriangularUnblocked(t: Float64Array, to: number, ldt: number, n: n
       const d = t[to + i * si + i * sj]!;
       for (let c = 0; c < k; c++) b[row + c] = b[row + c]! / d;
     }
+  }
+}
+
+/**
+ * solveTriangularUnblocked for one right-hand side (a solve's b): x_i is b_i less t_ij·x_j
+ * for each j in the same order (zeros skipped), then divided by t_ii: the same operations,
+ * so the same bits, with the running value in a register instead of a loop over k.
+ */
+function substituteVector(t: Float64Array, to: number, ldt: number, n: number, b: Float64Array, bo: number, ldb: number, o: TriangularOptions): void {
+  const forward = o.lower !== o.transpose;
+  // (i, j) of op(T) is at t[to + i·si + j·sj].
+  const si = o.transpose ? 1 : ldt;
+  const sj = o.transpose ? ldt : 1;
+  for (let step = 0; step < n; step++) {
+    const i = forward ? step : n - 1 - step;
+    const from = forward ? 0 : i + 1;
+    const end = forward ? i : n;
+    let x = b[bo + i * ldb]!;
+    for (let j = from, at = to + i * si + from * sj; j < end; j++, at += sj) {
+      const tij = t[at]!;
+      if (tij !== 0) x -= tij * b[bo + j * ldb]!;
+    }
+    b[bo + i * ldb] = o.unitDiagonal ? x : x / t[to + i * si + i * sj]!;
   }
 }
 
@@ -125,6 +151,8 @@ function choleskyColumns(L: Float64Array, n: number, j0: number, w: number): num
  * piv[j] ≥ j at step j; row i of P·A is row perm[i] of A. A column without a nonzero
  * pivot is skipped, as getrf does. Recursive on halves of the columns (Toledo 1997;
  * LAPACK's getrf2), so that nearly all flops are in triangular solves and products.
+ * Where WebAssembly runs, the matrix stays in its memory throughout (residentMatrix):
+ * the same arithmetic, so the same bits, without copies around every product.
  *
  * @example
  * const lu = Float64Array.of(1, 2, 3, 4);
@@ -133,26 +161,65 @@ function choleskyColumns(L: Float64Array, n: number, j0: number, w: number): num
  */
 export function luBlocked(lu: Float64Array, m: number, n: number, piv: Int32Array, perm: Int32Array): void {
   const k = Math.min(m, n);
-  luColumns(lu, m, n, 0, k, piv, perm);
+  const resident = k >= RESIDENT_MIN ? residentMatrix(lu, m, n) : null;
+  const s = resident ?? inPlace(lu, m, n);
+  luColumns(s, m, n, 0, k, piv);
   // A wide matrix's columns past the square part: U₁₂ = L₁₁⁻¹·A₁₂.
-  if (n > k) solveTriangularBlocked(lu, 0, n, k, lu, k, n, n - k, UNIT_LOWER);
+  if (n > k) unitLowerSolve(s, 0, k, k, n - k);
+  resident?.finish();
+  for (let j = 0; j < k; j++) {
+    const p = piv[j]!;
+    if (p !== j) [perm[j], perm[p]] = [perm[p]!, perm[j]!];
+  }
+}
+
+/**
+ * Where an LU works, by slots i·ld + j of its matrix's elements: C ← C − A·B on blocks
+ * (rows×k times k×cols), the elimination of the panel c0..c1, and the substitution
+ * L·X = B (L the unit lower triangle of the n×n block at t, B n×k at b).
+ */
+interface LuStore {
+  readonly ld: number;
+  update(c: number, a: number, b: number, rows: number, k: number, cols: number): void;
+  panel(c0: number, c1: number, piv: Int32Array): void;
+  unitLower(t: number, n: number, b: number, k: number): void;
+}
+
+/** The m×n matrix where it is: its products by gemmUpdate (copies into WebAssembly, or JavaScript), the rest in JavaScript. */
+function inPlace(lu: Float64Array, m: number, n: number): LuStore {
+  return {
+    ld: n,
+    update: (c, a, b, rows, k, cols) => gemmUpdate(block(lu, c, n), block(lu, a, n), block(lu, b, n), rows, k, cols),
+    panel: (c0, c1, piv) => luPanel(lu, m, n, c0, c1, piv),
+    unitLower: (t, size, b, k) => solveTriangularUnblocked(lu, t, n, size, lu, b, n, k, UNIT_LOWER),
+  };
 }
 
 const UNIT_LOWER: TriangularOptions = { lower: true, transpose: false, unitDiagonal: true };
 
+/** solveTriangularBlocked's recursion for L·X = B, L unit lower n×n at slot t, B n×k at slot b, on one store. */
+function unitLowerSolve(s: LuStore, t: number, n: number, b: number, k: number): void {
+  if (n <= TRSM_BASE || k < RHS_MIN) return s.unitLower(t, n, b, k);
+  const h = n >> 1;
+  unitLowerSolve(s, t, h, b, k);
+  s.update(b + h * s.ld, t + h * s.ld, b, n - h, h, k); // B₂ −= L₂₁·X₁
+  unitLowerSolve(s, t + h * s.ld + h, n - h, b + h * s.ld, k);
+}
+
 /** Factors columns c0..c1 (rows c0..m), all updates from columns left of c0 applied. */
-function luColumns(lu: Float64Array, m: number, n: number, c0: number, c1: number, piv: Int32Array, perm: Int32Array): void {
-  if (c1 - c0 <= LU_BASE) return luPanel(lu, m, n, c0, c1, piv, perm);
+function luColumns(s: LuStore, m: number, n: number, c0: number, c1: number, piv: Int32Array): void {
+  if (c1 - c0 <= LU_BASE) return s.panel(c0, c1, piv);
   const h = c0 + ((c1 - c0) >> 1);
-  luColumns(lu, m, n, c0, h, piv, perm);
+  const ld = s.ld;
+  luColumns(s, m, n, c0, h, piv);
   // Row interchanges always move whole rows, so the right half is already permuted.
-  solveTriangularBlocked(lu, c0 * n + c0, n, h - c0, lu, c0 * n + h, n, c1 - h, UNIT_LOWER); // U₁₂ = L₁₁⁻¹·A₁₂
-  gemmUpdate(block(lu, h * n + h, n), block(lu, h * n + c0, n), block(lu, c0 * n + h, n), m - h, h - c0, c1 - h); // A₂₂ −= L₂₁·U₁₂
-  luColumns(lu, m, n, h, c1, piv, perm);
+  unitLowerSolve(s, c0 * ld + c0, h - c0, c0 * ld + h, c1 - h); // U₁₂ = L₁₁⁻¹·A₁₂
+  s.update(h * ld + h, h * ld + c0, c0 * ld + h, m - h, h - c0, c1 - h); // A₂₂ −= L₂₁·U₁₂
+  luColumns(s, m, n, h, c1, piv);
 }
 
 /** Gaussian elimination on the thin panel of columns c0..c1, swapping whole rows. */
-function luPanel(lu: Float64Array, m: number, n: number, c0: number, c1: number, piv: Int32Array, perm: Int32Array): void {
+function luPanel(lu: Float64Array, m: number, n: number, c0: number, c1: number, piv: Int32Array): void {
   for (let j = c0; j < c1; j++) {
     let p = j;
     for (let i = j + 1; i < m; i++) if (Math.abs(lu[i * n + j]!) > Math.abs(lu[p * n + j]!)) p = i;
@@ -163,7 +230,6 @@ function luPanel(lu: Float64Array, m: number, n: number, c0: number, c1: number,
         lu[j * n + c] = lu[p * n + c]!;
         lu[p * n + c] = tmp;
       }
-      [perm[j], perm[p]] = [perm[p]!, perm[j]!];
     }
     const pivot = lu[j * n + j]!;
     if (pivot === 0) continue;

@@ -21,11 +21,11 @@ export interface MatrixBlock {
 }
 
 /** Cache blocking: a block of k whose micro-panels of A and B sit in L1 together (2 × 8 KiB at 256). */
-const KC = 256;
+export const KC = 256;
 /** Row panels of A swept per panel of B: MR·MC_PANELS rows × KC of A stay in L2 (256 KiB). */
-const MC_PANELS = 32;
+export const MC_PANELS = 32;
 /** Updates with fewer multiply-adds than this run in JavaScript: the copies would cost more. */
-const WASM_MIN_WORK = 8 ** 3;
+export const WASM_MIN_WORK = 8 ** 3;
 
 /**
  * C = A·B for one row-major (m×k)·(k×n) product at the given element offsets, in
@@ -74,8 +74,16 @@ export function gemmUpdate(c: MatrixBlock, a: MatrixBlock, b: MatrixBlock, m: nu
   }
 }
 
-/** gemmUpdate's arithmetic in JavaScript: each product summed over k in order, then subtracted. */
-function jsGemmUpdate(c: MatrixBlock, a: MatrixBlock, b: MatrixBlock, m: number, k: number, n: number): void {
+/**
+ * gemmUpdate's arithmetic in JavaScript: each product summed over k in order, then
+ * subtracted (also the small updates of a matrix resident in WebAssembly memory, lu.ts).
+ *
+ * @example
+ * const c = Float64Array.of(10);
+ * jsGemmUpdate({ data: c, offset: 0, ld: 1 }, { data: Float64Array.of(2), offset: 0, ld: 1 }, { data: Float64Array.of(3), offset: 0, ld: 1 }, 1, 1, 1);
+ * // c is [4]
+ */
+export function jsGemmUpdate(c: MatrixBlock, a: MatrixBlock, b: MatrixBlock, m: number, k: number, n: number): void {
   // Strides of op(A) along (i, p) and of op(B) along (p, j).
   const [ai, ap] = a.transposed ? [1, a.ld] : [a.ld, 1];
   const [bp, bj] = b.transposed ? [1, b.ld] : [b.ld, 1];

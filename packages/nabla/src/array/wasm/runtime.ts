@@ -3,13 +3,14 @@
 // WebAssembly, its SIMD or compiling it is unavailable (an old engine; a
 // Content-Security-Policy without 'wasm-unsafe-eval'), `instantiate` answers null and
 // every entry point falls back to its JavaScript kernel, whose results are the same bit
-// for bit. The module is about 1.6 KiB, so it compiles synchronously even on a browser's
+// for bit. The module is about 2.4 KiB, so it compiles synchronously even on a browser's
 // main thread (Chrome refuses that above 4 KiB). In Node the memory is shared, so a
 // worker can run the same kernels on it (threads.ts); elsewhere it is a plain one.
 import { emitModule } from "./module.js";
 import { MR, NR, packKernel, panelKernel } from "./matmul.js";
 import { rotateKernel } from "./rotations.js";
 import { columnsKernel } from "./gemv.js";
+import { luPanelKernel, subtractKernel, unitLowerKernel } from "./lu.js";
 
 // The few WebAssembly JS-API members used here (the repository's lib has no DOM types).
 interface WasmMemory {
@@ -27,6 +28,9 @@ export type PanelFn = (a: number, b: number, c: number, tiles: number, kc: numbe
 export type PackFn = (src: number, dst: number, panels: number, steps: number, panelStride: number, stepStride: number, laneStride: number) => void;
 export type RotateFn = (z: number, table: number, sweeps: number, strips: number, ld: number) => void;
 export type ColumnsFn = (a: number, x: number, y: number, count: number, strips: number, ld: number) => void;
+export type SubtractFn = (c: number, t: number, rows: number, pairs: number, ldc: number, ldt: number) => void;
+export type LuPanelFn = (ld: number, m: number, pairs: number, c0: number, c1: number, piv: number) => void;
+export type UnitLowerFn = (t: number, b: number, n: number, k: number, ld: number) => void;
 
 const PAGE = 65536;
 /** Past this, the operands' copies would not fit a 32-bit memory; the JS kernel takes it. */
@@ -42,6 +46,9 @@ export interface Kernel {
   packB: PackFn;
   rotate: RotateFn;
   columns: ColumnsFn;
+  subtract: SubtractFn;
+  luPanel: LuPanelFn;
+  unitLower: UnitLowerFn;
   view: Float64Array;
   /** The module's bytes when its memory is shared, so a worker can run the same kernels on it; else null. */
   sharedBytes: Uint8Array | null;
@@ -94,7 +101,7 @@ export function compileKernel(): Kernel | null {
     const sharedMem = sharedMemory(api);
     const shared = sharedMem !== null;
     const memory = sharedMem ?? new api.Memory({ initial: 1 });
-    const functions = [panelKernel(), packKernel("packA", MR), packKernel("packB", NR), rotateKernel(), columnsKernel()];
+    const functions = [panelKernel(), packKernel("packA", MR), packKernel("packB", NR), rotateKernel(), columnsKernel(), subtractKernel(), luPanelKernel(), unitLowerKernel()];
     const bytes = emitModule(functions, shared ? MAX_PAGES : undefined);
     // validate() is false where the engine lacks 128-bit SIMD; compiling may still be
     // refused (CSP), which throws.
@@ -107,6 +114,9 @@ export function compileKernel(): Kernel | null {
       packB: exports.packB as PackFn,
       rotate: exports.rotate as RotateFn,
       columns: exports.columns as ColumnsFn,
+      subtract: exports.subtract as SubtractFn,
+      luPanel: exports.luPanel as LuPanelFn,
+      unitLower: exports.unitLower as UnitLowerFn,
       view: new Float64Array(memory.buffer),
       sharedBytes: shared ? bytes : null,
     };
