@@ -1,6 +1,7 @@
-// Optimizers: scipy-style `minimize`, line searches, optax-style training optimizers,
+// Optimizers: scipy-style `minimize` and `leastSquares`, line searches, optax-style training optimizers,
 // convergence diagnostics, and the Moré–Garbow–Hillstrom test problems.
 export * from "./minimize.js";
+export * from "./least-squares.js";
 export * from "./linesearch.js";
 export * from "./optax.js";
 export * from "./diagnostics.js";

@@ -20,6 +20,8 @@ export interface Problem {
   n: number;
   /** The objective, from a 1-D float64 Array of length n to a scalar Array. */
   f: (x: Array) => Array;
+  /** The residuals r(x), a 1-D Array with f = Σ rᵢ² (every problem here is a sum of squares). */
+  residuals: (x: Array) => Array;
   /** The standard starting point of the MGH paper. */
   x0: number[];
   /** The global minimum value. */
@@ -41,6 +43,11 @@ function sumSquares(...rs: Array[]): Array {
   return rs.map((r) => np.square(r)).reduce((a, b) => np.add(a, b));
 }
 
+/** f = Σ rᵢ² and the vector r, from the list of residuals at x's entries. */
+function squares(name: string, n: number, rs: (parts: Array[]) => Array[]): Pick<Problem, "n" | "f" | "residuals"> {
+  return { n, f: (x) => sumSquares(...rs(parts(name, x, n))), residuals: (x) => np.stack(rs(parts(name, x, n))) };
+}
+
 /**
  * MGH 1, Rosenbrock: 100(x₂ − x₁²)² + (1 − x₁)².
  *
@@ -49,11 +56,10 @@ function sumSquares(...rs: Array[]): Array {
  */
 export const rosenbrock: Problem = {
   name: "Rosenbrock",
-  n: 2,
-  f: (x) => {
-    const [x1, x2] = parts("rosenbrock", x, 2) as [Array, Array];
-    return sumSquares(np.mul(10, np.sub(x2, np.square(x1))), np.sub(1, x1));
-  },
+  ...squares("rosenbrock", 2, (x) => {
+    const [x1, x2] = x as [Array, Array];
+    return [np.mul(10, np.sub(x2, np.square(x1))), np.sub(1, x1)];
+  }),
   x0: [-1.2, 1],
   fmin: 0,
   xmin: [1, 1],
@@ -67,13 +73,12 @@ export const rosenbrock: Problem = {
  */
 export const freudensteinRoth: Problem = {
   name: "Freudenstein-Roth",
-  n: 2,
-  f: (x) => {
-    const [x1, x2] = parts("freudensteinRoth", x, 2) as [Array, Array];
+  ...squares("freudensteinRoth", 2, (x) => {
+    const [x1, x2] = x as [Array, Array];
     const r1 = np.add(-13, np.add(x1, np.mul(np.sub(np.mul(np.sub(5, x2), x2), 2), x2)));
     const r2 = np.add(-29, np.add(x1, np.mul(np.sub(np.mul(np.add(x2, 1), x2), 14), x2)));
-    return sumSquares(r1, r2);
-  },
+    return [r1, r2];
+  }),
   x0: [0.5, -2],
   fmin: 0,
   xmin: [5, 4],
@@ -91,11 +96,10 @@ export const freudensteinRoth: Problem = {
  */
 export const powellBadlyScaled: Problem = {
   name: "Powell badly scaled",
-  n: 2,
-  f: (x) => {
-    const [x1, x2] = parts("powellBadlyScaled", x, 2) as [Array, Array];
-    return sumSquares(np.sub(np.mul(1e4, np.mul(x1, x2)), 1), np.sub(np.add(np.exp(np.neg(x1)), np.exp(np.neg(x2))), 1.0001));
-  },
+  ...squares("powellBadlyScaled", 2, (x) => {
+    const [x1, x2] = x as [Array, Array];
+    return [np.sub(np.mul(1e4, np.mul(x1, x2)), 1), np.sub(np.add(np.exp(np.neg(x1)), np.exp(np.neg(x2))), 1.0001)];
+  }),
   x0: [0, 1],
   fmin: 0,
   // MGH give (1.098...e-5, 9.106...); the digits are a 40-digit Newton solve of r = 0.
@@ -110,11 +114,10 @@ export const powellBadlyScaled: Problem = {
  */
 export const brownBadlyScaled: Problem = {
   name: "Brown badly scaled",
-  n: 2,
-  f: (x) => {
-    const [x1, x2] = parts("brownBadlyScaled", x, 2) as [Array, Array];
-    return sumSquares(np.sub(x1, 1e6), np.sub(x2, 2e-6), np.sub(np.mul(x1, x2), 2));
-  },
+  ...squares("brownBadlyScaled", 2, (x) => {
+    const [x1, x2] = x as [Array, Array];
+    return [np.sub(x1, 1e6), np.sub(x2, 2e-6), np.sub(np.mul(x1, x2), 2)];
+  }),
   x0: [1, 1],
   fmin: 0,
   xmin: [1e6, 2e-6],
@@ -130,11 +133,10 @@ const bealeY = [1.5, 2.25, 2.625];
  */
 export const beale: Problem = {
   name: "Beale",
-  n: 2,
-  f: (x) => {
-    const [x1, x2] = parts("beale", x, 2) as [Array, Array];
-    return sumSquares(...bealeY.map((y, i) => np.sub(y, np.mul(x1, np.sub(1, np.pow(x2, i + 1))))));
-  },
+  ...squares("beale", 2, (x) => {
+    const [x1, x2] = x as [Array, Array];
+    return bealeY.map((y, i) => np.sub(y, np.mul(x1, np.sub(1, np.pow(x2, i + 1)))));
+  }),
   x0: [1, 1],
   fmin: 0,
   xmin: [3, 0.5],
@@ -149,9 +151,8 @@ export const beale: Problem = {
  */
 export const helicalValley: Problem = {
   name: "Helical valley",
-  n: 3,
-  f: (x) => {
-    const [x1, x2, x3] = parts("helicalValley", x, 3) as [Array, Array, Array];
+  ...squares("helicalValley", 3, (x) => {
+    const [x1, x2, x3] = x as [Array, Array, Array];
     // MGH's θ is arctan(x₂/x₁)/2π, plus ½ when x₁ < 0: the angle in (−¼, ¾) turns, smooth
     // across the negative x₁ axis (where the start (−1, 0, 0) sits) and cut along the
     // negative x₂ axis. Plain arctan2(x₂, x₁) would cut through the start; measuring the
@@ -159,8 +160,8 @@ export const helicalValley: Problem = {
     // in x₁ = 0, x₂ > 0, where the paper's formula divides by zero.
     const theta = np.add(np.div(np.arctan2(np.neg(x1), x2), 2 * Math.PI), 0.25);
     const radius = np.sqrt(np.add(np.square(x1), np.square(x2)));
-    return sumSquares(np.mul(10, np.sub(x3, np.mul(10, theta))), np.mul(10, np.sub(radius, 1)), x3);
-  },
+    return [np.mul(10, np.sub(x3, np.mul(10, theta))), np.mul(10, np.sub(radius, 1)), x3];
+  }),
   x0: [-1, 0, 0],
   fmin: 0,
   xmin: [1, 0, 0],
@@ -173,6 +174,10 @@ const bardV = np.array(bardI.map((i) => 16 - i));
 const bardW = np.array(bardI.map((i) => Math.min(i, 16 - i)));
 const bardY = np.array([0.14, 0.18, 0.22, 0.25, 0.29, 0.32, 0.35, 0.39, 0.37, 0.58, 0.73, 0.96, 1.34, 2.1, 4.39]);
 
+function bardResiduals(x1: Array, x2: Array, x3: Array): Array {
+  return np.sub(bardY, np.add(x1, np.div(bardU, np.add(np.mul(bardV, x2), np.mul(bardW, x3)))));
+}
+
 /**
  * MGH 8, Bard: rᵢ = yᵢ − (x₁ + uᵢ / (vᵢx₂ + wᵢx₃)), 15 data points.
  *
@@ -184,9 +189,9 @@ export const bard: Problem = {
   n: 3,
   f: (x) => {
     const [x1, x2, x3] = parts("bard", x, 3) as [Array, Array, Array];
-    const model = np.add(x1, np.div(bardU, np.add(np.mul(bardV, x2), np.mul(bardW, x3))));
-    return np.sum(np.square(np.sub(bardY, model)));
+    return np.sum(np.square(bardResiduals(x1, x2, x3)));
   },
+  residuals: (x) => bardResiduals(...(parts("bard", x, 3) as [Array, Array, Array])),
   x0: [1, 1, 1],
   // MGH give 8.21487...e-3; the digits are a 40-digit Newton solve of ∇f = 0.
   fmin: 8.214877306578975e-3,
@@ -205,6 +210,10 @@ export const bard: Problem = {
 const boxT = np.array(globalThis.Array.from({ length: 10 }, (_, i) => (i + 1) / 10));
 const boxC = np.array(globalThis.Array.from({ length: 10 }, (_, i) => Math.exp(-(i + 1) / 10) - Math.exp(-(i + 1))));
 
+function boxResiduals(x1: Array, x2: Array, x3: Array): Array {
+  return np.sub(np.sub(np.exp(np.neg(np.mul(boxT, x1))), np.exp(np.neg(np.mul(boxT, x2)))), np.mul(x3, boxC));
+}
+
 /**
  * MGH 12, Box three-dimensional with m = 10: rᵢ = e^−tᵢx₁ − e^−tᵢx₂ − x₃(e^−tᵢ − e^−10tᵢ), tᵢ = i/10.
  *
@@ -215,10 +224,9 @@ export const box3d: Problem = {
   name: "Box 3-D",
   n: 3,
   f: (x) => {
-    const [x1, x2, x3] = parts("box3d", x, 3) as [Array, Array, Array];
-    const r = np.sub(np.sub(np.exp(np.neg(np.mul(boxT, x1))), np.exp(np.neg(np.mul(boxT, x2)))), np.mul(x3, boxC));
-    return np.sum(np.square(r));
+    return np.sum(np.square(boxResiduals(...(parts("box3d", x, 3) as [Array, Array, Array]))));
   },
+  residuals: (x) => boxResiduals(...(parts("box3d", x, 3) as [Array, Array, Array])),
   x0: [0, 10, 20],
   fmin: 0,
   xmin: [1, 10, 1],
@@ -244,6 +252,11 @@ export const powellSingular: Problem = {
       np.mul(10, np.square(np.square(np.sub(x1, x4)))),
     ];
     return terms.reduce((a, b) => np.add(a, b));
+  },
+  residuals: (x) => {
+    const [x1, x2, x3, x4] = parts("powellSingular", x, 4) as [Array, Array, Array, Array];
+    const [a, b] = [np.sub(x2, np.mul(2, x3)), np.sub(x1, x4)];
+    return np.stack([np.add(x1, np.mul(10, x2)), np.mul(Math.sqrt(5), np.sub(x3, x4)), np.square(a), np.mul(Math.sqrt(10), np.square(b))]);
   },
   x0: [3, -1, 0, 1],
   fmin: 0,
@@ -273,6 +286,17 @@ export const wood: Problem = {
     ];
     return terms.reduce((a, b) => np.add(a, b));
   },
+  residuals: (x) => {
+    const [x1, x2, x3, x4] = parts("wood", x, 4) as [Array, Array, Array, Array];
+    return np.stack([
+      np.mul(10, np.sub(x2, np.square(x1))),
+      np.sub(1, x1),
+      np.mul(Math.sqrt(90), np.sub(x4, np.square(x3))),
+      np.sub(1, x3),
+      np.mul(Math.sqrt(10), np.sub(np.add(x2, x4), 2)),
+      np.mul(Math.sqrt(0.1), np.sub(x2, x4)),
+    ]);
+  },
   x0: [-3, -1, -3, -1],
   fmin: 0,
   xmin: [1, 1, 1, 1],
@@ -290,6 +314,10 @@ export const quadratic: Problem = {
   f: (x) => {
     parts("quadratic", x, 2);
     return np.sum(np.mul(np.array([0.5, 5]), np.square(x)));
+  },
+  residuals: (x) => {
+    parts("quadratic", x, 2);
+    return np.mul(np.array([Math.sqrt(0.5), Math.sqrt(5)]), x);
   },
   // Not standard; (1, 1) reproduces the scipy reference figures for this problem.
   x0: [1, 1],
@@ -316,6 +344,12 @@ export function extendedRosenbrock(n: number): Problem {
       const odd = x.slice([0, null, 2]);
       const even = x.slice([1, null, 2]);
       return np.sum(np.add(np.mul(100, np.square(np.sub(even, np.square(odd)))), np.square(np.sub(1, odd))));
+    },
+    // The pairs (10(x₂ᵢ − x₂ᵢ₋₁²), 1 − x₂ᵢ₋₁) one after the other.
+    residuals: (x) => {
+      if (x.ndim !== 1 || x.shape[0] !== n) throw new Error(`extendedRosenbrock: expects x of shape [${n}], got [${x.shape.join(", ")}]`);
+      const [odd, even] = [x.slice([0, null, 2]), x.slice([1, null, 2])];
+      return np.reshape(np.stack([np.mul(10, np.sub(even, np.square(odd))), np.sub(1, odd)], { axis: 1 }), [n]);
     },
     x0: globalThis.Array.from({ length: n }, (_, i) => (i % 2 === 0 ? -1.2 : 1)),
     fmin: 0,
