@@ -189,6 +189,8 @@ describe("fallback to the JavaScript kernel", () => {
         expect(reached()).toBe(true);
       } finally {
         vi.unstubAllGlobals();
+        // Test files share a worker's modules (isolate: false): drop the copy that saw no engine.
+        vi.resetModules();
       }
     });
   }
