@@ -1,19 +1,19 @@
 // Householder reduction of a symmetric matrix to tridiagonal form, blocked as LAPACK's
-// sytrd/latrd (lower): each panel of NB reflectors is built with the trailing matrix left
-// as it was at the panel's start, its effect kept in two thin matrices V and W so that
-// the pending update is A − V·Wᵀ − W·Vᵀ; one rank-2k update per panel, two products,
-// then brings the rest up to date. The orthogonal factor is accumulated backwards in
-// blocks of NB reflectors in compact WY form, H_k⋯H_{k+b−1} = I − Y·T·Yᵀ (Schreiber &
-// Van Loan 1989; LAPACK's larft/larfb), again as products.
-import { gemmUpdate, residentBlock, type MatrixBlock, type ResidentBlock } from "../array/index.js";
-import { triangularFactor } from "./qr.js";
+// sytrd/latrd: each panel of NB reflectors is built with the trailing matrix left as it
+// was at the panel's start, its effect kept in two thin matrices V and W so that the
+// pending update is A − V·Wᵀ − W·Vᵀ; one rank-2k update per panel then brings the rest
+// up to date, computed on the upper triangle only (by blocks of rows, as syr2k) and
+// mirrored, so the trailing matrix stays exactly symmetric. The orthogonal factor is
+// accumulated backwards in blocks of NB reflectors in compact WY form,
+// H_k⋯H_{k+b−1} = I − Y·T·Yᵀ (Schreiber & Van Loan 1989; LAPACK's larft/larfb), as products.
+// Both run on a working set resident in WebAssembly memory (array/wasm/tridiagonal.ts),
+// or, without WebAssembly, on a plain array of the same layout with JavaScript kernels
+// doing the same operations in the same order: the same bits either way.
+import { accumulationLayout, gemmUpdate, loadMatrix, reductionLayout, residentAccumulation, residentReduction, storeMatrix, storeTransposed, triangularUpdate } from "../array/index.js";
+import type { AccumulationWork, ReductionWork } from "../array/index.js";
 
-/** Reflectors per panel and per block of the back-transformation. */
+/** Reflectors per panel and per block of the back-transformation (a multiple of 8: gemv's strips). */
 const NB = 32;
-/** Trailing blocks smaller than this multiply vectors in JavaScript: the copy would cost more. */
-const WASM_MIN_SIZE = 48;
-
-const block = (data: Float64Array, offset: number, ld: number, transposed = false): MatrixBlock => ({ data, offset, ld, transposed });
 
 /**
  * Householder tridiagonalization A = Q·T·Qᵀ of a full symmetric n×n matrix (overwritten).
@@ -28,131 +28,198 @@ export function tridiagonalize(A: Float64Array, n: number): { d: Float64Array; e
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   const betas = new Float64Array(n);
-  // The panel's reflectors v (rows of V) and their update vectors w (rows of W).
-  const V = new Float64Array(NB * n);
-  const W = new Float64Array(NB * n);
+  // The working set in WebAssembly memory for the whole reduction, or the same layout in
+  // a plain array with the JavaScript kernels (the same bits).
+  const work = residentReduction(A, n, NB) ?? jsReduction(A, n);
+  const { h, L } = work;
   for (let i0 = 0; i0 < n - 2; i0 += NB) {
     const nb = Math.min(NB, n - 2 - i0);
-    V.fill(0);
-    W.fill(0);
-    // The panel's products read the trailing block as it stands now (rows below the
-    // current column are not updated until the panel ends): one copy to WebAssembly.
-    const size = n - i0 - 1;
-    const resident = size >= WASM_MIN_SIZE ? residentBlock(A, (i0 + 1) * n + i0 + 1, n, size) : null;
-    for (let t = 0; t < nb; t++) reduceColumn(A, n, i0 + t, t, V, W, betas, e, resident);
+    h.fill(0, L.v, L.wv); // V, W and their transposes start each panel empty
+    for (let t = 0; t < nb; t++) reduceColumn(work, i0 + t, t, betas, e);
     // The trailing block, rows and columns i0+nb.., takes the panel's update in full.
-    const s = i0 + nb;
-    const trailing = block(A, s * n + s, n);
-    gemmUpdate(trailing, block(V, s, n, true), block(W, s, n), n - s, nb, n - s);
-    gemmUpdate(trailing, block(W, s, n, true), block(V, s, n), n - s, nb, n - s);
+    work.update(i0 + nb, nb);
   }
+  work.finish(A);
   for (let i = 0; i < n; i++) d[i] = A[i * n + i]!;
   if (n >= 2) e[n - 2] = A[(n - 1) * n + n - 2]!;
-  return { d, e, Z: transpose(accumulate(A, n, betas), n) };
+  return { d, e, Z: accumulate(A, n, betas) };
 }
 
 /**
- * Step k (the t-th of its panel): brings row k up to date with the panel's earlier
- * reflectors, builds the reflector H = I − β·v·vᵀ that zeroes A[k+2.., k] (v into row
- * k of A and of V, β into betas), and w = p − (β·pᵀv/2)·v with p = β·A·v for the
- * current A (the pending updates included), into row t of W. `resident`, if given, holds
- * the panel's trailing block (from row and column k − t + 1) for A·v.
+ * Step k (the t-th of its panel), on the working set: brings row k up to date with the
+ * panel's earlier reflectors, builds the reflector H = I − β·v·vᵀ that zeroes A[k+2.., k]
+ * (v into row k of A and row t of V, β into betas), and w = p − (β·pᵀv/2)·v with p = β·A·v
+ * for the current A (the pending updates included), into row t of W; v and w also into
+ * the transposed copies.
  */
-function reduceColumn(A: Float64Array, n: number, k: number, t: number, V: Float64Array, W: Float64Array, betas: Float64Array, e: Float64Array, resident: ResidentBlock | null): void {
-  const row = k * n;
-  for (let q = 0; q < t; q++) {
-    const vk = V[q * n + k]!;
-    const wk = W[q * n + k]!;
-    for (let j = k; j < n; j++) A[row + j] = A[row + j]! - V[q * n + j]! * wk - W[q * n + j]! * vk;
-  }
+function reduceColumn(work: ReductionWork, k: number, t: number, betas: Float64Array, e: Float64Array): void {
+  const { h, L } = work;
+  const { n, ld, ldv, nb } = L;
+  const row = L.a + k * ld;
+  // A[k, k..] −= V[q, k..]·W[q, k] + W[q, k..]·V[q, k] for the panel's earlier q.
+  work.corrections(row + k, L.v + k, L.w + k, L.w + k, L.v + k, ldv, n - k, t);
   // x = A[k+1.., k] (row k: A is symmetric) over a power of two near its largest entry:
   // exact (the same reflector, bit for bit), but x's squares cannot underflow when x is
   // tiny next to the rest of A (a tail of size 1e-160 in a matrix of size 1 made
   // β = 2/vᵀv overflow), nor overflow. v is kept as v/unit, β as β·unit²: the same H.
   let largest = 0;
-  for (let i = k + 1; i < n; i++) largest = Math.max(largest, Math.abs(A[row + i]!));
+  for (let i = k + 1; i < n; i++) largest = Math.max(largest, Math.abs(h[row + i]!));
   const unit = largest > 0 && largest < Infinity ? 2 ** Math.floor(Math.log2(largest)) : 1;
-  const x0 = A[row + k + 1]! / unit;
+  const x0 = h[row + k + 1]! / unit;
   let tail = 0;
   for (let i = k + 2; i < n; i++) {
-    A[row + i] = A[row + i]! / unit;
-    tail += A[row + i]! ** 2;
+    h[row + i] = h[row + i]! / unit;
+    tail += h[row + i]! ** 2;
   }
   if (tail === 0) {
     e[k] = x0 * unit;
-    A[row + k + 1] = 0; // H = I: a zero vector leaves everything alone
+    h[row + k + 1] = 0; // H = I: a zero vector leaves everything alone
     return;
   }
   const norm = Math.sqrt(x0 * x0 + tail);
   const alpha = x0 > 0 ? -norm : norm;
-  A[row + k + 1] = x0 - alpha;
+  h[row + k + 1] = x0 - alpha;
   const beta = 2 / ((x0 - alpha) ** 2 + tail);
   betas[k] = beta;
   e[k] = alpha * unit;
-  const vt = t * n;
-  V.set(A.subarray(row + k + 1, row + n), vt + k + 1);
+  const m = n - k - 1;
+  const vt = L.v + t * ldv + k + 1; // v and p (then w) from entry k+1
+  const pt = L.w + t * ldv + k + 1;
+  const vw = L.vw + (k + 1) * 2 * nb; // row k+1 of the transposes
+  h.copyWithin(vt, row + k + 1, row + n);
+  for (let j = 0; j < m; j++) h[vw + j * 2 * nb + nb + t] = h[vt + j]!;
   // p = β·(A·v − V·(Wᵀv) − W·(Vᵀv)) on rows k+1..: the rows below k still hold A as at
-  // the panel's start, so the panel's earlier updates enter through V and W.
-  const p = W.subarray(vt, vt + n);
-  if (resident !== null) resident.multiply(t, V, vt + k + 1, p, k + 1);
-  else {
-    for (let i = k + 1; i < n; i++) {
-      let s = 0;
-      for (let j = k + 1; j < n; j++) s += A[i * n + j]! * V[vt + j]!;
-      p[i] = s;
-    }
-  }
-  for (let q = 0; q < t; q++) {
-    let wv = 0;
-    let vv = 0;
-    for (let j = k + 1; j < n; j++) {
-      wv += W[q * n + j]! * V[vt + j]!;
-      vv += V[q * n + j]! * V[vt + j]!;
-    }
-    for (let i = k + 1; i < n; i++) p[i] = p[i]! - V[q * n + i]! * wv - W[q * n + i]! * vv;
+  // the panel's start, so the panel's earlier updates enter through V and W. A·v is read
+  // as Aᵀ·v, sums down columns, which the kernels run on whole rows at a time: the same
+  // for a symmetric input, and each update leaves the trailing block exactly symmetric.
+  work.columns(row + ld + k + 1, vt, pt, m, m, ld);
+  if (t > 0) {
+    work.columns(vw, vt, L.wv, m, t, 2 * nb); // W·v
+    work.columns(vw + nb, vt, L.vv, m, t, 2 * nb); // V·v
+    work.corrections(pt, L.v + k + 1, L.w + k + 1, L.wv, L.vv, 1, m, t);
   }
   let pv = 0;
-  for (let i = k + 1; i < n; i++) {
-    p[i] = beta * p[i]!;
-    pv += p[i]! * V[vt + i]!;
+  for (let i = 0; i < m; i++) {
+    h[pt + i] = beta * h[pt + i]!;
+    pv += h[pt + i]! * h[vt + i]!;
   }
   const K = (beta * pv) / 2;
-  for (let i = k + 1; i < n; i++) p[i] = p[i]! - K * V[vt + i]!;
+  for (let i = 0; i < m; i++) {
+    h[pt + i] = h[pt + i]! - K * h[vt + i]!;
+    h[vw + i * 2 * nb + t] = h[pt + i]!;
+  }
 }
 
 /**
- * Q = H_0·H_1⋯H_{n−3} from the reflectors in A's rows (v_k in row k, entries k+1..) and
- * their β, built backwards a block at a time: Q ← (I − Y·T·Yᵀ)·Q on the trailing rows
- * and columns where the partial product differs from I.
+ * The reduction's kernels in JavaScript on a plain array of the resident layout
+ * (array/wasm/tridiagonal.ts): the WebAssembly kernels' operations, in their order.
+ */
+function jsReduction(A: Float64Array, n: number): ReductionWork {
+  const L = reductionLayout(n, NB);
+  const h = new Float64Array(L.size);
+  loadMatrix(h, L, A);
+  const { ld, ldv } = L;
+  return {
+    h,
+    L,
+    columns(a, x, y, count, outputs, stride) {
+      // Row by row of the block, so that each output sums in order of j.
+      h.fill(0, y, y + outputs);
+      for (let j = 0; j < count; j++) {
+        const xj = h[x + j]!;
+        const r = a + j * stride;
+        for (let i = 0; i < outputs; i++) h[y + i] = h[y + i]! + h[r + i]! * xj;
+      }
+    },
+    corrections(dst, x, y, sx, sy, stride, count, t) {
+      for (let q = 0; q < t; q++) {
+        const s = h[sx + q * stride]!;
+        const r = h[sy + q * stride]!;
+        const xq = x + q * ldv;
+        const yq = y + q * ldv;
+        for (let c = 0; c < count; c++) h[dst + c] = h[dst + c]! - h[xq + c]! * s - h[yq + c]! * r;
+      }
+    },
+    update(s, depth) {
+      triangularUpdate(h, L, s, depth);
+    },
+    finish(dst) {
+      storeMatrix(h, L, dst);
+    },
+  };
+}
+
+/**
+ * Zᵀ = Q = H_0·H_1⋯H_{n−3} from the reflectors in A's rows (v_k in row k, entries k+1..)
+ * and their β, built backwards a block at a time: Q ← (I − Y·T·Yᵀ)·Q on the trailing rows
+ * and columns where the partial product differs from I. Q, Y and the products' operands
+ * live in WebAssembly memory (or a plain array of the same layout).
  */
 function accumulate(A: Float64Array, n: number, betas: Float64Array): Float64Array {
-  const Q = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) Q[i * n + i] = 1;
-  const Y = new Float64Array(NB * n); // reflectors as rows
-  const M = new Float64Array(NB * n);
+  const work = residentAccumulation(n, NB) ?? jsAccumulation(n);
+  const { h, L } = work;
+  const { ld } = L;
+  for (let i = 0; i < n; i++) h[L.q + i * ld + i] = 1;
   const last = n - 3;
   for (let k1 = last + 1; k1 > 0; k1 -= NB) {
     const k0 = Math.max(0, k1 - NB);
     const b = k1 - k0;
     const s = k0 + 1; // Y's rows, and the block Q changes, start here
     const r = n - s;
-    Y.fill(0);
-    for (let t = 0; t < b; t++) Y.set(A.subarray((k0 + t) * n + k0 + t + 1, (k0 + t + 1) * n), t * n + k0 + t + 1);
     // Y's rows are zero before their reflectors, as larft reads them.
-    const T = triangularFactor(Y, n, 0, b, betas.subarray(k0, k1));
+    h.fill(0, L.y, L.y + b * ld);
+    for (let t = 0; t < b; t++) h.set(A.subarray((k0 + t) * n + k0 + t + 1, (k0 + t + 1) * n), L.y + t * ld + k0 + t + 1);
+    blockFactor(work, s, b, betas.subarray(k0, k1));
     // Q −= (Y·T)·(Yᵀ·Q), as N·M with N = −Y·T and M = −Yᵀ·Q (the update only subtracts);
     // for one reflector this is the unblocked Q −= (β·v)·(vᵀ·Q), bit for bit.
-    const N = new Float64Array(r * b);
-    gemmUpdate(block(N, 0, b), block(Y, s, n, true), block(T, 0, b), r, b, b);
-    M.fill(0, 0, b * n);
-    gemmUpdate(block(M, s, n), block(Y, s, n), block(Q, s * n + s, n), b, r, r);
-    gemmUpdate(block(Q, s * n + s, n), block(N, 0, b), block(M, s, n), r, b, r);
+    h.fill(0, L.yt, L.yt + r * b);
+    work.update({ offset: L.yt, ld: b }, { offset: L.y + s, ld, transposed: true }, { offset: L.t, ld: b }, r, b, b);
+    h.fill(0, L.m, L.m + b * ld);
+    work.update({ offset: L.m + s, ld }, { offset: L.y + s, ld }, { offset: L.q + s * ld + s, ld }, b, r, r);
+    work.update({ offset: L.q + s * ld + s, ld }, { offset: L.yt, ld: b }, { offset: L.m + s, ld }, r, b, r);
   }
-  return Q;
+  const Z = new Float64Array(n * n);
+  work.transposed(Z);
+  return Z;
 }
 
-function transpose(Q: Float64Array, n: number): Float64Array {
-  const Z = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Z[j * n + i] = Q[i * n + j]!;
-  return Z;
+/**
+ * qr.ts's triangularFactor for the block's b reflectors (rows of Y, zero before column
+ * s), bit for bit, into T: its dot products Yᵀ·Y are taken as one product, and the
+ * zeros a dot adds before its first non-zero term leave its sum +0, so each sum is the
+ * same. T is b×b upper triangular: T_tt = β_t, T[0..t, t] = −β_t·T[0..t, 0..t]·(Yᵀ·y_t).
+ */
+function blockFactor(work: AccumulationWork, s: number, b: number, betas: Float64Array): void {
+  const { h, L } = work;
+  const { n, ld, g, t: T } = L;
+  // G = −Y·Yᵀ (gemmUpdate subtracts from zero, exactly a negation).
+  h.fill(0, g, g + b * b);
+  work.update({ offset: g, ld: b }, { offset: L.y + s, ld }, { offset: L.y + s, ld, transposed: true }, b, n - s, b);
+  h.fill(0, T, T + b * b);
+  for (let t = 0; t < b; t++) {
+    const beta = betas[t]!;
+    h[T + t * b + t] = beta;
+    if (beta === 0) continue;
+    for (let q = 0; q < t; q++) {
+      let sum = 0;
+      for (let u = q; u < t; u++) sum += h[T + q * b + u]! * -h[g + u * b + t]!;
+      h[T + q * b + t] = -beta * sum;
+    }
+  }
+}
+
+/** The back-transformation's layout in a plain array, its products by gemmUpdate (the same bits). */
+function jsAccumulation(n: number): AccumulationWork {
+  const L = accumulationLayout(n, NB);
+  const h = new Float64Array(L.size);
+  return {
+    h,
+    L,
+    update(c, a, b, m, k, cols) {
+      gemmUpdate({ data: h, ...c }, { data: h, ...a }, { data: h, ...b }, m, k, cols);
+    },
+    transposed(Z) {
+      storeTransposed(h, L, Z);
+    },
+  };
 }

@@ -1,11 +1,12 @@
 // The WebAssembly face of the dense kernels (see runtime.ts for the module's life and
 // its fallback, product.ts for the products, matmul.ts for the micro-kernel; eigh's
-// kernels: rotations.ts for the QR sweeps, gemv.ts for the tridiagonal reduction; lu.ts
-// for the LU's matrix kept in WebAssembly memory; threads.ts for large products split
-// with a worker thread).
+// kernels: rotations.ts for the QR sweeps, tridiagonal.ts for the reduction's working
+// set kept in WebAssembly memory, gemv.ts for its matrix–vector products; lu.ts for the
+// LU's matrix kept there; threads.ts for large products split with a worker thread).
 export { compileKernel, setWasmEnabled, wasmAvailable, type Kernel } from "./runtime.js";
 export { gemmUpdate, wasmMatmulInto, type MatrixBlock } from "./product.js";
 export { residentRows, type ResidentRows } from "./rotations.js";
-export { residentBlock, type ResidentBlock } from "./gemv.js";
 export { residentMatrix, type ResidentMatrix } from "./lu.js";
+export { residentReduction, reductionLayout, loadMatrix, storeMatrix, triangularUpdate, type ReductionWork, type ReductionLayout } from "./tridiagonal.js";
+export { residentAccumulation, accumulationLayout, storeTransposed, type AccumulationWork, type AccumulationLayout, type SlotBlock } from "./tridiagonal.js";
 export { setThreads, activeThreads, stopWorker } from "./threads.js";

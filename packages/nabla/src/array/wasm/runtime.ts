@@ -3,7 +3,7 @@
 // WebAssembly, its SIMD or compiling it is unavailable (an old engine; a
 // Content-Security-Policy without 'wasm-unsafe-eval'), `instantiate` answers null and
 // every entry point falls back to its JavaScript kernel, whose results are the same bit
-// for bit. The module is about 2.4 KiB, so it compiles synchronously even on a browser's
+// for bit. The module is about 2.6 KiB, so it compiles synchronously even on a browser's
 // main thread (Chrome refuses that above 4 KiB). In Node the memory is shared, so a
 // worker can run the same kernels on it (threads.ts); elsewhere it is a plain one.
 import { emitModule } from "./module.js";
@@ -11,6 +11,7 @@ import { MR, NR, packKernel, panelKernel } from "./matmul.js";
 import { rotateKernel } from "./rotations.js";
 import { columnsKernel } from "./gemv.js";
 import { luPanelKernel, subtractKernel, unitLowerKernel } from "./lu.js";
+import { correctionsKernel } from "./tridiagonal.js";
 
 // The few WebAssembly JS-API members used here (the repository's lib has no DOM types).
 interface WasmMemory {
@@ -31,6 +32,7 @@ export type ColumnsFn = (a: number, x: number, y: number, count: number, strips:
 export type SubtractFn = (c: number, t: number, rows: number, pairs: number, ldc: number, ldt: number) => void;
 export type LuPanelFn = (ld: number, m: number, pairs: number, c0: number, c1: number, piv: number) => void;
 export type UnitLowerFn = (t: number, b: number, n: number, k: number, ld: number) => void;
+export type CorrectionsFn = (d: number, x: number, y: number, sx: number, sy: number, stride: number, pairs: number, t: number, ldx: number) => void;
 
 const PAGE = 65536;
 /** Past this, the operands' copies would not fit a 32-bit memory; the JS kernel takes it. */
@@ -49,6 +51,7 @@ export interface Kernel {
   subtract: SubtractFn;
   luPanel: LuPanelFn;
   unitLower: UnitLowerFn;
+  corrections: CorrectionsFn;
   view: Float64Array;
   /** The module's bytes when its memory is shared, so a worker can run the same kernels on it; else null. */
   sharedBytes: Uint8Array | null;
@@ -101,7 +104,7 @@ export function compileKernel(): Kernel | null {
     const sharedMem = sharedMemory(api);
     const shared = sharedMem !== null;
     const memory = sharedMem ?? new api.Memory({ initial: 1 });
-    const functions = [panelKernel(), packKernel("packA", MR), packKernel("packB", NR), rotateKernel(), columnsKernel(), subtractKernel(), luPanelKernel(), unitLowerKernel()];
+    const functions = [panelKernel(), packKernel("packA", MR), packKernel("packB", NR), rotateKernel(), columnsKernel(), subtractKernel(), luPanelKernel(), unitLowerKernel(), correctionsKernel()];
     const bytes = emitModule(functions, shared ? MAX_PAGES : undefined);
     // validate() is false where the engine lacks 128-bit SIMD; compiling may still be
     // refused (CSP), which throws.
@@ -117,6 +120,7 @@ export function compileKernel(): Kernel | null {
       subtract: exports.subtract as SubtractFn,
       luPanel: exports.luPanel as LuPanelFn,
       unitLower: exports.unitLower as UnitLowerFn,
+      corrections: exports.corrections as CorrectionsFn,
       view: new Float64Array(memory.buffer),
       sharedBytes: shared ? bytes : null,
     };
