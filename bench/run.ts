@@ -2,6 +2,7 @@
 // `npm run bench -- --write` also records the tables in bench/RESULTS.md.
 import { writeFileSync } from "node:fs";
 import os from "node:os";
+import { benchConstrained } from "./constrained.js";
 import { benchDense } from "./dense.js";
 import { benchEager } from "./eager.js";
 import { benchGrad } from "./grad.js";
@@ -24,6 +25,7 @@ benchDense();
 benchGrad();
 await benchJit();
 benchOptim();
+benchConstrained();
 benchImplicit();
 benchOde();
 benchIntegrate();

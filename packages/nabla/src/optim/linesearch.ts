@@ -16,6 +16,13 @@ export interface LineSearchOptions {
   alphaMax?: number;
   /** Evaluation budget of φ (default 30). */
   maxEval?: number;
+  /**
+   * Strong Wolfe only: a trial at `alphaMax` that satisfies the sufficient-decrease
+   * condition is accepted even while φ still falls there (default false). For a step
+   * capped by a feasible region (L-BFGS-B's box), where the cap is no sign that f is
+   * unbounded below but the edge of what may be tried.
+   */
+  acceptAtMax?: boolean;
 }
 
 /**
@@ -134,7 +141,7 @@ function zoomTrial(lo: Trial, hi: Trial): number {
  * lineSearchStrongWolfe(phi, 4, -4, { alpha0: 3, c2: 0.1 }).alpha; // 2: the cubic fit on [0, 3] is exact
  */
 export function lineSearchStrongWolfe(phi: LineFunction, phi0: number, dphi0: number, opts: LineSearchOptions = {}): LineSearchResult {
-  const { c1 = 1e-4, c2 = 0.9, alpha0 = 1, alphaMax = 1e10, maxEval = 30 } = opts;
+  const { c1 = 1e-4, c2 = 0.9, alpha0 = 1, alphaMax = 1e10, maxEval = 30, acceptAtMax = false } = opts;
   checkConstants("lineSearchStrongWolfe", c1, c2);
   if (!(dphi0 < 0) || !Number.isFinite(phi0)) return failure("notDescent", phi0, dphi0, 0);
   let nfev = 0;
@@ -175,7 +182,7 @@ export function lineSearchStrongWolfe(phi: LineFunction, phi0: number, dphi0: nu
     if (!finite(t) || !armijo(t) || (nfev > 1 && t.v >= prev.v)) return zoom(prev, t);
     if (curvature(t)) return result(t, nfev);
     if (t.d >= 0) return zoom(t, prev);
-    if (a >= alphaMax) return fail("stillDecreasing");
+    if (a >= alphaMax) return acceptAtMax ? result(t, nfev) : fail("stillDecreasing");
     prev = t;
     a = Math.min(2 * a, alphaMax);
   }

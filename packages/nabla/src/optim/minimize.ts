@@ -6,16 +6,18 @@ import { adam, gd, momentum } from "./methods/firstorder.js";
 import { bfgs } from "./methods/bfgs.js";
 import { cg } from "./methods/cg.js";
 import { lbfgs } from "./methods/lbfgs.js";
+import { lbfgsb } from "./methods/lbfgsb.js";
 import { newton } from "./methods/newton.js";
 import { newtonCG } from "./methods/newtoncg.js";
 import { trustNCG } from "./methods/trustncg.js";
+import { flattenBounds } from "./bounds.js";
 import { CURVATURE_CHECK_MAX_N, settle } from "./curvature.js";
 import { FlatObjective } from "./objective.js";
 import { Progress, type Outcome, type Settings } from "./progress.js";
 import type { LineSearchKind, MinimizeMethod, MinimizeOptions, MinimizeResult } from "./types.js";
 import { checkKeys, checkOptional, DECAY, NON_NEGATIVE, NON_NEGATIVE_INTEGER, POSITIVE, POSITIVE_INTEGER, shown } from "./validate.js";
 
-export type { CurvatureCheck, IterationInfo, LineSearchKind, MinimizeMethod, MinimizeOptions, MinimizeResult, MinimizeStatus, PathPoint } from "./types.js";
+export type { Bound, BoundPair, Bounds, CurvatureCheck, IterationInfo, LineSearchKind, MinimizeMethod, MinimizeOptions, MinimizeResult, MinimizeStatus, PathPoint } from "./types.js";
 
 const methods: Record<MinimizeMethod, (p: Progress) => Outcome> = {
   gd,
@@ -25,6 +27,7 @@ const methods: Record<MinimizeMethod, (p: Progress) => Outcome> = {
   newton,
   bfgs,
   lbfgs,
+  lbfgsb,
   cg,
   "newton-cg": newtonCG,
   "trust-ncg": trustNCG,
@@ -38,7 +41,7 @@ const lineSearchKinds: readonly LineSearchKind[] = ["strong-wolfe", "backtrackin
 // Every option, so a misspelt one (maxiter) is an error rather than silently ignored; the
 // `satisfies` makes an option added to MinimizeOptions but not here a compile error.
 const optionNames = Object.keys({
-  method: 0, gtol: 0, ftol: 0, xtol: 0, maxIter: 0, maxEval: 0, lr: 0, schedule: 0, lineSearch: 0, m: 0, b1: 0, b2: 0, eps: 0,
+  method: 0, gtol: 0, ftol: 0, xtol: 0, maxIter: 0, maxEval: 0, lr: 0, schedule: 0, lineSearch: 0, bounds: 0, m: 0, b1: 0, b2: 0, eps: 0,
   trustRadius: 0, callback: 0, recordPath: 0, jit: 0, checkCurvature: 0,
 } satisfies Record<keyof MinimizeOptions, 0>);
 
@@ -53,7 +56,7 @@ const optionalFunction = (name: string, v: unknown, what: string) => check(v ===
  * Checks every option's value where it enters (a bad one is a programming error: it
  * throws, naming minimize and the option), then applies the defaults.
  */
-function resolve<T>(method: MinimizeMethod, o: MinimizeOptions<T>): Settings {
+function resolve<T>(method: MinimizeMethod, o: MinimizeOptions<T>): Omit<Settings, "bounds"> {
   check(typeof method === "string" && Object.hasOwn(methods, method), `unknown method ${shown(method)}; use one of ${Object.keys(methods).join(", ")}`);
   for (const name of ["gtol", "ftol", "xtol"] as const) checkOptional("minimize", name, o[name], NON_NEGATIVE);
   for (const name of ["maxIter", "maxEval"] as const) checkOptional("minimize", name, o[name], NON_NEGATIVE_INTEGER);
@@ -67,6 +70,8 @@ function resolve<T>(method: MinimizeMethod, o: MinimizeOptions<T>): Settings {
   optionalBoolean("checkCurvature", o.checkCurvature);
   const stepRule = o.lineSearch !== undefined && o.lineSearch !== "none";
   check(!(stepRule && (fixedStep.has(method) || method === "trust-ncg")), `method "${method}" takes no line search (lineSearch "${o.lineSearch}")`);
+  check(o.bounds === undefined || method === "lbfgsb", `bounds apply to method "lbfgsb" only, not "${method}"`);
+  check(method !== "lbfgsb" || o.lineSearch === undefined || o.lineSearch === "strong-wolfe", `method "lbfgsb" searches with its own strong Wolfe line search (lineSearch "${o.lineSearch}")`);
   check(o.schedule === undefined || method === "gd" || fixedStep.has(method), `a schedule applies to gd, momentum, nesterov and adam, not "${method}"`);
   const firstOrder = method === "gd" || fixedStep.has(method);
   const maxIter = o.maxIter ?? (firstOrder ? 10000 : 1000);
@@ -107,7 +112,8 @@ function resolve<T>(method: MinimizeMethod, o: MinimizeOptions<T>): Settings {
  * calls code that refuses to be staged but differentiates), minimize evaluates eagerly
  * and its message says "ran without jit: …".
  *
- * Methods: "lbfgs" (default; two-loop recursion, history `m`), "bfgs", "cg"
+ * Methods: "lbfgs" (default; two-loop recursion, history `m`), "lbfgsb" (L-BFGS-B: the
+ * same model under box constraints `bounds`, with the projected gradient for gtol), "bfgs", "cg"
  * (Polak–Ribière+), "newton" (exact Hessian, Cholesky, damped when not positive
  * definite), "newton-cg" (Hessian-free, truncated CG), "trust-ncg" (Steihaug), and the
  * first-order "gd", "momentum", "nesterov", "adam" (fixed `lr` or a `schedule`; gd
@@ -135,17 +141,24 @@ function resolve<T>(method: MinimizeMethod, o: MinimizeOptions<T>): Settings {
  * const r = minimize(rosen, np.array([-1.2, 1]), { method: "lbfgs" });
  * r.status; // "converged"; r.x ≈ [1, 1]; r.curvature.kind === "minimum"
  */
-export function minimize<T>(f: (x: GradOf<T>) => Array | number, x0: T, opts: MinimizeOptions<T> = {}): MinimizeResult<T> {
+// NoInfer: x0 alone decides T, so options typed for any x0 (MinimizeOptions) do not make it unknown.
+export function minimize<T>(f: (x: GradOf<T>) => Array | number, x0: T, opts: MinimizeOptions<NoInfer<T>> = {}): MinimizeResult<T> {
   check(typeof f === "function", `f must be a function, got ${shown(f)}`);
   checkKeys("minimize", "opts", opts, optionNames);
   const method = opts.method ?? "lbfgs";
-  const settings = resolve(method, opts);
+  const resolved = resolve(method, opts);
   const objective = new FlatObjective(f, x0, opts.jit ?? true);
-  const progress = new Progress(objective, settings);
+  const box = method === "lbfgsb" ? flattenBounds(opts.bounds, x0, objective.n) : undefined;
+  // An all-infinite box is no constraint: the run is judged by ‖∇f‖∞ exactly as lbfgs's.
+  const bounds = box?.constrained ? box : undefined;
+  // The Hessian's eigenvalues say nothing about a minimum on the edge of a box (f = −x² on
+  // [−1, 1] has its minima where H < 0), so bounded runs do not check curvature.
+  check(!(bounds && opts.checkCurvature === true), 'checkCurvature applies to "lbfgsb" only without finite bounds (the Hessian does not judge a minimum on the edge of the box)');
+  const progress = new Progress(objective, { ...resolved, bounds });
   const run = methods[method];
   const first = progress.start() ?? run(progress);
   const escape = secondOrder.has(method);
-  const checkCurvature = opts.checkCurvature ?? (escape || objective.n <= CURVATURE_CHECK_MAX_N);
+  const checkCurvature = opts.checkCurvature ?? (!bounds && (escape || objective.n <= CURVATURE_CHECK_MAX_N));
   const { outcome, curvature } = checkCurvature
     ? settle(progress, first, { method, probe: method === "newton" ? "dense" : "lanczos", escape, resume: run })
     : { outcome: first, curvature: undefined };

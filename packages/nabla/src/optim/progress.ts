@@ -1,5 +1,6 @@
 // The bookkeeping every method shares: the current iterate, the stopping tests, the path,
 // the callback, and a line search along a direction with its evaluations counted.
+import { project, projectedGradNorm, type Box } from "./bounds.js";
 import { lineSearchBacktracking, lineSearchStrongWolfe, type LineSearchResult } from "./linesearch.js";
 import { PathRecorder, pathLimit } from "./path.js";
 import type { FlatObjective } from "./objective.js";
@@ -21,6 +22,16 @@ export interface Settings extends Required<Pick<MinimizeOptions, "gtol" | "ftol"
   // Any iterate type: the methods see flat vectors, and minimize checked the callback's type.
   callback: MinimizeOptions<any>["callback"];
   recordPath: MinimizeOptions["recordPath"];
+  /** "lbfgsb"'s box: iterates stay in it, and the projected gradient replaces ∇f in the tests. */
+  bounds: Box | undefined;
+}
+
+/** Limits of one line search beyond the trial step (see `Progress.search`). */
+export interface SearchLimits {
+  /** The largest step (the edge of the box along d); a point there with enough decrease is taken. */
+  alphaMax?: number;
+  /** The sufficient-decrease constant (default 1e-4). */
+  c1?: number;
 }
 
 /** A point reached by a line search, with what was evaluated there. */
@@ -58,7 +69,8 @@ export class Progress {
     readonly objective: FlatObjective<any>,
     readonly settings: Settings,
   ) {
-    this.x = objective.x0;
+    // A start outside the box is projected onto it first, as scipy does.
+    this.x = settings.bounds ? project(objective.x0, settings.bounds, new Float64Array(objective.n)) : objective.x0;
     this.g = new Float64Array(objective.n);
     const limit = pathLimit(settings.recordPath);
     this.recorder = limit === undefined ? undefined : new PathRecorder(limit);
@@ -69,7 +81,7 @@ export class Progress {
     const { f, g } = this.objective.valueAndGrad(this.x);
     this.f = f;
     this.g = g;
-    this.gradNorm = normInf(g);
+    this.gradNorm = this.measure(this.x, g);
     this.record();
     // A finite ‖g‖∞ says every element of g is finite.
     if (!Number.isFinite(f) || !Number.isFinite(this.gradNorm)) return this.nonFinite("at the starting point x0");
@@ -82,7 +94,7 @@ export class Progress {
   accept(x: Float64Array, f: number, g: Float64Array): Outcome | undefined {
     const s = this.settings;
     // The last finite iterate is the one worth returning; a finite ‖g‖∞ says all of g is.
-    const gradNorm = normInf(g);
+    const gradNorm = this.measure(x, g);
     if (!Number.isFinite(f) || !Number.isFinite(gradNorm)) return this.nonFinite(`at iteration ${this.nit + 1}`);
     const fPrev = this.f;
     const step = distInf(x, this.x);
@@ -98,16 +110,16 @@ export class Progress {
     if (this.gradNorm <= s.gtol) return this.converged();
     const df = Math.abs(fPrev - f);
     if (s.ftol > 0 && df <= s.ftol * Math.max(Math.abs(f), Math.abs(fPrev), 1)) {
-      return this.end("stalled", true, `f changed by ${fmt(df)}, within ftol = ${s.ftol} (relative); ‖∇f‖∞ = ${fmt(this.gradNorm)}`);
+      return this.end("stalled", true, `f changed by ${fmt(df)}, within ftol = ${s.ftol} (relative); ${this.gradName} = ${fmt(this.gradNorm)}`);
     }
     if (s.xtol > 0 && step <= s.xtol * (1 + normInf(x))) {
-      return this.end("stalled", true, `x moved by ${fmt(step)}, within xtol = ${s.xtol} (relative); ‖∇f‖∞ = ${fmt(this.gradNorm)}`);
+      return this.end("stalled", true, `x moved by ${fmt(step)}, within xtol = ${s.xtol} (relative); ${this.gradName} = ${fmt(this.gradNorm)}`);
     }
     if (step === 0) {
-      return this.end("stalled", false, `the step no longer changes x (below floating-point resolution) while ‖∇f‖∞ = ${fmt(this.gradNorm)} > gtol = ${s.gtol}`);
+      return this.end("stalled", false, `the step no longer changes x (below floating-point resolution) while ${this.gradName} = ${fmt(this.gradNorm)} > gtol = ${s.gtol}`);
     }
     if (stopRequested) return this.end("stopped", false, `the callback asked to stop at iteration ${this.nit}`);
-    if (this.nit >= s.maxIter) return this.end("maxIter", false, `reached maxIter = ${s.maxIter} with ‖∇f‖∞ = ${fmt(this.gradNorm)} > gtol = ${s.gtol}`);
+    if (this.nit >= s.maxIter) return this.end("maxIter", false, `reached maxIter = ${s.maxIter} with ${this.gradName} = ${fmt(this.gradNorm)} > gtol = ${s.gtol}`);
     if (this.objective.nfev >= s.maxEval) return this.outOfEvaluations();
     return undefined;
   }
@@ -117,12 +129,15 @@ export class Progress {
    * trial step `alpha0`; the point found, or the outcome of a failure. `slope` is ∇f(x)ᵀd,
    * for a method that formed it along with d (one pass less at large n).
    */
-  search(d: Float64Array, alpha0: number, c2 = 0.9, kind: LineSearchKind = this.settings.lineSearch, slope?: number): Step | Outcome {
+  search(d: Float64Array, alpha0: number, c2 = 0.9, kind: LineSearchKind = this.settings.lineSearch, slope?: number, limits: SearchLimits = {}): Step | Outcome {
     const budget = this.settings.maxEval - this.objective.nfev;
     if (budget <= 0) return this.outOfEvaluations();
     const tried = new Map<number, Step>();
     const phi = (alpha: number) => {
       const x = addScaled(this.x, alpha, d, this.take());
+      // Within the box by construction up to rounding, which the projection removes: a
+      // point a hair outside would never count as at its bound.
+      if (this.settings.bounds) project(x, this.settings.bounds, x);
       const { f, g } = this.objective.valueAndGrad(x);
       tried.set(alpha, { alpha, x, f, g });
       return [f, dot(g, d)] as const;
@@ -132,7 +147,7 @@ export class Progress {
       return tried.get(alpha0)!;
     }
     const dphi0 = slope ?? dot(this.g, d);
-    const opts = { alpha0, c2, maxEval: Math.min(30, budget) };
+    const opts = { alpha0, c2, maxEval: Math.min(30, budget), ...limits, acceptAtMax: limits.alphaMax !== undefined };
     const ls = kind === "backtracking" ? lineSearchBacktracking(phi, this.f, dphi0, opts) : lineSearchStrongWolfe(phi, this.f, dphi0, opts);
     const found = ls.success ? tried.get(ls.alpha)! : undefined;
     // Nothing refers to a rejected trial point any more: the objective keeps no input, and
@@ -151,6 +166,16 @@ export class Progress {
     if (x !== this.x && this.made.has(x)) this.release(x);
   }
 
+  /** What `gradNorm` measures, as messages name it. */
+  private get gradName(): string {
+    return this.settings.bounds ? "‖P(x − ∇f) − x‖∞ (projected gradient)" : "‖∇f‖∞";
+  }
+
+  /** ‖∇f‖∞, or with bounds the projected gradient's ‖P(x − g) − x‖∞ (NaN if g is not finite). */
+  private measure(x: Float64Array, g: Float64Array): number {
+    return this.settings.bounds ? projectedGradNorm(x, g, this.settings.bounds) : normInf(g);
+  }
+
   private take(): Float64Array {
     const x = this.spare.pop() ?? new Float64Array(this.objective.n);
     this.made.add(x);
@@ -166,9 +191,9 @@ export class Progress {
     if (ls.status === "nonFinite") return this.nonFinite(`at every trial step of the line search in iteration ${this.nit + 1}`);
     if ((ls.status === "maxEval" || ls.status === "stillDecreasing") && this.objective.nfev >= this.settings.maxEval) return this.outOfEvaluations();
     if (ls.status === "stillDecreasing") {
-      return this.end("lineSearchFailed", false, `f kept falling at each of the ${ls.nfev} trial steps of the line search in iteration ${this.nit + 1} as the step doubled: f may be unbounded below; ‖∇f‖∞ = ${fmt(this.gradNorm)}`);
+      return this.end("lineSearchFailed", false, `f kept falling at each of the ${ls.nfev} trial steps of the line search in iteration ${this.nit + 1} as the step doubled: f may be unbounded below; ${this.gradName} = ${fmt(this.gradNorm)}`);
     }
-    return this.end("lineSearchFailed", false, `the line search found no acceptable step in iteration ${this.nit + 1} (${ls.status} after ${ls.nfev} evaluations); ‖∇f‖∞ = ${fmt(this.gradNorm)}`);
+    return this.end("lineSearchFailed", false, `the line search found no acceptable step in iteration ${this.nit + 1} (${ls.status} after ${ls.nfev} evaluations); ${this.gradName} = ${fmt(this.gradNorm)}`);
   }
 
   end(status: MinimizeStatus, success: boolean, message: string): Outcome {
@@ -176,7 +201,7 @@ export class Progress {
   }
 
   private converged(): Outcome {
-    return this.end("converged", true, `‖∇f‖∞ = ${fmt(this.gradNorm)} ≤ gtol = ${this.settings.gtol} after ${this.nit} iteration${this.nit === 1 ? "" : "s"}`);
+    return this.end("converged", true, `${this.gradName} = ${fmt(this.gradNorm)} ≤ gtol = ${this.settings.gtol} after ${this.nit} iteration${this.nit === 1 ? "" : "s"}`);
   }
 
   private nonFinite(where: string): Outcome {
@@ -184,7 +209,7 @@ export class Progress {
   }
 
   private outOfEvaluations(): Outcome {
-    return this.end("maxEval", false, `reached maxEval = ${this.settings.maxEval} evaluations with ‖∇f‖∞ = ${fmt(this.gradNorm)} > gtol = ${this.settings.gtol}`);
+    return this.end("maxEval", false, `reached maxEval = ${this.settings.maxEval} evaluations with ${this.gradName} = ${fmt(this.gradNorm)} > gtol = ${this.settings.gtol}`);
   }
 
   private record(): void {

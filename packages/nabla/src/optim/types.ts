@@ -1,17 +1,46 @@
 // The records minimize takes and returns, shared by its methods.
-import type { Tree } from "../core/index.js";
+import type { Array, MapLeaves, Tree } from "../core/index.js";
 import type { GradOf } from "../transforms/index.js";
 import type { Schedule } from "./schedules.js";
 
 /** The methods `minimize` knows. */
-export type MinimizeMethod = "gd" | "momentum" | "nesterov" | "adam" | "newton" | "bfgs" | "lbfgs" | "cg" | "newton-cg" | "trust-ncg";
+export type MinimizeMethod = "gd" | "momentum" | "nesterov" | "adam" | "newton" | "bfgs" | "lbfgs" | "lbfgsb" | "cg" | "newton-cg" | "trust-ncg";
+
+/**
+ * One side of a leaf's bounds: a number for every element of the leaf, or an Array (or
+ * nested list of numbers) of the leaf's shape; ±Infinity where that side is unbounded.
+ */
+export type Bound = number | Array | readonly number[] | readonly (readonly number[])[];
+
+/** A leaf's bounds `[lo, hi]`: lo ≤ x ≤ hi elementwise. */
+export type BoundPair = readonly [lo: Bound, hi: Bound];
+
+/**
+ * Bounds for parameters like x0: T, for method "lbfgsb": x0's structure with a
+ * `[lo, hi]` pair in place of each leaf (Array or number). `never` while x0's type is
+ * unknown (`MinimizeOptions` without its type argument), so that options typed for any
+ * x0 still fit every x0: give the type, `MinimizeOptions<Array>`, to set bounds.
+ *
+ * @example
+ * const b: Bounds<{ w: Array; b: number }> = { w: [0, np.array([1, 2])], b: [-Infinity, 0] };
+ */
+export type Bounds<T> = Unmeasured<T> extends unknown ? ([unknown] extends [T] ? never : MapLeaves<T, BoundPair>) : never;
+
+/**
+ * T with every key required, used only to be related: a homomorphic mapped type with a
+ * modifier makes the compiler judge MinimizeOptions<A> against MinimizeOptions<B> by
+ * structure rather than by T's variance, so options typed for an unknown x0 (whose
+ * bounds are `never`) still fit any x0, as they did before bounds existed.
+ */
+type Unmeasured<T> = { [K in keyof T]-?: T[K] };
 
 /** How a method chooses its step along a search direction. */
 export type LineSearchKind = "strong-wolfe" | "backtracking" | "none";
 
 /**
  * Why a run stopped:
- * - "converged": ‖∇f‖∞ ≤ gtol (success).
+ * - "converged": ‖∇f‖∞ ≤ gtol (success); with bounds ("lbfgsb"), the projected gradient
+ *   ‖P(x − ∇f) − x‖∞ ≤ gtol, P the projection onto the box.
  * - "stalled": f or x stopped changing by more than ftol / xtol (success when one of those
  *   tolerances was asked for; an exact standstill with no tolerance set is not a success).
  * - "maxIter", "maxEval": a budget ran out.
@@ -89,6 +118,16 @@ export interface MinimizeOptions<T = Tree> {
   schedule?: Schedule;
   /** The step rule for gd, bfgs, lbfgs, cg, newton, newton-cg (see `minimize`). */
   lineSearch?: LineSearchKind;
+  /**
+   * Box constraints for method "lbfgsb" (no other method takes them): x0's structure
+   * with a `[lo, hi]` pair at each leaf, each side a number or an Array of the leaf's
+   * shape, ±Infinity for no bound. x0 outside the box is projected onto it first. NaN,
+   * lo > hi, or a structure unlike x0's throws, naming the leaf (and the element).
+   *
+   * @example
+   * minimize(rosen, np.array([-1.2, 1]), { method: "lbfgsb", bounds: [-Infinity, np.array([0.5, Infinity])] }).x; // ≈ [0.5, 0.25]
+   */
+  bounds?: Bounds<T>;
   /** L-BFGS history length, a positive integer (default 10). */
   m?: number;
   /** Momentum coefficient (momentum, nesterov) and Adam's first-moment decay, in [0, 1) (default 0.9). */
