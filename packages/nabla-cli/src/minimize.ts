@@ -6,10 +6,11 @@ import { dirname } from "node:path";
 import type { MinimizeMethod } from "nabla";
 import { parseCount, parsePositive, quote, UsageError } from "./args.js";
 import { block, head, named, needVariables, num, pointOption, short, signature, table, type Context, type Output } from "./commands.js";
+import { evalConstant } from "./expr.js";
 import { maxOf } from "./numbers.js";
 import { inThread, type MinimizeJob, type RunRecord } from "./optimize.js";
 
-export const METHODS = ["gd", "momentum", "nesterov", "adam", "newton", "bfgs", "lbfgs", "cg", "newton-cg", "trust-ncg"] as const satisfies readonly MinimizeMethod[];
+export const METHODS = ["gd", "momentum", "nesterov", "adam", "newton", "bfgs", "lbfgs", "lbfgsb", "cg", "newton-cg", "trust-ncg"] as const satisfies readonly MinimizeMethod[];
 
 const FIRST_ORDER: readonly string[] = ["gd", "momentum", "nesterov", "adam"];
 
@@ -19,14 +20,55 @@ function methodName(text: string, option: string): MinimizeMethod {
   return m as MinimizeMethod;
 }
 
-function methodsOf(ctx: Context): MinimizeMethod[] {
+function methodsOf(ctx: Context, bounded: boolean): MinimizeMethod[] {
   const compare = ctx.values.compare;
-  if (typeof compare !== "string") return [methodName((ctx.values.method as string | undefined) ?? "lbfgs", "--method")];
+  // As scipy's minimize: with bounds and no method, L-BFGS-B.
+  if (typeof compare !== "string") return [methodName((ctx.values.method as string | undefined) ?? (bounded ? "lbfgsb" : "lbfgs"), "--method")];
   if (ctx.values.method !== undefined) throw new UsageError("use either --method or --compare, not both");
   const methods = compare.split(",").map((m) => methodName(m, "--compare"));
   const twice = methods.find((m, i) => methods.indexOf(m) !== i);
   if (twice) throw new UsageError(`--compare: ${twice} is given twice`);
   return methods;
+}
+
+/**
+ * `--bounds x=0:1,y=-inf:2`: [lo, hi] for each variable in order; a side left empty or
+ * written ±inf is unbounded, and a variable not named is free.
+ */
+function boundsOption(ctx: Context): [number[], number[]] | undefined {
+  const text = ctx.values.bounds;
+  if (typeof text !== "string") return undefined;
+  const { vars } = ctx.expr;
+  const [lo, hi] = [vars.map(() => -Infinity), vars.map(() => Infinity)];
+  const fail = (reason: string, index: number): never => {
+    throw new UsageError(`--bounds: ${reason}`, { source: text, index });
+  };
+  const side = (part: string, at: number, unbounded: number): number => {
+    const t = part.trim();
+    if (t === "") return unbounded;
+    if (/^[+-]?inf(inity)?$/i.test(t)) return t.startsWith("-") ? -Infinity : Infinity;
+    try {
+      return evalConstant(t);
+    } catch (e) {
+      return e instanceof UsageError ? fail(e.message, at) : fail(String(e), at);
+    }
+  };
+  const seen = new Set<string>();
+  let at = 0;
+  for (const part of text.split(",")) {
+    const m = /^(\s*([^=\s]+)\s*=)([^:]*):(.*)$/.exec(part);
+    if (!m) fail(`expected name=lo:hi (as x=0:1 or y=-inf:2), got ${quote(part.trim())}`, at);
+    const [, lead, name, a, b] = m as unknown as [string, string, string, string, string];
+    const i = vars.indexOf(name);
+    if (i < 0) fail(`${quote(name)} is not a variable of the expression (variables: ${vars.join(", ")})`, at + part.indexOf(name));
+    if (seen.has(name)) fail(`${quote(name)} is given twice`, at + part.indexOf(name));
+    seen.add(name);
+    lo[i] = side(a, at + lead.length, -Infinity);
+    hi[i] = side(b, at + lead.length + a.length + 1, Infinity);
+    if (!(lo[i]! <= hi[i]!)) fail(`${name}'s lower bound ${lo[i]} is above its upper bound ${hi[i]}`, at);
+    at += part.length + 1;
+  }
+  return [lo, hi];
 }
 
 /** Iteration rows shown at most before thinning to every k-th. */
@@ -121,8 +163,8 @@ async function plotRuns(ctx: Context, runs: readonly RunRecord[], file: string):
 }
 
 /**
- * `nabla minimize EXPR --from … [--method m] [--lr η] [--max-iter N] [--gtol g] [--every k]
- * [--plot out.svg] [--compare m1,m2,…]`: one run's iteration table (every k-th row for
+ * `nabla minimize EXPR --from … [--method m] [--bounds x=lo:hi,…] [--lr η] [--max-iter N]
+ * [--gtol g] [--every k] [--plot out.svg] [--compare m1,m2,…]`: one run's iteration table (every k-th row for
  * long runs) and result record; or, with --compare, several methods from the same start
  * side by side. Ctrl-C (in the process) stops a run: what it reached is printed, status
  * "stopped", exit status 130, and methods not yet started are not run.
@@ -134,7 +176,10 @@ export async function minimizeCommand(ctx: Context): Promise<Output> {
   needVariables(ctx, "minimize");
   const { vars, source } = ctx.expr;
   const x0 = pointOption(ctx, "from");
-  const methods = methodsOf(ctx);
+  const bounds = boundsOption(ctx);
+  const methods = methodsOf(ctx, bounds !== undefined);
+  const unbounded = methods.find((m) => m !== "lbfgsb");
+  if (bounds && unbounded) throw new UsageError(`--bounds: the box applies to method lbfgsb, not ${unbounded}`);
   const lr = parsePositive(ctx.values.lr as string | undefined, "--lr");
   const maxIter = parseCount(ctx.values["max-iter"] as string | undefined, "--max-iter", 0);
   const gtol = parsePositive(ctx.values.gtol as string | undefined, "--gtol");
@@ -148,7 +193,7 @@ export async function minimizeCommand(ctx: Context): Promise<Output> {
       notRun.push(method);
       continue;
     }
-    const job: MinimizeJob = { source, vars, method, x0, ...(lr !== undefined ? { lr } : {}), ...(maxIter !== undefined ? { maxIter } : {}), ...(gtol !== undefined ? { gtol } : {}) };
+    const job: MinimizeJob = { source, vars, method, x0, ...(bounds ? { bounds } : {}), ...(lr !== undefined ? { lr } : {}), ...(maxIter !== undefined ? { maxIter } : {}), ...(gtol !== undefined ? { gtol } : {}) };
     runs.push(await runMethod(ctx, job, methods.length > 1 ? `${method} (${i + 1}/${methods.length})` : method));
   }
   const plot = plotFile ? await plotRuns(ctx, runs, plotFile) : undefined;

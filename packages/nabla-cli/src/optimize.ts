@@ -36,6 +36,8 @@ export interface MinimizeJob {
   vars: string[];
   method: MinimizeMethod;
   x0: number[];
+  /** lbfgsb's box: lower and upper bounds per variable (±Infinity where free). */
+  bounds?: [number[], number[]];
   lr?: number;
   maxIter?: number;
   gtol?: number;
@@ -80,6 +82,7 @@ export function runJob(f: (x: Tensor) => Tensor, job: MinimizeJob, hooks: RunHoo
   const start = performance.now();
   const r = minimize(f, np.array(job.x0, { dtype: "float64" }), {
     method: job.method,
+    ...(job.bounds ? { bounds: job.bounds } : {}),
     ...(job.lr !== undefined ? { lr: job.lr } : {}),
     ...(job.maxIter !== undefined ? { maxIter: job.maxIter } : {}),
     ...(job.gtol !== undefined ? { gtol: job.gtol } : {}),
