@@ -1,5 +1,5 @@
 // minimize(…, { method: "lbfgsb", bounds }) at scale against scipy's L-BFGS-B (run in a
-// python3 child process, bench/scipy_lbfgsb.py) on the same box. Every figure printed
+// python3 child process, bench/scipy_lbfgs.py --box) on the same box. Every figure printed
 // comes from this run.
 import { spawnSync } from "node:child_process";
 import { grad, minimize, np, optim, type Array, type MinimizeResult } from "nabla";
@@ -58,12 +58,12 @@ function runNabla(n: number, reps: number): Run {
   return { ms: times[Math.floor(reps / 2)]!, nit: res.nit, nfev: res.nfev, fun: f, pgInf, active };
 }
 
-const script = new URL("./scipy_lbfgsb.py", import.meta.url).pathname;
+const script = new URL("./scipy_lbfgs.py", import.meta.url).pathname;
 
 /** scipy in a child process; `oneThread` pins OpenBLAS to one thread (nabla is single-threaded). */
 function runScipy(n: number, reps: number, oneThread: boolean): (Run & { scipy: string }) | string {
   const env = oneThread ? { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1" } : process.env;
-  const r = spawnSync("python3", [script, String(n), String(reps)], { encoding: "utf8", env, timeout: 600_000 });
+  const r = spawnSync("python3", [script, String(n), String(reps), "--box"], { encoding: "utf8", env, timeout: 600_000 });
   if (r.error) return `python3 did not run (${r.error.message})`;
   if (r.status !== 0) return `scipy run failed: ${r.stderr.trim().split("\n").pop()}`;
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as Run & { scipy: string };

@@ -1,6 +1,10 @@
-"""scipy's L-BFGS-B on the MGH extended Rosenbrock function, for bench/optim.ts.
+"""scipy's L-BFGS-B on the MGH extended Rosenbrock function, for bench/optim.ts and
+(with --box) bench/constrained.ts.
 
-Usage: python3 scipy_lbfgs.py N [REPS] [--memory]. Prints one JSON object on stdout: the
+Usage: python3 scipy_lbfgs.py N [REPS] [--memory] [--box]. With --box, x₂ᵢ₋₁ ≤ 0.5 (the
+first variable of each MGH pair; 0-based, the even indices), every other side unbounded:
+at the solution each pair is at (0.5, 0.25), its first variable on its bound (n/2 active).
+Prints one JSON object on stdout: the
 result of the last run and the median wall time of REPS runs (default 1) of minimize()
 alone; with --memory, also the peak of memory allocated during one more, untimed run,
 traced by tracemalloc (numpy reports its buffers to it, L-BFGS-B's workspace included;
@@ -15,7 +19,7 @@ import tracemalloc
 
 import numpy as np
 import scipy
-from scipy.optimize import minimize
+from scipy.optimize import Bounds, minimize
 
 
 def fg(x):
@@ -34,10 +38,15 @@ def main():
     n = int(float(args[0]))
     reps = int(args[1]) if len(args) > 1 else 1
     x0 = np.tile([-1.2, 1.0], n // 2)
+    lo = np.full(n, -np.inf)
+    hi = np.full(n, np.inf)
+    if "--box" in sys.argv:
+        hi[0::2] = 0.5
+    bounds = Bounds(lo, hi) if "--box" in sys.argv else None
     times = []
     for _ in range(reps):
         t = time.perf_counter()
-        res = minimize(fg, x0, jac=True, method="L-BFGS-B")
+        res = minimize(fg, x0, jac=True, method="L-BFGS-B", bounds=bounds)
         times.append(time.perf_counter() - t)
     peak = None
     if "--memory" in sys.argv:
@@ -47,6 +56,8 @@ def main():
         peak = (tracemalloc.get_traced_memory()[1] - before) / 2**20
         tracemalloc.stop()
     _, g = fg(res.x)
+    # The projected gradient: ∇f itself where no bound is set.
+    pg = np.clip(res.x - g, lo, hi) - res.x
     print(json.dumps({
         "scipy": scipy.__version__,
         "n": n,
@@ -55,6 +66,8 @@ def main():
         "nfev": int(res.nfev),
         "fun": float(res.fun),
         "gInf": float(np.max(np.abs(g))),
+        "pgInf": float(np.max(np.abs(pg))),
+        "active": int(np.count_nonzero(res.x == hi)),
         "success": bool(res.success),
         "message": str(res.message),
         "peakTracedMB": peak,
