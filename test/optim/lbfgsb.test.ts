@@ -244,9 +244,9 @@ describe("bad bounds are errors naming bounds", () => {
   });
 
   it("bounds with another method, a line search other than strong Wolfe, or a curvature check in a box", () => {
-    expect(errorOf(() => minimize(f, x0, { method: "lbfgs", bounds: [0, 1] }))).toBe('minimize: bounds apply to method "lbfgsb" only, not "lbfgs"');
+    expect(errorOf(() => minimize(f, x0, { method: "lbfgs", bounds: [0, 1] }))).toBe('minimize: bounds apply to "lbfgsb", and as a projection to gd, momentum, nesterov and adam, not to "lbfgs"');
     expect(run([0, 1], { lineSearch: "backtracking" })).toContain('method "lbfgsb" searches with its own strong Wolfe line search');
-    expect(run([0, 1], { checkCurvature: true })).toContain("checkCurvature applies to \"lbfgsb\" only without finite bounds");
+    expect(run([0, 1], { checkCurvature: true })).toContain("checkCurvature applies only without finite bounds");
   });
 });
 

@@ -34,6 +34,8 @@ const methods: Record<MinimizeMethod, (p: Progress) => Outcome> = {
 };
 
 const fixedStep = new Set<MinimizeMethod>(["momentum", "nesterov", "adam"]);
+/** The methods that take `bounds` as a projection of each step onto the box (projected gradient methods). */
+const boxedStep = new Set<MinimizeMethod>(["gd", ...fixedStep]);
 /** The methods that use the Hessian (or its products): they step off saddles instead of stopping. */
 const secondOrder = new Set<MinimizeMethod>(["newton", "newton-cg", "trust-ncg"]);
 const defaultLr: Partial<Record<MinimizeMethod, number>> = { momentum: 1e-2, nesterov: 1e-2, adam: 1e-3 };
@@ -70,7 +72,9 @@ function resolve<T>(method: MinimizeMethod, o: MinimizeOptions<T>): Omit<Setting
   optionalBoolean("checkCurvature", o.checkCurvature);
   const stepRule = o.lineSearch !== undefined && o.lineSearch !== "none";
   check(!(stepRule && (fixedStep.has(method) || method === "trust-ncg")), `method "${method}" takes no line search (lineSearch "${o.lineSearch}")`);
-  check(o.bounds === undefined || method === "lbfgsb", `bounds apply to method "lbfgsb" only, not "${method}"`);
+  check(o.bounds === undefined || method === "lbfgsb" || boxedStep.has(method), `bounds apply to "lbfgsb", and as a projection to gd, momentum, nesterov and adam, not to "${method}"`);
+  // A line search along −g is not one along the projected path: bounded gd takes fixed steps.
+  check(!(o.bounds !== undefined && method === "gd" && o.lr === undefined && o.schedule === undefined), "gd with bounds takes a fixed step: give lr or a schedule");
   check(method !== "lbfgsb" || o.lineSearch === undefined || o.lineSearch === "strong-wolfe", `method "lbfgsb" searches with its own strong Wolfe line search (lineSearch "${o.lineSearch}")`);
   check(o.schedule === undefined || method === "gd" || fixedStep.has(method), `a schedule applies to gd, momentum, nesterov and adam, not "${method}"`);
   const firstOrder = method === "gd" || fixedStep.has(method);
@@ -148,12 +152,12 @@ export function minimize<T>(f: (x: GradOf<T>) => Array | number, x0: T, opts: Mi
   const method = opts.method ?? "lbfgs";
   const resolved = resolve(method, opts);
   const objective = new FlatObjective(f, x0, opts.jit ?? true);
-  const box = method === "lbfgsb" ? flattenBounds(opts.bounds, x0, objective.n) : undefined;
+  const box = method === "lbfgsb" || opts.bounds !== undefined ? flattenBounds(opts.bounds, x0, objective.n) : undefined;
   // An all-infinite box is no constraint: the run is judged by ‖∇f‖∞ exactly as lbfgs's.
   const bounds = box?.constrained ? box : undefined;
   // The Hessian's eigenvalues say nothing about a minimum on the edge of a box (f = −x² on
   // [−1, 1] has its minima where H < 0), so bounded runs do not check curvature.
-  check(!(bounds && opts.checkCurvature === true), 'checkCurvature applies to "lbfgsb" only without finite bounds (the Hessian does not judge a minimum on the edge of the box)');
+  check(!(bounds && opts.checkCurvature === true), "checkCurvature applies only without finite bounds (the Hessian does not judge a minimum on the edge of the box)");
   const progress = new Progress(objective, { ...resolved, bounds });
   const run = methods[method];
   const first = progress.start() ?? run(progress);

@@ -166,6 +166,17 @@ export class Progress {
     if (x !== this.x && this.made.has(x)) this.release(x);
   }
 
+  /**
+   * x itself, or with bounds its projection onto the box (in place): where a fixed-step
+   * method's step lands.
+   *
+   * @example
+   * const x = p.inBox(step); // then p.objective.valueAndGrad(x)
+   */
+  inBox(x: Float64Array): Float64Array {
+    return this.settings.bounds ? project(x, this.settings.bounds, x) : x;
+  }
+
   /** What `gradNorm` measures, as messages name it. */
   private get gradName(): string {
     return this.settings.bounds ? "‖P(x − ∇f) − x‖∞ (projected gradient)" : "‖∇f‖∞";

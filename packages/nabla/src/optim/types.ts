@@ -119,10 +119,12 @@ export interface MinimizeOptions<T = Tree> {
   /** The step rule for gd, bfgs, lbfgs, cg, newton, newton-cg (see `minimize`). */
   lineSearch?: LineSearchKind;
   /**
-   * Box constraints for method "lbfgsb" (no other method takes them): x0's structure
-   * with a `[lo, hi]` pair at each leaf, each side a number or an Array of the leaf's
-   * shape, ±Infinity for no bound. x0 outside the box is projected onto it first. NaN,
-   * lo > hi, or a structure unlike x0's throws, naming the leaf (and the element).
+   * Box constraints for method "lbfgsb", and for gd (with a fixed `lr` or a `schedule`),
+   * momentum, nesterov and adam as a projection of every step onto the box (projected
+   * gradient methods): x0's structure with a `[lo, hi]` pair at each leaf, each side a
+   * number or an Array of the leaf's shape, ±Infinity for no bound. x0 outside the box is
+   * projected onto it first; gtol then bounds the projected gradient. NaN, lo > hi, or a
+   * structure unlike x0's throws, naming the leaf (and the element).
    *
    * @example
    * minimize(rosen, np.array([-1.2, 1]), { method: "lbfgsb", bounds: [-Infinity, np.array([0.5, Infinity])] }).x; // ≈ [0.5, 0.25]

@@ -1,5 +1,7 @@
 // First-order methods: gradient descent (fixed step, schedule, or line search), heavy-ball
 // momentum, Nesterov momentum and Adam. One gradient per iteration for the fixed-step ones.
+// With bounds each step is projected onto the box (projected gradient methods; gd's
+// fixed step is projected by Progress.search).
 import { isOutcome, type Outcome, type Progress, type Settings } from "../progress.js";
 import { checkNumber, NON_NEGATIVE } from "../validate.js";
 import { dot, norm2, scale } from "../vec.js";
@@ -44,7 +46,7 @@ export function momentum(p: Progress, nesterov = false): Outcome {
       const direction = nesterov ? p.g[i]! + s.b1 * v[i]! : v[i]!;
       x[i] = p.x[i]! - lr * direction;
     }
-    const { f, g } = p.objective.valueAndGrad(x);
+    const { f, g } = p.objective.valueAndGrad(p.inBox(x));
     const stop = p.accept(x, f, g);
     if (stop) return stop;
   }
@@ -68,7 +70,7 @@ export function adam(p: Progress): Outcome {
       v[i] = s.b2 * v[i]! + (1 - s.b2) * gi * gi;
       x[i] = p.x[i]! - (lr * (m[i]! / c1)) / (Math.sqrt(v[i]! / c2) + s.eps);
     }
-    const { f, g } = p.objective.valueAndGrad(x);
+    const { f, g } = p.objective.valueAndGrad(p.inBox(x));
     const stop = p.accept(x, f, g);
     if (stop) return stop;
   }
