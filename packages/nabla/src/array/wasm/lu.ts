@@ -8,7 +8,7 @@
 import { MR, NR } from "./matmul.js";
 import { Body, Op, Simd, ValType, type FunctionDef } from "./module.js";
 import { KC, MC_PANELS, WASM_MIN_WORK, jsGemmUpdate } from "./product.js";
-import { heap, instantiate } from "./runtime.js";
+import { evenSlots as even, heap, instantiate } from "./runtime.js";
 import { sweepAll } from "./threads.js";
 
 const F64 = 8;
@@ -257,7 +257,6 @@ export function residentMatrix(src: Float64Array, m: number, n: number): Residen
   // origin) with rows of ld and MR zero rows after it (packing reads whole panels, past
   // the last row and column; the values read there only reach the padding of the
   // product), then packed A, packed B and the product (rows of nPad), then the pivots (int32).
-  const even = (slots: number) => slots + (slots & 1);
   const ld = even(n);
   const aAt = (m + MR) * ld;
   const bAt = aAt + even((m + MR) * maxDepth);

@@ -143,6 +143,15 @@ function sharedMemory(api: WasmApi): WasmMemory | null {
   }
 }
 
+/**
+ * `slots` rounded up to even: float64 regions of a resident layout then start on 16 bytes,
+ * as f64x2 loads of a whole row pair want.
+ *
+ * @example
+ * evenSlots(501); // 502
+ */
+export const evenSlots = (slots: number): number => slots + (slots & 1);
+
 /** A float64 view of the kernel's memory with at least `bytes` bytes, or null if it cannot grow. */
 export function heap(k: Kernel, bytes: number): Float64Array | null {
   if (bytes > MAX_BYTES) return null;

@@ -12,7 +12,7 @@
 import { Body, Op, Simd, ValType, type FunctionDef } from "./module.js";
 import { MR, NR } from "./matmul.js";
 import { KC, MC_PANELS, WASM_MIN_WORK, jsGemmUpdate } from "./product.js";
-import { heap, instantiate } from "./runtime.js";
+import { evenSlots as even, heap, instantiate } from "./runtime.js";
 import { sweepAll } from "./threads.js";
 
 const F64 = 8;
@@ -98,7 +98,6 @@ export interface ReductionLayout {
  * const L = reductionLayout(500, 32); // L.ld = 508: rows padded for the strips
  */
 export function reductionLayout(n: number, nb: number): ReductionLayout {
-  const even = (slots: number) => slots + (slots & 1);
   const ld = even(n + PAD);
   const ldv = ld;
   const a = 0;
@@ -305,7 +304,6 @@ export interface AccumulationLayout {
  * const L = accumulationLayout(500, 32); // Q's rows padded to L.ld = 508
  */
 export function accumulationLayout(n: number, nb: number): AccumulationLayout {
-  const even = (slots: number) => slots + (slots & 1);
   const ld = even(n + PAD);
   const q = 0;
   const y = q + n * ld;
