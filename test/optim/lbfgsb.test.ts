@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { grad, minimize, np, optim, type Array, type MinimizeOptions } from "nabla";
 import { errorOf, uniformFrom } from "../helpers.js";
-import { rosen } from "./fixtures.js";
+import { kktViolation, rosen } from "./fixtures.js";
 
 /** scipy's L-BFGS-B on the same problem, recorded by python3 (see the fixture's "source"). */
 const scipy = JSON.parse(readFileSync(new URL("../fixtures/lbfgsb-scipy.json", import.meta.url), "utf8")) as {
@@ -12,25 +12,6 @@ const scipy = JSON.parse(readFileSync(new URL("../fixtures/lbfgsb-scipy.json", i
 
 const vec = (a: Array) => globalThis.Array.from(a.toFloat64Array());
 const inf = Infinity;
-
-/**
- * The KKT conditions of min f over lo ≤ x ≤ hi at x, with ∇f computed here (not by the
- * optimizer): gᵢ ≥ −tol where xᵢ = loᵢ, gᵢ ≤ tol where xᵢ = hiᵢ, |gᵢ| ≤ tol strictly
- * inside. Returns the first violation in words, or "" when all hold.
- */
-function kktViolation(f: (x: Array) => Array, x: Array, lo: number[], hi: number[], tol: number): string {
-  const g = vec(grad(f)(x));
-  const xs = vec(x);
-  for (let i = 0; i < xs.length; i++) {
-    const [xi, gi, l, h] = [xs[i]!, g[i]!, lo[i]!, hi[i]!];
-    if (xi < l || xi > h) return `x[${i}] = ${xi} is outside [${l}, ${h}]`;
-    if (l === h) continue;
-    if (xi === l && gi < -tol) return `x[${i}] = lo = ${l} but g = ${gi} < −${tol}`;
-    if (xi === h && gi > tol) return `x[${i}] = hi = ${h} but g = ${gi} > ${tol}`;
-    if (xi !== l && xi !== h && Math.abs(gi) > tol) return `x[${i}] = ${xi} is inside (${l}, ${h}) but |g| = ${Math.abs(gi)} > ${tol}`;
-  }
-  return "";
-}
 
 describe("bounded Rosenbrock from (−1.2, 1) with x₁ ≤ 0.5", () => {
   const fixture = scipy.boundedRosenbrock;
@@ -244,7 +225,7 @@ describe("bad bounds are errors naming bounds", () => {
   });
 
   it("bounds with another method, a line search other than strong Wolfe, or a curvature check in a box", () => {
-    expect(errorOf(() => minimize(f, x0, { method: "lbfgs", bounds: [0, 1] }))).toBe('minimize: bounds apply to "lbfgsb", and as a projection to gd, momentum, nesterov and adam, not to "lbfgs"');
+    expect(errorOf(() => minimize(f, x0, { method: "lbfgs", bounds: [0, 1] }))).toBe('minimize: bounds apply to "lbfgsb", "trust-ncg", and as a projection to gd, momentum, nesterov and adam, not to "lbfgs"');
     expect(run([0, 1], { lineSearch: "backtracking" })).toContain('method "lbfgsb" searches with its own strong Wolfe line search');
     expect(run([0, 1], { checkCurvature: true })).toContain("checkCurvature applies only without finite bounds");
   });

@@ -36,6 +36,6 @@ describe("first-order methods with bounds project every step", () => {
 
   it("gd with bounds needs a fixed step; other methods refuse bounds", () => {
     expect(() => minimize(f, np.zeros([4]), { method: "gd", bounds: [lo, hi] })).toThrow(/gd with bounds takes a fixed step: give lr or a schedule/);
-    expect(() => minimize(f, np.zeros([4]), { method: "bfgs", bounds: [lo, hi] })).toThrow(/bounds apply to "lbfgsb", and as a projection to gd, momentum, nesterov and adam, not to "bfgs"/);
+    expect(() => minimize(f, np.zeros([4]), { method: "bfgs", bounds: [lo, hi] })).toThrow(/bounds apply to "lbfgsb", "trust-ncg", and as a projection to gd, momentum, nesterov and adam, not to "bfgs"/);
   });
 });

@@ -72,7 +72,7 @@ function resolve<T>(method: MinimizeMethod, o: MinimizeOptions<T>): Omit<Setting
   optionalBoolean("checkCurvature", o.checkCurvature);
   const stepRule = o.lineSearch !== undefined && o.lineSearch !== "none";
   check(!(stepRule && (fixedStep.has(method) || method === "trust-ncg")), `method "${method}" takes no line search (lineSearch "${o.lineSearch}")`);
-  check(o.bounds === undefined || method === "lbfgsb" || boxedStep.has(method), `bounds apply to "lbfgsb", and as a projection to gd, momentum, nesterov and adam, not to "${method}"`);
+  check(o.bounds === undefined || method === "lbfgsb" || method === "trust-ncg" || boxedStep.has(method), `bounds apply to "lbfgsb", "trust-ncg", and as a projection to gd, momentum, nesterov and adam, not to "${method}"`);
   // A line search along −g is not one along the projected path: bounded gd takes fixed steps.
   check(!(o.bounds !== undefined && method === "gd" && o.lr === undefined && o.schedule === undefined), "gd with bounds takes a fixed step: give lr or a schedule");
   check(method !== "lbfgsb" || o.lineSearch === undefined || o.lineSearch === "strong-wolfe", `method "lbfgsb" searches with its own strong Wolfe line search (lineSearch "${o.lineSearch}")`);
@@ -119,7 +119,8 @@ function resolve<T>(method: MinimizeMethod, o: MinimizeOptions<T>): Omit<Setting
  * Methods: "lbfgs" (default; two-loop recursion, history `m`), "lbfgsb" (L-BFGS-B: the
  * same model under box constraints `bounds`, with the projected gradient for gtol), "bfgs", "cg"
  * (Polak–Ribière+), "newton" (exact Hessian, Cholesky, damped when not positive
- * definite), "newton-cg" (Hessian-free, truncated CG), "trust-ncg" (Steihaug), and the
+ * definite), "newton-cg" (Hessian-free, truncated CG), "trust-ncg" (Steihaug; with `bounds`, the
+ * projected trust-region Newton-CG of TRON), and the
  * first-order "gd", "momentum", "nesterov", "adam" (fixed `lr` or a `schedule`; gd
  * searches with Armijo backtracking when given neither).
  *
