@@ -16,3 +16,4 @@ export {
   type FixedPointOptions,
   type ArgminOptions,
 } from "./solvers.js";
+export { qp, type QPConstraints, type QPOptions, type QPResult } from "./qp.js";

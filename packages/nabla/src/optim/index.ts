@@ -6,3 +6,4 @@ export * from "./linesearch.js";
 export * from "./optax.js";
 export * from "./diagnostics.js";
 export * as problems from "./problems.js";
+export { solveQP, type DenseQP, type QPSolution, type QPStatus, type SolveQPOptions } from "./qp-solve.js";
