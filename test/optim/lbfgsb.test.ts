@@ -10,6 +10,12 @@ const scipy = JSON.parse(readFileSync(new URL("../fixtures/lbfgsb-scipy.json", i
   boundedRosenbrock: { nit: number; nfev: number; fun: number; jac: number[] };
 };
 
+/** scipy's L-BFGS-B on extended Rosenbrock in random boxes (see lbfgsb-random-boxes.py beside it). */
+const boxes = JSON.parse(readFileSync(new URL("../fixtures/lbfgsb-random-boxes.json", import.meta.url), "utf8")) as {
+  scipy: string;
+  runs: { seed: number; lo: number[]; hi: number[]; nit: number; nfev: number; fun: number; x: number[]; projectedGradient: number }[];
+};
+
 const vec = (a: Array) => globalThis.Array.from(a.toFloat64Array());
 const inf = Infinity;
 
@@ -248,5 +254,63 @@ describe("non-finite values in a box", () => {
     const r = minimize((x: Array) => np.sum(np.sqrt(x)), np.array([0, 1]), { method: "lbfgsb", bounds: [0, 2] });
     expect(r.status).toBe("nonFinite");
     expect(r.success).toBe(false);
+  });
+});
+
+describe("near the solution, where f's changes fall below its rounding", () => {
+  // Extended Rosenbrock (n = 20) in the boxes trustncg-bounds.test.ts draws. Near the
+  // solution a step's decrease (|∇fᵀd| ~ 1e-17) is far below f's rounding (~1e-14): the
+  // search used to reject every step on rounding, twice, and end "lineSearchFailed" at
+  // the minimum; scipy ends there with success.
+  const n = 20;
+  const p = optim.problems.extendedRosenbrock(n);
+  const draw = (seed: number) => {
+    const u = uniformFrom(seed);
+    const lo = globalThis.Array.from({ length: n }, () => -1.5 + u());
+    return { lo, hi: lo.map((l) => l + 0.5 + 2 * u()) };
+  };
+
+  it(`extended Rosenbrock (n = 20) in random boxes (seeds 7–9) converges to gtol = 1e-8, at scipy ${boxes.scipy}'s minimum`, () => {
+    for (const run of boxes.runs) {
+      const { lo, hi } = draw(run.seed);
+      // The fixture's script draws the same boxes bit for bit.
+      expect([lo, hi]).toEqual([run.lo, run.hi]);
+      const r = minimize(p.f, np.array(p.x0), { method: "lbfgsb", bounds: [np.array(lo), np.array(hi)], gtol: 1e-8 });
+      const where = `seed ${run.seed}`;
+      console.log(`${where}: nabla nit ${r.nit}, nfev ${r.nfev}; scipy nit ${run.nit}, nfev ${run.nfev} (its projected gradient ${run.projectedGradient.toExponential(1)})`);
+      expect(r.status, `${where}: ${r.message}`).toBe("converged");
+      expect(r.success).toBe(true);
+      expect(kktViolation(p.f, r.x, lo, hi, 1e-7), where).toBe("");
+      expect(Math.abs(r.fun - run.fun), where).toBeLessThanOrEqual(1e-12 * run.fun);
+      vec(r.x).forEach((v, i) => expect(Math.abs(v - run.x[i]!), `${where}, element ${i}`).toBeLessThanOrEqual(1e-6));
+      expect(r.nfev, where).toBeLessThanOrEqual(1.5 * run.nfev);
+    }
+  });
+
+  it("with gtol = 0 (out of reach) the run ends \"stalled\" with success at f's floor, as scipy's does", () => {
+    for (const seed of [7, 8, 9]) {
+      const { lo, hi } = draw(seed);
+      const r = minimize(p.f, np.array(p.x0), { method: "lbfgsb", bounds: [np.array(lo), np.array(hi)], gtol: 0 });
+      const where = `seed ${seed}`;
+      expect(r.status, `${where}: ${r.message}`).toBe("stalled");
+      expect(r.success).toBe(true);
+      expect(r.message).toContain("floating-point floor");
+      expect(kktViolation(p.f, r.x, lo, hi, 1e-9), where).toBe("");
+      expect(Math.abs(r.fun - boxes.runs.find((b) => b.seed === seed)!.fun), where).toBeLessThanOrEqual(1e-12 * r.fun);
+    }
+  });
+
+  it("the strong Wolfe search with fNoise judges decrease by φ′ where φ only shows rounding", () => {
+    // φ is 1 + ½(α − 1)²·1e-20 in exact arithmetic, minimum at α = 1; its computed values
+    // are 1 at α = 0 and one ulp above elsewhere. φ′ is exact.
+    const phi = (a: number) => [a === 0 ? 1 : 1 + Number.EPSILON, (a - 1) * 1e-20] as const;
+    const noisy = optim.lineSearchStrongWolfe(phi, 1, -1e-20, { c1: 1e-3, fNoise: 10 * Number.EPSILON });
+    expect([noisy.status, noisy.alpha, noisy.nfev]).toEqual(["converged", 1, 1]);
+    const plain = optim.lineSearchStrongWolfe(phi, 1, -1e-20, { c1: 1e-3 });
+    expect(plain.success).toBe(false);
+    // A step whose first-order change is above fNoise is still judged by φ: α = 1 has
+    // φ′ = 0 but φ rose, and the decrease α·|φ′(0)| = 1e-13 would have been visible.
+    const visible = (a: number) => [a === 0 ? 1 : 1 + Number.EPSILON, (a - 1) * 1e-13] as const;
+    expect(optim.lineSearchStrongWolfe(visible, 1, -1e-13, { c1: 1e-3, fNoise: 10 * Number.EPSILON }).success).toBe(false);
   });
 });

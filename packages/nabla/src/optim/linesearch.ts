@@ -23,6 +23,13 @@ export interface LineSearchOptions {
    * unbounded below but the edge of what may be tried.
    */
   acceptAtMax?: boolean;
+  /**
+   * Strong Wolfe only: how far φ's computed values may be off by rounding (default 0).
+   * A trial whose first-order change α·|φ'(0)| is below it cannot show a decrease in φ;
+   * there the derivative form of sufficient decrease, φ'(α) ≤ (2c1 − 1)·φ'(0) with φ(α)
+   * ≤ φ(0) + fNoise, stands in for it (Hager & Zhang's approximate Wolfe condition).
+   */
+  fNoise?: number;
 }
 
 /**
@@ -141,7 +148,7 @@ function zoomTrial(lo: Trial, hi: Trial): number {
  * lineSearchStrongWolfe(phi, 4, -4, { alpha0: 3, c2: 0.1 }).alpha; // 2: the cubic fit on [0, 3] is exact
  */
 export function lineSearchStrongWolfe(phi: LineFunction, phi0: number, dphi0: number, opts: LineSearchOptions = {}): LineSearchResult {
-  const { c1 = 1e-4, c2 = 0.9, alpha0 = 1, alphaMax = 1e10, maxEval = 30, acceptAtMax = false } = opts;
+  const { c1 = 1e-4, c2 = 0.9, alpha0 = 1, alphaMax = 1e10, maxEval = 30, acceptAtMax = false, fNoise = 0 } = opts;
   checkConstants("lineSearchStrongWolfe", c1, c2);
   if (!(dphi0 < 0) || !Number.isFinite(phi0)) return failure("notDescent", phi0, dphi0, 0);
   let nfev = 0;
@@ -153,7 +160,8 @@ export function lineSearchStrongWolfe(phi: LineFunction, phi0: number, dphi0: nu
     if (finite(t)) sawFinite = true;
     return t;
   };
-  const armijo = (t: Trial) => t.v <= phi0 + c1 * t.a * dphi0;
+  const belowNoise = (t: Trial) => -t.a * dphi0 <= fNoise && t.v <= phi0 + fNoise && t.d <= (2 * c1 - 1) * dphi0;
+  const armijo = (t: Trial) => t.v <= phi0 + c1 * t.a * dphi0 || belowNoise(t);
   const curvature = (t: Trial) => Math.abs(t.d) <= -c2 * dphi0;
   const fail = (status: LineSearchStatus) => failure(status === "maxEval" && !sawFinite ? "nonFinite" : status, phi0, dphi0, nfev);
 

@@ -32,6 +32,8 @@ export interface SearchLimits {
   alphaMax?: number;
   /** The sufficient-decrease constant (default 1e-4). */
   c1?: number;
+  /** Strong Wolfe only: φ's rounding level, below which the derivative judges decrease (see `LineSearchOptions.fNoise`). */
+  fNoise?: number;
 }
 
 /** A point reached by a line search, with what was evaluated there. */

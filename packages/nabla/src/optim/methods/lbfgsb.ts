@@ -21,7 +21,9 @@ const C2 = 0.9;
 
 /**
  * L-BFGS-B over the box in `p.settings.bounds` (all of ℝⁿ when undefined): see the
- * file's head. Stops as `Progress.accept` decides, on the projected gradient.
+ * file's head. Stops as `Progress.accept` decides, on the projected gradient; a run whose
+ * last search fails only because f cannot fall further in floating point ends "stalled",
+ * with success, as scipy's does.
  *
  * @example
  * // Through minimize: rosen on x₁ ≤ 0.5 from (−1.2, 1) ends at (0.5, 0.25).
@@ -40,12 +42,17 @@ export function lbfgsb(p: Progress): Outcome {
     const first = p.nit === 0;
     const alphaMax = box.constrained ? (first ? 1 : stpmax) : undefined;
     const alpha0 = first ? (p.settings.lr ?? (box.boxed ? 1 : Math.min(1 / size, alphaMax ?? BIG))) : 1;
-    const step = p.search(w.d, alpha0, C2, "strong-wolfe", slope, { c1: C1, ...(alphaMax === undefined ? {} : { alphaMax }) });
+    // Near a minimizer f's changes sink below its rounding: the search then judges
+    // decrease by the derivative along d (as trust-ncg's ratio adds the same 10ε·|f|).
+    const fNoise = 10 * Number.EPSILON * Math.max(1, Math.abs(p.f));
+    const step = p.search(w.d, alpha0, C2, "strong-wolfe", slope, { c1: C1, fNoise, ...(alphaMax === undefined ? {} : { alphaMax }) });
     if (isOutcome(step)) {
       // Stale pairs can give a poor direction: start the memory over once, as scipy does.
-      if (h.count === 0) return step;
-      reset(h);
-      continue;
+      if (h.count > 0) {
+        reset(h);
+        continue;
+      }
+      return -slope <= fNoise && step.status === "lineSearchFailed" ? atFloor(p, slope, fNoise) : step;
     }
     offer(h, step.x, p.x, step.g, p.g);
     const previous = p.x;
@@ -53,6 +60,18 @@ export function lbfgsb(p: Progress): Outcome {
     if (stop) return stop;
     p.recycle(previous);
   }
+}
+
+/**
+ * The end of a run whose last search failed only because f cannot fall any further in
+ * floating point: the whole step's predicted change |∇fᵀd| is below f's rounding. scipy
+ * reports success there (its relative-reduction test passes when f stops changing, even
+ * with ftol = 0), and so do we, as "stalled".
+ */
+function atFloor(p: Progress, slope: number, fNoise: number): Outcome {
+  const measure = p.settings.bounds ? "projected gradient ‖P(x − ∇f) − x‖∞" : "‖∇f‖∞";
+  const e = (v: number) => v.toExponential(2);
+  return p.end("stalled", true, `f reached its floating-point floor: the step of iteration ${p.nit + 1} predicts a change |∇fᵀd| = ${e(-slope)} below f's rounding 10ε·|f| = ${e(fNoise)}; ${measure} = ${e(p.gradNorm)} (gtol = ${p.settings.gtol})`);
 }
 
 /**
