@@ -385,4 +385,11 @@ describe("statuses and errors", () => {
   it("F returning another shape than y is an error naming both", () => {
     expect(errorOf(() => implicit.rootFind((y: Array) => y.sum())(np.zeros([3])))).toMatch(/implicit\.rootFind: F must return y's structure.*\(3,\).*got.*\(\)/);
   });
+
+  it("argmin refuses constraints and bounds, whose minimizers need not have ∇g = 0", () => {
+    const g = (y: Array, t: Array) => y.sub(t).square().sum();
+    const unit = [{ type: "eq" as const, fun: (y: Array) => y.sum().sub(1) }];
+    expect(errorOf(() => implicit.argmin(g, { method: "slsqp", constraints: unit }))).toMatch(/^implicit\.argmin: constraints and bounds are not supported.*implicit\.qp/);
+    expect(errorOf(() => implicit.argmin<Array, [Array]>(g, { method: "lbfgsb", bounds: [0, 1] }))).toMatch(/^implicit\.argmin: constraints and bounds are not supported/);
+  });
 });

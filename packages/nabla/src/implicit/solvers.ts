@@ -215,6 +215,8 @@ const MINIMIZE_TO_STATUS: Record<MinimizeStatus, SolveStatus> = {
   nonFinite: "nonFinite",
   stopped: "failed",
   saddle: "failed",
+  infeasible: "failed",
+  unbounded: "failed",
 };
 
 /**
@@ -237,6 +239,11 @@ export function argmin<Y extends Tree, A extends unknown[]>(g: (y: GradOf<Y>, ..
   const op = "implicit.argmin";
   checkFunction(op, "g", g);
   const minimizeOpts = Object.fromEntries(Object.entries(opts).filter(([k]) => !IMPLICIT_KEYS.includes(k))) as MinimizeOptions<Y>;
+  // The derivative comes from ∇_y g = 0, which a constrained or bounded minimizer need not
+  // satisfy (implicit.qp differentiates the KKT conditions of a QP instead).
+  if (minimizeOpts.constraints !== undefined || minimizeOpts.bounds !== undefined) {
+    throw new Error(`${op}: constraints and bounds are not supported: the derivative assumes ∇_y g = 0 at the minimizer (for a QP, use implicit.qp)`);
+  }
   const settings = rootOptions(op, opts, "cg", true, "loosen gtol, raise maxIter, or try another method");
   const gradient = (gc: UserFn) => (y: Tree, ...args: unknown[]) => grad((u: Tree) => gc(u, ...args) as Array)(y);
   const run = (gy: (y: Tree) => unknown, y0: Tree): SolveReport => {

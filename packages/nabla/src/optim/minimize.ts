@@ -10,16 +10,21 @@ import { lbfgsb } from "./methods/lbfgsb.js";
 import { newton } from "./methods/newton.js";
 import { newtonCG } from "./methods/newtoncg.js";
 import { trustNCG } from "./methods/trustncg.js";
+import { augmentedLagrangian } from "./methods/auglag.js";
+import { interiorPoint } from "./methods/interior-point.js";
+import { slsqp } from "./methods/slsqp.js";
+import { runConstrained, type ConstrainedRun, type ConstrainedSettings } from "./constrained.js";
+import { checkConstraints } from "./constraints.js";
 import { flattenBounds } from "./bounds.js";
 import { CURVATURE_CHECK_MAX_N, settle } from "./curvature.js";
 import { FlatObjective } from "./objective.js";
 import { Progress, type Outcome, type Settings } from "./progress.js";
-import type { LineSearchKind, MinimizeMethod, MinimizeOptions, MinimizeResult } from "./types.js";
+import type { ConstrainedMethod, LineSearchKind, MinimizeMethod, MinimizeOptions, MinimizeResult, UnconstrainedMethod } from "./types.js";
 import { checkKeys, checkOptional, DECAY, NON_NEGATIVE, NON_NEGATIVE_INTEGER, POSITIVE, POSITIVE_INTEGER, shown } from "./validate.js";
 
-export type { Bound, BoundPair, Bounds, CurvatureCheck, IterationInfo, LineSearchKind, MinimizeMethod, MinimizeOptions, MinimizeResult, MinimizeStatus, PathPoint } from "./types.js";
+export type { Bound, BoundPair, Bounds, ConstrainedMethod, Constraint, CurvatureCheck, IterationInfo, KKTResiduals, LineSearchKind, MinimizeMethod, MinimizeOptions, MinimizeResult, MinimizeStatus, PathPoint, UnconstrainedMethod } from "./types.js";
 
-const methods: Record<MinimizeMethod, (p: Progress) => Outcome> = {
+const methods: Record<UnconstrainedMethod, (p: Progress) => Outcome> = {
   gd,
   momentum: (p) => momentum(p, false),
   nesterov: (p) => momentum(p, true),
@@ -33,6 +38,15 @@ const methods: Record<MinimizeMethod, (p: Progress) => Outcome> = {
   "trust-ncg": trustNCG,
 };
 
+const constrainedMethods: Record<ConstrainedMethod, ConstrainedRun> = {
+  slsqp,
+  "augmented-lagrangian": augmentedLagrangian,
+  "interior-point": interiorPoint,
+};
+const allMethods = [...Object.keys(methods), ...Object.keys(constrainedMethods)];
+/** The options the constrained methods read; any other one given to them is an error. */
+const constrainedOptionNames = ["method", "gtol", "ctol", "maxIter", "maxEval", "m", "callback", "recordPath", "jit", "bounds", "constraints"];
+
 const fixedStep = new Set<MinimizeMethod>(["momentum", "nesterov", "adam"]);
 /** The methods that take `bounds` as a projection of each step onto the box (projected gradient methods). */
 const boxedStep = new Set<MinimizeMethod>(["gd", ...fixedStep]);
@@ -44,7 +58,7 @@ const lineSearchKinds: readonly LineSearchKind[] = ["strong-wolfe", "backtrackin
 // `satisfies` makes an option added to MinimizeOptions but not here a compile error.
 const optionNames = Object.keys({
   method: 0, gtol: 0, ftol: 0, xtol: 0, maxIter: 0, maxEval: 0, lr: 0, schedule: 0, lineSearch: 0, bounds: 0, m: 0, b1: 0, b2: 0, eps: 0,
-  trustRadius: 0, callback: 0, recordPath: 0, jit: 0, checkCurvature: 0,
+  trustRadius: 0, callback: 0, recordPath: 0, jit: 0, checkCurvature: 0, constraints: 0, ctol: 0,
 } satisfies Record<keyof MinimizeOptions, 0>);
 
 function check(ok: boolean, message: string): void {
@@ -58,8 +72,9 @@ const optionalFunction = (name: string, v: unknown, what: string) => check(v ===
  * Checks every option's value where it enters (a bad one is a programming error: it
  * throws, naming minimize and the option), then applies the defaults.
  */
-function resolve<T>(method: MinimizeMethod, o: MinimizeOptions<T>): Omit<Settings, "bounds"> {
-  check(typeof method === "string" && Object.hasOwn(methods, method), `unknown method ${shown(method)}; use one of ${Object.keys(methods).join(", ")}`);
+function resolve<T>(method: UnconstrainedMethod, o: MinimizeOptions<T>): Omit<Settings, "bounds"> {
+  check(o.constraints === undefined, `constraints apply to ${Object.keys(constrainedMethods).join(", ")}, not to "${method}"`);
+  check(o.ctol === undefined, `ctol applies to ${Object.keys(constrainedMethods).join(", ")}, not to "${method}"`);
   for (const name of ["gtol", "ftol", "xtol"] as const) checkOptional("minimize", name, o[name], NON_NEGATIVE);
   for (const name of ["maxIter", "maxEval"] as const) checkOptional("minimize", name, o[name], NON_NEGATIVE_INTEGER);
   for (const name of ["lr", "eps", "trustRadius"] as const) checkOptional("minimize", name, o[name], POSITIVE);
@@ -102,6 +117,21 @@ function resolve<T>(method: MinimizeMethod, o: MinimizeOptions<T>): Omit<Setting
   };
 }
 
+/** As `resolve`, for the constrained methods. */
+function resolveConstrained<T>(method: ConstrainedMethod, o: MinimizeOptions<T>): ConstrainedSettings {
+  for (const [key, value] of Object.entries(o)) {
+    check(value === undefined || constrainedOptionNames.includes(key), `option "${key}" does not apply to method "${method}" (it takes ${constrainedOptionNames.join(", ")})`);
+  }
+  for (const name of ["gtol", "ctol"] as const) checkOptional("minimize", name, o[name], NON_NEGATIVE);
+  for (const name of ["maxIter", "maxEval"] as const) checkOptional("minimize", name, o[name], NON_NEGATIVE_INTEGER);
+  checkOptional("minimize", "m", o.m, POSITIVE_INTEGER);
+  optionalFunction("callback", o.callback, "a function");
+  optionalBoolean("jit", o.jit);
+  if (o.constraints !== undefined) checkConstraints(o.constraints);
+  const maxIter = o.maxIter ?? 1000;
+  return { gtol: o.gtol ?? 1e-6, ctol: o.ctol ?? 1e-8, maxIter, maxEval: o.maxEval ?? 10 * maxIter, m: o.m ?? 10, callback: o.callback };
+}
+
 /**
  * Minimizes a scalar function `f` of any pytree of parameters from `x0`, and returns a
  * plain record in scipy's shape: `{ x, fun, grad, nit, nfev, ngev, nhev, status,
@@ -124,7 +154,25 @@ function resolve<T>(method: MinimizeMethod, o: MinimizeOptions<T>): Omit<Setting
  * first-order "gd", "momentum", "nesterov", "adam" (fixed `lr` or a `schedule`; gd
  * searches with Armijo backtracking when given neither).
  *
- * Stopping: ‖∇f‖∞ ≤ gtol is "converged"; ftol / xtol give "stalled"; budgets give
+ * Constrained methods, for `constraints: [{ type: "eq" | "ineq", fun }]` (fun(x) = 0 or
+ * fun(x) ≥ 0, as scipy; fun returns a number or a 0-d or 1-d Array; Jacobians and
+ * Hessians by autodiff) together with `bounds`: "slsqp" (SQP with a damped BFGS Hessian
+ * of the Lagrangian, dense QP subproblems, elastic mode when the linearization is
+ * inconsistent, ℓ1 merit line search), "augmented-lagrangian" (PHR augmented Lagrangian,
+ * bounds kept by L-BFGS-B inner solves, ALGENCAN's updates), "interior-point" (primal-
+ * dual, exact Hessian of the Lagrangian, slacks, IPOPT's inertia correction, ℓ1 merit
+ * line search). They read only gtol (default 1e-6), ctol (1e-8), maxIter, maxEval, m
+ * (augmented-lagrangian's inner L-BFGS-B), callback, recordPath, jit, bounds and constraints; any
+ * other option throws. Their result adds `multipliers` (one Array per constraint, λ of
+ * L = f − Σλᵢcᵢ, λ ≥ 0 for "ineq") and `kkt` (stationarity, feasibility,
+ * complementarity: see KKTResiduals); "converged" means all three are within gtol /
+ * ctol. A problem whose constraints cannot be met ends "infeasible", one whose f falls
+ * without bound on the feasible set "unbounded", neither a success. nit counts outer
+ * iterations (slsqp, interior-point) or inner L-BFGS-B iterations (augmented-lagrangian);
+ * nfev, ngev, nhev count f's evaluations (constraint evaluations are not counted); the
+ * callback and the path see each of those iterations, with the stationarity residual as gradNorm.
+ *
+ * Stopping (unconstrained methods): ‖∇f‖∞ ≤ gtol is "converged"; ftol / xtol give "stalled"; budgets give
  * "maxIter" / "maxEval"; a failed step search "lineSearchFailed"; NaN or ±Inf in f or ∇f
  * "nonFinite" (with the last finite iterate). These never throw; bad arguments do, with
  * one line naming the option (`minimize: maxIter must be a non-negative integer, got 1.5`).
@@ -151,7 +199,13 @@ export function minimize<T>(f: (x: GradOf<T>) => Array | number, x0: T, opts: Mi
   check(typeof f === "function", `f must be a function, got ${shown(f)}`);
   checkKeys("minimize", "opts", opts, optionNames);
   const method = opts.method ?? "lbfgs";
-  const resolved = resolve(method, opts);
+  check(typeof method === "string" && allMethods.includes(method), `unknown method ${shown(method)}; use one of ${allMethods.join(", ")}`);
+  if (Object.hasOwn(constrainedMethods, method)) {
+    const constrained = method as ConstrainedMethod;
+    return runConstrained(constrainedMethods[constrained], f, x0, opts, resolveConstrained(constrained, opts));
+  }
+  const unconstrained = method as UnconstrainedMethod;
+  const resolved = resolve(unconstrained, opts);
   const objective = new FlatObjective(f, x0, opts.jit ?? true);
   const box = method === "lbfgsb" || opts.bounds !== undefined ? flattenBounds(opts.bounds, x0, objective.n) : undefined;
   // An all-infinite box is no constraint: the run is judged by ‖∇f‖∞ exactly as lbfgs's.
@@ -160,7 +214,7 @@ export function minimize<T>(f: (x: GradOf<T>) => Array | number, x0: T, opts: Mi
   // [−1, 1] has its minima where H < 0), so bounded runs do not check curvature.
   check(!(bounds && opts.checkCurvature === true), "checkCurvature applies only without finite bounds (the Hessian does not judge a minimum on the edge of the box)");
   const progress = new Progress(objective, { ...resolved, bounds });
-  const run = methods[method];
+  const run = methods[unconstrained];
   const first = progress.start() ?? run(progress);
   const escape = secondOrder.has(method);
   const checkCurvature = opts.checkCurvature ?? (!bounds && (escape || objective.n <= CURVATURE_CHECK_MAX_N));

@@ -3,8 +3,44 @@ import type { Array, MapLeaves, Tree } from "../core/index.js";
 import type { GradOf } from "../transforms/index.js";
 import type { Schedule } from "./schedules.js";
 
+/** The methods of `minimize` for an objective alone (bounds aside). */
+export type UnconstrainedMethod = "gd" | "momentum" | "nesterov" | "adam" | "newton" | "bfgs" | "lbfgs" | "lbfgsb" | "cg" | "newton-cg" | "trust-ncg";
+
+/** The methods of `minimize` that take general `constraints` (and `bounds`). */
+export type ConstrainedMethod = "slsqp" | "augmented-lagrangian" | "interior-point";
+
 /** The methods `minimize` knows. */
-export type MinimizeMethod = "gd" | "momentum" | "nesterov" | "adam" | "newton" | "bfgs" | "lbfgs" | "lbfgsb" | "cg" | "newton-cg" | "trust-ncg";
+export type MinimizeMethod = UnconstrainedMethod | ConstrainedMethod;
+
+/**
+ * A constraint on x for the constrained methods, as scipy's: `fun(x) = 0` ("eq") or
+ * `fun(x) ≥ 0` ("ineq"). `fun` takes x shaped like x0 (`GradOf<T>`, as f does) and
+ * returns a number, a 0-d Array (one constraint) or a 1-d Array (one constraint per
+ * element). Its Jacobian comes from autodiff, so `fun` must not branch on x's values.
+ *
+ * @example
+ * const unitDisk: Constraint<Array> = { type: "ineq", fun: (x) => np.sub(1, np.sum(np.square(x))) };
+ */
+export interface Constraint<T = Tree> {
+  type: "eq" | "ineq";
+  fun: (x: GradOf<T>) => Array | number;
+}
+
+/**
+ * The KKT residuals of a constrained run at its final x, as ∞-norms, with λ the returned
+ * multipliers and L(x, λ) = f(x) − Σ λᵢ cᵢ(x):
+ * - stationarity: ‖∇ₓL‖∞ without bounds; with bounds, the projected gradient of L,
+ *   ‖P(x − ∇ₓL) − x‖∞ (P the projection onto the box), which is ‖∇ₓL − zLo + zHi‖∞ with
+ *   the bounds' multipliers zLo, zHi ≥ 0 that make it smallest (0 exactly at a KKT point).
+ * - feasibility: the largest violation: |cᵢ| for "eq", max(0, −cᵢ) for "ineq", and the
+ *   distance of x outside its bounds.
+ * - complementarity: max |λᵢ·cᵢ| over the "ineq" rows (their λᵢ are ≥ 0 by construction).
+ */
+export interface KKTResiduals {
+  stationarity: number;
+  feasibility: number;
+  complementarity: number;
+}
 
 /**
  * One side of a leaf's bounds: a number for every element of the leaf, or an Array (or
@@ -43,6 +79,8 @@ export type LineSearchKind = "strong-wolfe" | "backtracking" | "none";
  *   ‖P(x − ∇f) − x‖∞ ≤ gtol, P the projection onto the box.
  * - "stalled": f or x stopped changing by more than ftol / xtol (success when one of those
  *   tolerances was asked for; an exact standstill with no tolerance set is not a success).
+ *   "lbfgsb" also ends "stalled", with success, when f reaches its floating-point floor
+ *   (its last step predicts a change below f's rounding), as scipy's L-BFGS-B does.
  * - "maxIter", "maxEval": a budget ran out.
  * - "lineSearchFailed": no acceptable step along the search direction (or, for trust-ncg,
  *   the trust radius collapsed).
@@ -52,8 +90,16 @@ export type LineSearchKind = "strong-wolfe" | "backtracking" | "none";
  *   saddle point or a maximum, not a minimum (not a success; `result.curvature` says
  *   which). Only methods that follow gradients alone end so: newton, newton-cg and
  *   trust-ncg step off along the negative curvature and go on.
+ * - "infeasible" (constrained methods): the constraint violation cannot be driven below
+ *   `ctol`: x is a point where the violation is stationary but not zero (a locally
+ *   infeasible problem, such as x ≥ 1 and x ≤ 0). Not a success.
+ * - "unbounded" (constrained methods): f decreases without bound on the feasible set
+ *   (f fell below −1e20 — or |x| grew past 1e20 — at points within `ctol` of feasible,
+ *   as IPOPT's diverging-iterates test). Not a success.
+ * For the constrained methods "converged" means every KKT residual (`result.kkt`) is small:
+ * stationarity and complementarity ≤ gtol, feasibility ≤ ctol.
  */
-export type MinimizeStatus = "converged" | "stalled" | "maxIter" | "maxEval" | "lineSearchFailed" | "nonFinite" | "stopped" | "saddle";
+export type MinimizeStatus = "converged" | "stalled" | "maxIter" | "maxEval" | "lineSearchFailed" | "nonFinite" | "stopped" | "saddle" | "infeasible" | "unbounded";
 
 /**
  * The curvature at the final point of a run that reached ‖∇f‖∞ ≤ gtol: the extreme
@@ -102,7 +148,10 @@ export interface IterationInfo<T = Tree> {
 /** Options of `minimize`; `T` is the type of x0 (what the callback's iterates look like). */
 export interface MinimizeOptions<T = Tree> {
   method?: MinimizeMethod;
-  /** Stop when ‖∇f‖∞ ≤ gtol (default 1e-5, as scipy). */
+  /**
+   * Stop when ‖∇f‖∞ ≤ gtol (default 1e-5, as scipy); for the constrained methods, the
+   * bound on the Lagrangian's stationarity and on complementarity (default 1e-6).
+   */
   gtol?: number;
   /** Stop ("stalled") when |Δf| ≤ ftol·max(|f|, |f_prev|, 1) (default 0: off). */
   ftol?: number;
@@ -119,7 +168,9 @@ export interface MinimizeOptions<T = Tree> {
   /** The step rule for gd, bfgs, lbfgs, cg, newton, newton-cg (see `minimize`). */
   lineSearch?: LineSearchKind;
   /**
-   * Box constraints for method "lbfgsb", and for gd (with a fixed `lr` or a `schedule`),
+   * Box constraints for method "lbfgsb", "trust-ncg" (TRON's projected trust-region
+   * Newton-CG), the constrained methods ("slsqp", "augmented-lagrangian",
+   * "interior-point"), and for gd (with a fixed `lr` or a `schedule`),
    * momentum, nesterov and adam as a projection of every step onto the box (projected
    * gradient methods): x0's structure with a `[lo, hi]` pair at each leaf, each side a
    * number or an Array of the leaf's shape, ±Infinity for no bound. x0 outside the box is
@@ -130,6 +181,20 @@ export interface MinimizeOptions<T = Tree> {
    * minimize(rosen, np.array([-1.2, 1]), { method: "lbfgsb", bounds: [-Infinity, np.array([0.5, Infinity])] }).x; // ≈ [0.5, 0.25]
    */
   bounds?: Bounds<T>;
+  /**
+   * General constraints for "slsqp", "augmented-lagrangian" and "interior-point" (only):
+   * a list of `{ type: "eq" | "ineq", fun }`, fun(x) = 0 or fun(x) ≥ 0 (see `Constraint`).
+   *
+   * @example
+   * minimize(f, x0, { method: "interior-point", constraints: [{ type: "ineq", fun: (x) => np.sub(1, np.sum(np.square(x))) }] });
+   */
+  constraints?: readonly Constraint<T>[];
+  /**
+   * Feasibility tolerance of the constrained methods: "converged" needs every constraint
+   * violated by at most ctol (the constraints' own units; default 1e-8), besides
+   * stationarity and complementarity ≤ gtol.
+   */
+  ctol?: number;
   /** L-BFGS history length, a positive integer (default 10). */
   m?: number;
   /** Momentum coefficient (momentum, nesterov) and Adam's first-moment decay, in [0, 1) (default 0.9). */
@@ -187,4 +252,12 @@ export interface MinimizeResult<T = Tree> {
   path?: PathPoint[];
   /** When the run reached ‖∇f‖∞ ≤ gtol and `checkCurvature` was on: the curvature at x. */
   curvature?: CurvatureCheck;
+  /**
+   * Constrained methods only: the Lagrange multipliers, one float64 Array per constraint
+   * in the order given (shape [] for a scalar constraint, [k] for a vector one), with
+   * scipy's sign convention L(x, λ) = f(x) − Σ λᵢ cᵢ(x): λᵢ ≥ 0 for "ineq".
+   */
+  multipliers?: Array[];
+  /** Constrained methods only: the KKT residuals at x (see `KKTResiduals`). */
+  kkt?: KKTResiduals;
 }
