@@ -55,12 +55,19 @@ const COMMANDS: Record<string, Command> = {
     run: taylorCommand,
   },
   minimize: {
-    usage: "minimize EXPR --from … [--method M | --compare M1,M2,…] [--bounds x=lo:hi,…] [--lr η] [--max-iter N] [--plot out.svg]",
+    usage: "minimize EXPR --from … [--method M | --compare M1,M2,…] [--bounds x=lo:hi,…] [--subject-to \"g<=h; …\"] [--lr η] [--max-iter N] [--plot out.svg]",
     summary: "run an optimizer: iteration table and result; --compare runs several side by side",
     options: {
       from: { ...at, help: "the starting point, same forms as --at" },
-      method: { type: "string", help: "gd momentum nesterov adam newton bfgs lbfgs lbfgsb cg newton-cg trust-ncg (default lbfgs; lbfgsb with --bounds)" },
-      bounds: { type: "string", help: "a box for lbfgsb: x=0:1,y=-inf:2 (an empty side or ±inf is unbounded; unnamed variables are free)" },
+      method: {
+        type: "string",
+        help: "gd momentum nesterov adam newton bfgs lbfgs lbfgsb cg newton-cg trust-ncg slsqp augmented-lagrangian interior-point (default lbfgs; lbfgsb with --bounds; slsqp with --subject-to)",
+      },
+      bounds: { type: "string", help: "a box for lbfgsb, trust-ncg and the constrained methods: x=0:1,y=-inf:2 (an empty side or ±inf is unbounded; unnamed variables are free)" },
+      "subject-to": {
+        type: "string",
+        help: 'constraints for slsqp, augmented-lagrangian, interior-point: comparisons (<=, >=, =) of expressions in the variables, separated by ";", e.g. "x^2+y^2<=1; x=2*y"',
+      },
       compare: { type: "string", help: "several methods from the same start, e.g. gd,newton,lbfgs" },
       lr: { type: "string", help: "step size (first-order methods) or first trial step (line searches)" },
       "max-iter": { type: "string", help: "iteration budget (default 10000 first-order, 1000 otherwise); Ctrl-C stops a run and prints the result so far" },

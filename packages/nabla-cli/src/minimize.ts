@@ -6,11 +6,18 @@ import { dirname } from "node:path";
 import type { MinimizeMethod } from "nabla";
 import { parseCount, parsePositive, quote, UsageError } from "./args.js";
 import { block, head, named, needVariables, num, pointOption, short, signature, table, type Context, type Output } from "./commands.js";
+import { parseConstraints, type ConstraintText } from "./constraints.js";
 import { evalConstant } from "./expr.js";
 import { maxOf } from "./numbers.js";
 import { inThread, type MinimizeJob, type RunRecord } from "./optimize.js";
 
-export const METHODS = ["gd", "momentum", "nesterov", "adam", "newton", "bfgs", "lbfgs", "lbfgsb", "cg", "newton-cg", "trust-ncg"] as const satisfies readonly MinimizeMethod[];
+export const METHODS = [
+  "gd", "momentum", "nesterov", "adam", "newton", "bfgs", "lbfgs", "lbfgsb", "cg", "newton-cg", "trust-ncg", "slsqp", "augmented-lagrangian", "interior-point",
+] as const satisfies readonly MinimizeMethod[];
+
+/** The methods that take --subject-to; they and lbfgsb, trust-ncg take --bounds. */
+const CONSTRAINED: readonly MinimizeMethod[] = ["slsqp", "augmented-lagrangian", "interior-point"];
+const BOXED: readonly MinimizeMethod[] = ["lbfgsb", "trust-ncg", ...CONSTRAINED];
 
 const FIRST_ORDER: readonly string[] = ["gd", "momentum", "nesterov", "adam"];
 
@@ -20,10 +27,11 @@ function methodName(text: string, option: string): MinimizeMethod {
   return m as MinimizeMethod;
 }
 
-function methodsOf(ctx: Context, bounded: boolean): MinimizeMethod[] {
+function methodsOf(ctx: Context, bounded: boolean, constrained: boolean): MinimizeMethod[] {
   const compare = ctx.values.compare;
-  // As scipy's minimize: with bounds and no method, L-BFGS-B.
-  if (typeof compare !== "string") return [methodName((ctx.values.method as string | undefined) ?? (bounded ? "lbfgsb" : "lbfgs"), "--method")];
+  // As scipy's minimize: with constraints and no method, SLSQP; with bounds alone, L-BFGS-B.
+  const fallback = constrained ? "slsqp" : bounded ? "lbfgsb" : "lbfgs";
+  if (typeof compare !== "string") return [methodName((ctx.values.method as string | undefined) ?? fallback, "--method")];
   if (ctx.values.method !== undefined) throw new UsageError("use either --method or --compare, not both");
   const methods = compare.split(",").map((m) => methodName(m, "--compare"));
   const twice = methods.find((m, i) => methods.indexOf(m) !== i);
@@ -71,6 +79,16 @@ function boundsOption(ctx: Context): [number[], number[]] | undefined {
   return [lo, hi];
 }
 
+/** A constrained run's multipliers (one per constraint, scipy's signs) and KKT residuals. */
+function constrainedRows(r: RunRecord, constraints: readonly ConstraintText[] | undefined): [string, string][] {
+  if (!r.multipliers || !r.kkt || !constraints) return [];
+  const { stationarity, feasibility, complementarity } = r.kkt;
+  return [
+    ["multipliers", r.multipliers.map((l, i) => `λ${i + 1} = ${num(l)} (${constraints[i]!.lhs.trim()} ${constraints[i]!.relation} ${constraints[i]!.rhs.trim()})`).join(", ")],
+    ["KKT residuals", `stationarity ${short(stationarity)}, feasibility ${short(feasibility)}, complementarity ${short(complementarity)}`],
+  ];
+}
+
 /** Iteration rows shown at most before thinning to every k-th. */
 const MAX_ROWS = 25;
 
@@ -115,7 +133,10 @@ const gradInf = (r: RunRecord) => maxOf(r.grad.map(Math.abs), 0);
 function resultJson(r: RunRecord) {
   return {
     method: r.method,
-    result: { x: r.x, fun: r.fun, grad: r.grad, nit: r.nit, nfev: r.nfev, ngev: r.ngev, nhev: r.nhev, status: r.status, success: r.success, message: r.message },
+    result: {
+      x: r.x, fun: r.fun, grad: r.grad, nit: r.nit, nfev: r.nfev, ngev: r.ngev, nhev: r.nhev, status: r.status, success: r.success, message: r.message,
+      ...(r.multipliers ? { multipliers: r.multipliers, kkt: r.kkt } : {}),
+    },
     seconds: r.seconds,
     path: r.path.map((p) => ({ nit: p.nit, x: p.x, f: p.f, gradNorm: p.gradNorm })),
   };
@@ -139,7 +160,8 @@ function iterationTable(vars: readonly string[], r: RunRecord, everyOption: numb
     : every > 1
       ? `\n(one row every ${every} iterations, and the last)`
       : "";
-  return table(["k", "f", "‖∇f‖∞", ...vars], rows) + note;
+  // A constrained run's iterates carry the Lagrangian's stationarity, not ‖∇f‖∞.
+  return table(["k", "f", r.kkt ? "‖∇ₓL‖∞" : "‖∇f‖∞", ...vars], rows) + note;
 }
 
 /** Draws the runs into `file`; the line to print, or the problem that kept it from being written. */
@@ -177,9 +199,12 @@ export async function minimizeCommand(ctx: Context): Promise<Output> {
   const { vars, source } = ctx.expr;
   const x0 = pointOption(ctx, "from");
   const bounds = boundsOption(ctx);
-  const methods = methodsOf(ctx, bounds !== undefined);
-  const unbounded = methods.find((m) => m !== "lbfgsb");
-  if (bounds && unbounded) throw new UsageError(`--bounds: the box applies to method lbfgsb, not ${unbounded}`);
+  const subjectTo = typeof ctx.values["subject-to"] === "string" ? parseConstraints(ctx.values["subject-to"], vars) : undefined;
+  const methods = methodsOf(ctx, bounds !== undefined, subjectTo !== undefined);
+  const unboxed = methods.find((m) => !BOXED.includes(m));
+  if (bounds && unboxed) throw new UsageError(`--bounds: the box applies to methods ${BOXED.join(", ")}, not ${unboxed}`);
+  const unconstrained = methods.find((m) => !CONSTRAINED.includes(m));
+  if (subjectTo && unconstrained) throw new UsageError(`--subject-to: constraints apply to methods ${CONSTRAINED.join(", ")}, not ${unconstrained}`);
   const lr = parsePositive(ctx.values.lr as string | undefined, "--lr");
   const maxIter = parseCount(ctx.values["max-iter"] as string | undefined, "--max-iter", 0);
   const gtol = parsePositive(ctx.values.gtol as string | undefined, "--gtol");
@@ -193,7 +218,7 @@ export async function minimizeCommand(ctx: Context): Promise<Output> {
       notRun.push(method);
       continue;
     }
-    const job: MinimizeJob = { source, vars, method, x0, ...(bounds ? { bounds } : {}), ...(lr !== undefined ? { lr } : {}), ...(maxIter !== undefined ? { maxIter } : {}), ...(gtol !== undefined ? { gtol } : {}) };
+    const job: MinimizeJob = { source, vars, method, x0, ...(bounds ? { bounds } : {}), ...(subjectTo ? { constraints: subjectTo } : {}), ...(lr !== undefined ? { lr } : {}), ...(maxIter !== undefined ? { maxIter } : {}), ...(gtol !== undefined ? { gtol } : {}) };
     runs.push(await runMethod(ctx, job, methods.length > 1 ? `${method} (${i + 1}/${methods.length})` : method));
   }
   const plot = plotFile ? await plotRuns(ctx, runs, plotFile) : undefined;
@@ -205,6 +230,7 @@ export async function minimizeCommand(ctx: Context): Promise<Output> {
         : undefined;
   const top: [string, string][] = [
     [signature(ctx.expr), source],
+    ...(subjectTo ?? []).map((c, i): [string, string] => [i === 0 ? "subject to" : "", `${c.lhs.trim()} ${c.relation} ${c.rhs.trim()}`]),
     ["from", named(vars, x0)],
   ];
   const plotLine = plot && "line" in plot ? `\n${plot.line}` : "";
@@ -219,6 +245,7 @@ export async function minimizeCommand(ctx: Context): Promise<Output> {
       ["f", num(r.fun)],
       ["‖∇f‖∞", num(gradInf(r))],
       ["evaluations", `nit ${r.nit}, nfev ${r.nfev}, ngev ${r.ngev}, nhev ${r.nhev}, ${num(Number(r.seconds.toFixed(3)))} s`],
+      ...constrainedRows(r, subjectTo),
     ]);
     const text = `${block([...top, ["method", r.method]])}\n\n${iterationTable(vars, r, every)}\n\n${summary}${plotLine}`;
     return { text, json: { ...head(ctx, "minimize", x0, "from"), ...resultJson(r), ...extra }, ...outcome };

@@ -2,6 +2,7 @@
 // JSON need. It runs in this thread (in-process use, tests) or in a worker thread, where
 // Ctrl-C can reach it (worker.ts); either way through runJob.
 import { minimize, np, type Array as Tensor, type MinimizeMethod, type MinimizeResult, type MinimizeStatus } from "nabla";
+import { constraintFunctions, type ConstraintText } from "./constraints.js";
 
 /** One kept iterate: its iteration number, x, f and ‖∇f‖∞. */
 type PathPoint = NonNullable<MinimizeResult["path"]>[number];
@@ -36,8 +37,10 @@ export interface MinimizeJob {
   vars: string[];
   method: MinimizeMethod;
   x0: number[];
-  /** lbfgsb's box: lower and upper bounds per variable (±Infinity where free). */
+  /** The box: lower and upper bounds per variable (±Infinity where free). */
   bounds?: [number[], number[]];
+  /** --subject-to's constraints as text (parsed again where the job runs). */
+  constraints?: ConstraintText[];
   lr?: number;
   maxIter?: number;
   gtol?: number;
@@ -56,6 +59,9 @@ export interface RunRecord {
   status: MinimizeStatus;
   success: boolean;
   message: string;
+  /** Constrained methods: one multiplier per constraint (scipy's signs), and the KKT residuals. */
+  multipliers?: number[];
+  kkt?: { stationarity: number; feasibility: number; complementarity: number };
   /** x0, the iterates (evenly thinned beyond pathPoints(n)) and the last, each with its nit. */
   path: PathPoint[];
   seconds: number;
@@ -83,6 +89,7 @@ export function runJob(f: (x: Tensor) => Tensor, job: MinimizeJob, hooks: RunHoo
   const r = minimize(f, np.array(job.x0, { dtype: "float64" }), {
     method: job.method,
     ...(job.bounds ? { bounds: job.bounds } : {}),
+    ...(job.constraints ? { constraints: constraintFunctions(job.constraints, job.vars) } : {}),
     ...(job.lr !== undefined ? { lr: job.lr } : {}),
     ...(job.maxIter !== undefined ? { maxIter: job.maxIter } : {}),
     ...(job.gtol !== undefined ? { gtol: job.gtol } : {}),
@@ -108,6 +115,7 @@ export function runJob(f: (x: Tensor) => Tensor, job: MinimizeJob, hooks: RunHoo
     status: r.status,
     success: r.success,
     message: r.message,
+    ...(r.multipliers ? { multipliers: r.multipliers.map((l) => l.item()), kkt: r.kkt! } : {}),
     path: r.path ?? [],
     seconds: (performance.now() - start) / 1000,
   };
