@@ -29,4 +29,4 @@ export * as flows from "./flows/index.js";
 export * as nn from "./nn/index.js";
 export * as stats from "./stats/index.js";
 export { classifyPoint, type ClassifyOptions, type PointClassification, type PointKind } from "./landscape/index.js";
-export { minimize, type Constraint, type KKTResiduals, type MinimizeOptions, type MinimizeResult, type MinimizeMethod, type MinimizeStatus } from "./optim/index.js";
+export { minimize, type ConstrainedMethod, type Constraint, type KKTResiduals, type MinimizeOptions, type MinimizeResult, type MinimizeMethod, type MinimizeStatus } from "./optim/index.js";
