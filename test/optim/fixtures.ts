@@ -1,6 +1,7 @@
 // Small test problems with known minima, defined here so the optimizer tests do not
 // depend on src/optim/problems.ts.
 import { grad, np, type Array } from "nabla";
+import { uniformFrom } from "../helpers.js";
 
 /** Rosenbrock, 100(x₂ − x₁²)² + (1 − x₁)²: minimum 0 at (1, 1); start (−1.2, 1). */
 export const rosen = (x: Array): Array => {
@@ -34,4 +35,18 @@ export function kktViolation(f: (x: Array) => Array, x: Array, lo: number[], hi:
     if (xi !== l && xi !== h && Math.abs(gi) > tol) return `x[${i}] = ${xi} is inside (${l}, ${h}) but |g| = ${Math.abs(gi)} > ${tol}`;
   }
   return "";
+}
+
+/**
+ * A separable quadratic Σ aᵢ(xᵢ − cᵢ)² in a random box drawn from `seed`: some sides
+ * unbounded, some intervals degenerate (lo = hi). Its minimum is clip(c, lo, hi).
+ */
+export function separableInBox(seed: number, n: number): { f: (x: Array) => Array; c: number[]; lo: number[]; hi: number[] } {
+  const u = uniformFrom(seed);
+  const a = globalThis.Array.from({ length: n }, () => 0.5 + 4.5 * u());
+  const c = globalThis.Array.from({ length: n }, () => -3 + 6 * u());
+  const lo = globalThis.Array.from({ length: n }, (_, i) => (i % 7 === 0 ? -Infinity : -2 * u()));
+  const hi = lo.map((l, i) => (i % 11 === 0 ? Infinity : i % 13 === 5 ? (Number.isFinite(l) ? l : 0) : Math.max(l, 0) + 2 * u()));
+  const f = (x: Array) => np.sum(np.mul(np.array(a), np.square(np.sub(x, np.array(c)))));
+  return { f, c, lo, hi };
 }

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { grad, minimize, np, optim, type Array } from "nabla";
 import { uniformFrom } from "../helpers.js";
-import { kktViolation, rosen } from "./fixtures.js";
+import { kktViolation, rosen, separableInBox } from "./fixtures.js";
 
 /** scipy's L-BFGS-B on bounded Rosenbrock, recorded by python3 (see the fixture's "source"). */
 const scipy = JSON.parse(readFileSync(new URL("../fixtures/lbfgsb-scipy.json", import.meta.url), "utf8")) as {
@@ -69,14 +69,8 @@ describe("trust-ncg with bounds that do not bind", () => {
 describe("trust-ncg with bounds that decide the answer", () => {
   it("a separable quadratic in n = 50 with random bounds (seed 19): x = clip(c, lo, hi)", () => {
     const seed = 19;
-    const u = uniformFrom(seed);
     const n = 50;
-    const a = globalThis.Array.from({ length: n }, () => 0.5 + 4.5 * u());
-    const c = globalThis.Array.from({ length: n }, () => -3 + 6 * u());
-    // Some sides unbounded, some intervals degenerate (lo = hi), the rest random.
-    const lo = globalThis.Array.from({ length: n }, (_, i) => (i % 7 === 0 ? -inf : -2 * u()));
-    const hi = lo.map((l, i) => (i % 11 === 0 ? inf : i % 13 === 5 ? (Number.isFinite(l) ? l : 0) : Math.max(l, 0) + 2 * u()));
-    const f = (x: Array) => np.sum(np.mul(np.array(a), np.square(np.sub(x, np.array(c)))));
+    const { f, c, lo, hi } = separableInBox(seed, n);
     const r = minimize(f, np.zeros([n]), { method: "trust-ncg", bounds: [np.array(lo), np.array(hi)], gtol: 1e-9 });
     const b = minimize(f, np.zeros([n]), { method: "lbfgsb", bounds: [np.array(lo), np.array(hi)], gtol: 1e-9 });
     console.log(`separable quadratic n = ${n}: trust-ncg nit ${r.nit}, nfev ${r.nfev}, nhev ${r.nhev}; lbfgsb nit ${b.nit}, nfev ${b.nfev}`);

@@ -7,6 +7,7 @@ import { Storage } from "../array/index.js";
 import { Array, ConcreteArray, np } from "../core/index.js";
 import { hessian, jacfwd, jacrev, jit, ravelPytree, type GradOf } from "../transforms/index.js";
 import { projectedGradNorm, type Box } from "./bounds.js";
+import { vector, withFallback } from "./objective.js";
 import type { Constraint, KKTResiduals } from "./types.js";
 import { checkKeys, shown } from "./validate.js";
 import { normInf } from "./vec.js";
@@ -14,8 +15,6 @@ import { normInf } from "./vec.js";
 function fail(message: string): never {
   throw new Error(`minimize: ${message}`);
 }
-
-const vector = (data: Float64Array) => new ConcreteArray(new Storage("float64", [data.length], data.slice()));
 
 /**
  * Checks the `constraints` option: a list of `{ type: "eq" | "ineq", fun }` records.
@@ -33,22 +32,6 @@ export function checkConstraints(constraints: unknown): asserts constraints is r
     if (type !== "eq" && type !== "ineq") fail(`${at}.type must be "eq" or "ineq", got ${shown(type)}`);
     if (typeof fun !== "function") fail(`${at}.fun must be a function of x, got ${shown(fun)}`);
   });
-}
-
-/** `compiled` until it first throws, then `eager` for good (as FlatObjective does for f). */
-function withFallback<A extends unknown[], R>(compiled: ((...a: A) => R) | undefined, eager: (...a: A) => R, onFallback: (why: string) => void) {
-  let current = compiled ?? eager;
-  return (...args: A): R => {
-    if (current === eager) return eager(...args);
-    try {
-      return current(...args);
-    } catch (e) {
-      const result = eager(...args);
-      current = eager;
-      onFallback(((e as Error).message ?? String(e)).split("\n")[0]!);
-      return result;
-    }
-  };
 }
 
 /** All constraints as c: ℝⁿ → ℝᵐ over x0's flat vector, with derivatives, every call counted. */

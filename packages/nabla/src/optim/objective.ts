@@ -5,7 +5,7 @@ import { Storage } from "../array/index.js";
 import { Array, ConcreteArray, np } from "../core/index.js";
 import { hessian, hvp, jit, ravelPytree, valueAndGrad, type GradOf } from "../transforms/index.js";
 
-function vector(data: Float64Array): Array {
+export function vector(data: Float64Array): Array {
   // A copy, so the optimizer may keep reusing its own buffers.
   return new ConcreteArray(new Storage("float64", [data.length], data.slice()));
 }
@@ -14,7 +14,7 @@ function vector(data: Float64Array): Array {
  * `compiled` until it first throws (f branching on a traced value, say), then `eager`
  * for good. An error eager also throws is f's own and is passed on.
  */
-function withFallback<A extends unknown[], R>(compiled: ((...a: A) => R) | undefined, eager: (...a: A) => R, onFallback: (why: string) => void) {
+export function withFallback<A extends unknown[], R>(compiled: ((...a: A) => R) | undefined, eager: (...a: A) => R, onFallback: (why: string) => void) {
   let current = compiled ?? eager;
   return (...args: A): R => {
     if (current === eager) return eager(...args);
