@@ -33,11 +33,14 @@ type Node =
 
 /** The structure of a pytree without its leaves; equal structures print the same. */
 export class TreeDef {
-  constructor(readonly node: Node) {}
+  /**
+   * Counted once: a TreeDef never changes, and `unflatten` checks the count on every
+   * call (grad of a small function calls it several times per evaluation).
+   */
+  readonly numLeaves: number;
 
-  get numLeaves(): number {
-    const n = this.node;
-    return n.kind === "leaf" ? 1 : n.kind === "none" ? 0 : n.children.reduce((s, c) => s + c.numLeaves, 0);
+  constructor(readonly node: Node) {
+    this.numLeaves = node.kind === "leaf" ? 1 : node.kind === "none" ? 0 : node.children.reduce((s, c) => s + c.numLeaves, 0);
   }
 
   /** A readable form, e.g. `{W: *, b: *}` or `[*, [*, *]]`. Used as a cache key. */
@@ -56,9 +59,17 @@ export class TreeDef {
   }
 
   equals(other: TreeDef): boolean {
-    return this.toString() === other.toString();
+    return this === other || this.toString() === other.toString();
+  }
+
+  /** The structure alone, without the count: IR params holding a TreeDef print and merge by it. */
+  toJSON(): { node: Node } {
+    return { node: this.node };
   }
 }
+
+/** Every leaf has this one structure; sharing it saves an allocation per leaf flattened. */
+const LEAF = new TreeDef({ kind: "leaf" });
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {
   if (typeof x !== "object" || x === null || x instanceof Array) return false;
@@ -82,7 +93,7 @@ function flattenInto(op: string, x: unknown, leaves: unknown[], path: string, an
   const isList = globalThis.Array.isArray(x);
   if (!isList && !isPlainObject(x)) {
     leaves.push(x);
-    return new TreeDef({ kind: "leaf" });
+    return LEAF;
   }
   const seenAt = ancestors.get(x);
   if (seenAt !== undefined) throw new Error(`${op}: the pytree has a cycle: ${path} is ${seenAt} again`);
@@ -113,6 +124,8 @@ export function flatten<L = unknown>(x: Tree<L>): [L[], TreeDef] {
 
 /** `flatten`, with errors (a cycle) named after `op`, the function called. */
 function flattenAs<L>(op: string, x: Tree<L>): [L[], TreeDef] {
+  // A lone Array (grad's usual argument) is its own leaf: no walk, no map of ancestors.
+  if (x instanceof Array) return [[x as L], LEAF];
   const leaves: unknown[] = [];
   const def = flattenInto(op, x, leaves, "tree", new Map());
   return [leaves as L[], def];
@@ -130,6 +143,7 @@ export function unflatten<L = unknown>(def: TreeDef, leaves: readonly L[]): Tree
   if (leaves.length !== def.numLeaves) {
     throw new Error(`tree.unflatten: structure ${def} has ${def.numLeaves} leaves, got ${leaves.length}`);
   }
+  if (def.node.kind === "leaf") return leaves[0] as Tree<L>; // the usual single Array, without building a closure
   let i = 0;
   const build = (d: TreeDef): unknown => {
     const n = d.node;

@@ -32,13 +32,14 @@ export function argnumList(op: string, argnums: number | readonly number[], narg
 export function differentiableLeaves(op: string, arg: Tree, index: number): [Array[], TreeDef] {
   const [leaves, def] = tree.flatten(arg);
   const arrays = leaves.map((leaf, k) => {
-    const where = leaves.length > 1 || !(leaf instanceof Array || typeof leaf === "number") ? ` (leaf ${k} of ${def})` : "";
+    // Where the leaf is, for an error only: built on every call it printed the structure per leaf.
+    const where = () => (leaves.length > 1 || !(leaf instanceof Array || typeof leaf === "number") ? ` (leaf ${k} of ${def})` : "");
     if (typeof leaf === "number") return np.asArray(leaf);
     if (!(leaf instanceof Array)) {
-      throw new Error(`${op}: argument ${index}${where} is ${typeof leaf}, not an Array or number`);
+      throw new Error(`${op}: argument ${index}${where()} is ${typeof leaf}, not an Array or number`);
     }
     if (!isFloat(leaf.dtype)) {
-      throw new Error(`${op}: argument ${index}${where} has dtype ${leaf.dtype}; only floating-point inputs can be differentiated`);
+      throw new Error(`${op}: argument ${index}${where()} has dtype ${leaf.dtype}; only floating-point inputs can be differentiated`);
     }
     return leaf;
   });
@@ -48,7 +49,8 @@ export function differentiableLeaves(op: string, arg: Tree, index: number): [Arr
 /** Output leaves as Arrays (a function may return plain numbers). */
 export function outputLeaves(out: Tree): [Array[], TreeDef] {
   const [leaves, def] = tree.flatten(out);
-  return [leaves.map((l) => np.asArray(l as np.ArrayLike)), def];
+  // An Array is returned as it is; asArray's checks are for the numbers.
+  return [leaves.map((l) => (l instanceof Array ? l : np.asArray(l as np.ArrayLike))), def];
 }
 
 /** `op`, with the name of the user's function when it has one: "customVjp(softclip)". */

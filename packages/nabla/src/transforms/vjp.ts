@@ -1,5 +1,5 @@
-import { isFloat } from "../array/index.js";
-import { Array, Tracer, bind, currentInterpreter, evalInterpreter, np, tree, withInterpreter, type Interpreter, type Primitive, type Tree } from "../core/index.js";
+import { isFloat, Storage } from "../array/index.js";
+import { Array, ConcreteArray, Tracer, bind, currentInterpreter, evalInterpreter, np, tree, withInterpreter, type Interpreter, type Primitive, type Tree, type TreeDef } from "../core/index.js";
 import { argnumList, checkedLeaves, differentiableLeaves, outputLeaves } from "./args.js";
 import type { Argnums, AuxFn, Fn, GradFn, GradOf, GradOptions, ValueAndGradFn } from "./types.js";
 
@@ -52,32 +52,53 @@ class ReverseInterpreter implements Interpreter {
     return x instanceof ReverseTracer && x.owner === this ? x.id : -1;
   }
 
+  // process and backward run once per primitive: plain loops rather than chains of
+  // map/every/forEach, since for a small function their closures and arrays are most of the cost.
   process(prim: Primitive, args: readonly Array[], params: unknown): Array[] {
-    const inputIds = args.map((a) => this.idOf(a));
-    const inputs = args.map((a, i) => (inputIds[i]! >= 0 ? (a as ReverseTracer).primal : a));
+    const inputIds: number[] = [];
+    const inputs: Array[] = [];
+    let traced = false;
+    for (const a of args) {
+      const id = this.idOf(a);
+      inputIds.push(id);
+      inputs.push(id >= 0 ? (a as ReverseTracer).primal : a);
+      traced ||= id >= 0;
+    }
     const outputs = withInterpreter(this.parent, () => bind(prim, inputs, params));
-    if (inputIds.every((id) => id < 0)) return outputs;
-    // Integer and boolean results carry no cotangent, so they leave the tape here.
-    const outputIds = outputs.map((o) => (isFloat(o.dtype) ? this.nextId++ : -1));
+    if (!traced) return outputs;
+    const outputIds: number[] = [];
+    const results: Array[] = [];
+    for (const o of outputs) {
+      // Integer and boolean results carry no cotangent, so they leave the tape here.
+      const id = isFloat(o.dtype) ? this.nextId++ : -1;
+      outputIds.push(id);
+      results.push(id >= 0 ? new ReverseTracer(this, o, id) : o);
+    }
     this.tape.push({ prim, params, inputIds, inputs, outputs, outputIds });
-    return outputs.map((o, i) => (outputIds[i]! >= 0 ? new ReverseTracer(this, o, outputIds[i]!) : o));
+    return results;
   }
 
-  /** Cotangents of the tape ids in `wanted`, given cotangents of some outputs. */
-  backward(seeds: ReadonlyMap<number, Array>): Map<number, Array> {
-    const cts = new Map(seeds);
-    const accumulate = (id: number, ct: Array | null) => {
-      if (id < 0 || ct === null) return;
-      const prev = cts.get(id);
-      cts.set(id, prev ? np.add(prev, ct) : ct);
-    };
+  /** Cotangents of the tape ids still needed, given cotangents `cts` of some outputs (which it takes over). */
+  backward(cts: Map<number, Array>): Map<number, Array> {
     for (let k = this.tape.length - 1; k >= 0; k--) {
       const e = this.tape[k]!;
-      const outCts = e.outputIds.map((id) => (id >= 0 ? (cts.get(id) ?? null) : null));
-      if (outCts.every((c) => c === null)) continue;
+      const outCts: (Array | null)[] = [];
+      let seeded = false;
+      for (const id of e.outputIds) {
+        const ct = id >= 0 ? (cts.get(id) ?? null) : null;
+        outCts.push(ct);
+        seeded ||= ct !== null;
+      }
+      if (!seeded) continue;
       const wanted = e.inputIds.map((id) => id >= 0);
       const inCts = e.prim.vjp(outCts, e.inputs, e.outputs, e.params, wanted);
-      e.inputIds.forEach((id, i) => accumulate(id, inCts[i] ?? null));
+      for (let i = 0; i < e.inputIds.length; i++) {
+        const id = e.inputIds[i]!;
+        const ct = inCts[i] ?? null;
+        if (id < 0 || ct === null) continue;
+        const prev = cts.get(id);
+        cts.set(id, prev ? np.add(prev, ct) : ct);
+      }
       for (const id of e.outputIds) if (id >= 0) cts.delete(id); // keep only what is still needed
     }
     return cts;
@@ -88,7 +109,9 @@ class ReverseInterpreter implements Interpreter {
  * Which of `args` a reverse pass running directly over eager evaluation differentiates,
  * or undefined when the current interpreter is not such a pass. There the forward values
  * are concrete and the cotangents will be too: `jit` uses it to compute a scalar
- * program's gradient in the same pass as its value (jit/call.ts).
+ * program's gradient in the same pass as its value (jit/call.ts). Only floating-point
+ * values are on a tape (variables are checked, integer results leave it), so every
+ * argument marked is floating point.
  */
 export function differentiatedByEagerReverse(args: readonly Array[]): boolean[] | undefined {
   const r = currentInterpreter();
@@ -111,7 +134,7 @@ export type Pullback<Out = Tree, Args extends readonly unknown[] = Tree[]> = (co
  * pullback(np.array(1))[0]; // [2, 4]
  */
 export function vjp<P extends unknown[], R>(f: (...args: P) => R, ...primals: P): [R, Pullback<R, P>] {
-  const [out, pullback] = reverse((...args: P) => [f(...args), null], primals, "vjp");
+  const { out, pullback } = reverse((...args: P) => [f(...args), null], leavesOf("vjp", primals), "vjp");
   return [out, pullback];
 }
 
@@ -134,42 +157,62 @@ export function vjpWithAux<P extends unknown[], R, Aux>(f: (...args: P) => reado
     if (!globalThis.Array.isArray(result) || result.length !== 2) throw new Error("vjpWithAux: f must return [out, aux]");
     return [result[0] as R, result[1] as Aux];
   };
-  return reverse(pair, primals, "vjpWithAux");
+  const { out, pullback, aux } = reverse(pair, leavesOf("vjpWithAux", primals), "vjpWithAux");
+  return [out, pullback, aux];
 }
 
+/** The arguments' differentiable leaves and structures, checked (see `differentiableLeaves`). */
+const leavesOf = (op: string, primals: readonly unknown[]) => primals.map((p, i) => differentiableLeaves(op, p, i));
+
 /**
- * Reverse mode of a function returning `[out, aux]`: aux is passed through with its traced
- * values replaced by their primals, so it is usable after the transformation returns.
- * Untyped here; `vjp`, `vjpWithAux`, `grad` and `valueAndGrad` state the types of what it builds.
+ * A function run under reverse mode: its output and aux (traced values replaced by their
+ * primals) and its pullback, from a cotangent pytree (checked) or from cotangent leaves
+ * the caller made itself (unchecked: grad's unit seed).
  */
-function reverse(f: (...args: any[]) => [any, any], primals: readonly unknown[], op: string): [any, (cotangent: Tree) => any, any] {
+type Reversed = { out: any; aux: any; pullback: (cotangent: Tree) => any; pullbackLeaves: (cts: readonly Array[]) => Tree[] };
+
+/**
+ * Reverse mode of a function returning `[out, aux]`, on arguments given as their leaves
+ * and structures: aux is passed through with its traced values replaced by their primals,
+ * so it is usable after the transformation returns. Untyped here; `vjp`, `vjpWithAux`,
+ * `grad` and `valueAndGrad` state the types of what it builds.
+ */
+function reverse(f: (...args: any[]) => [any, any], argLeaves: readonly [Array[], TreeDef][], op: string): Reversed {
   const interp = new ReverseInterpreter(currentInterpreter());
-  const argLeaves = primals.map((p, i) => differentiableLeaves(op, p, i));
   const variables = argLeaves.map(([xs]) => xs.map((x) => interp.variable(x)));
   const args = argLeaves.map(([, def], i) => tree.unflatten(def, variables[i]!));
   const [out, aux] = withInterpreter(interp, () => f(...args));
   const primalOf = (o: Array) => (interp.idOf(o) >= 0 ? (o as ReverseTracer).primal : o);
   const [outs, outDef] = outputLeaves(out);
   const primalOut = outs.map(primalOf);
-  const auxOut = tree.map((leaf: unknown) => (leaf instanceof Array ? primalOf(leaf) : leaf), aux);
-  const pullback = (cotangent: Tree): Tree[] => {
-    const cts = checkedLeaves(`${op}: the cotangent`, cotangent, outDef, outs, "the output's", false);
+  // No aux (null) is the usual case: nothing to walk.
+  const auxOut = aux == null ? aux : tree.map((leaf: unknown) => (leaf instanceof Array ? primalOf(leaf) : leaf), aux);
+  const pullbackLeaves = (cts: readonly Array[]): Tree[] => {
     const seeds = new Map<number, Array>();
-    outs.forEach((o, k) => {
-      const id = interp.idOf(o);
-      const ct = cts[k]!;
-      if (id >= 0) seeds.set(id, seeds.has(id) ? np.add(seeds.get(id)!, ct) : ct);
-    });
+    for (let k = 0; k < outs.length; k++) {
+      const id = interp.idOf(outs[k]!);
+      if (id < 0) continue;
+      const prev = seeds.get(id);
+      seeds.set(id, prev ? np.add(prev, cts[k]!) : cts[k]!);
+    }
     const result = interp.backward(seeds);
     return variables.map((vs, i) =>
       tree.unflatten(argLeaves[i]![1], vs.map((v) => result.get(v.id) ?? np.zerosLike(v.primal))),
     );
   };
-  return [tree.unflatten(outDef, primalOut), pullback, auxOut];
+  const pullback = (cotangent: Tree) => pullbackLeaves(checkedLeaves(`${op}: the cotangent`, cotangent, outDef, outs, "the output's", false) as Array[]);
+  return { out: tree.unflatten(outDef, primalOut), aux: auxOut, pullback, pullbackLeaves };
+}
+
+/** grad's cotangent seed, 1 in `value`'s (floating) dtype: made directly, as it needs none of onesLike's checks. */
+function unitSeed(value: Array): Array {
+  const data = value.dtype === "float32" ? new Float32Array(1) : new Float64Array(1);
+  data[0] = 1;
+  return new ConcreteArray(new Storage(value.dtype, [], data));
 }
 
 function scalarOutput(op: string, value: unknown): Array {
-  const v = value instanceof Array || typeof value === "number" ? np.asArray(value) : undefined;
+  const v = value instanceof Array ? value : typeof value === "number" ? np.asArray(value) : undefined;
   if (!v || v.ndim !== 0) {
     const what = v ? `an array of shape (${v.shape.join(",")})` : "a non-Array";
     throw new Error(`${op}: f must return a scalar (a 0-d array), got ${what}; use jacrev or vjp for other outputs`);
@@ -204,10 +247,10 @@ export function valueAndGrad(f: Fn, opts: GradOptions = {}) {
 function valueAndGradNamed(op: string, f: Fn, opts: GradOptions) {
   return (...args: any[]): [any, any] => {
     const nums = argnumList(op, opts.argnums ?? 0, args.length);
-    nums.forEach((n) => differentiableLeaves(op, args[n], n)); // errors name the real position
+    const argLeaves = nums.map((n) => differentiableLeaves(op, args[n], n)); // errors name the real position
     const partial = (...diffArgs: any[]): [Array, unknown] => {
       const full = [...args];
-      nums.forEach((n, k) => (full[n] = diffArgs[k]));
+      for (let k = 0; k < nums.length; k++) full[nums[k]!] = diffArgs[k];
       const result = f(...full);
       if (!opts.hasAux) return [scalarOutput(op, result), null];
       if (!globalThis.Array.isArray(result) || result.length !== 2) {
@@ -215,8 +258,8 @@ function valueAndGradNamed(op: string, f: Fn, opts: GradOptions) {
       }
       return [scalarOutput(op, result[0]), result[1]];
     };
-    const [value, pullback, aux] = reverse(partial, nums.map((n) => args[n]), op);
-    const grads = pullback(np.onesLike(value));
+    const { out: value, aux, pullbackLeaves } = reverse(partial, argLeaves, op);
+    const grads = pullbackLeaves([unitSeed(value)]);
     const g = typeof opts.argnums === "object" ? grads : grads[0];
     return [opts.hasAux ? [value, aux] : value, g];
   };

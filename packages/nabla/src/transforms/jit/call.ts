@@ -37,6 +37,8 @@ export class Program {
   unitGradient?: { of: Program; want: readonly boolean[] };
   private compiled?: { run: Compiled; consts: TypedArray[] };
   private readonly derived = new LRUCache<string, Staged>(DERIVED_LIMIT);
+  /** The programs `withUnitGradient` made, newest last; past DERIVED_LIMIT the oldest is dropped. */
+  private readonly unitGradients: Program[] = [];
 
   constructor(
     readonly ir: IR,
@@ -78,24 +80,24 @@ export class Program {
    * inputs in `want`, as one program: what jit(valueAndGrad(f)) stages, so its loops fuse.
    */
   withUnitGradient(want: readonly boolean[]): Program {
-    const key = `unit-gradient ${mask(want)}`;
-    let staged = this.derived.get(key);
-    if (!staged) {
-      const wantAll = [...this.consts.map(() => false), ...want];
-      const valueAndGradient = (...xs: Array[]) => {
-        const ins = [...this.consts, ...xs];
-        const run = (vars: Array[]) => {
-          let k = 0;
-          return runIR(this.explicit, ins.map((x, i) => (wantAll[i] ? vars[k++]! : x)));
-        };
-        const [[out], back] = vjp(run, select(ins, wantAll));
-        return [out!, ...back([np.onesLike(out!)])[0]];
+    // Found by comparing masks rather than by a string key in `derived`: grad(jit(f)) asks
+    // on every call, and building and hashing the key was a good part of a small call.
+    const made = this.unitGradients.find((p) => sameMask(p.unitGradient!.want, want));
+    if (made) return made;
+    const wantAll = [...this.consts.map(() => false), ...want];
+    const valueAndGradient = (...xs: Array[]) => {
+      const ins = [...this.consts, ...xs];
+      const run = (vars: Array[]) => {
+        let k = 0;
+        return runIR(this.explicit, ins.map((x, i) => (wantAll[i] ? vars[k++]! : x)));
       };
-      staged = stageProgram(valueAndGradient, this.inAvals);
-      staged.program.unitGradient = { of: this, want };
-      this.derived.set(key, staged);
-    }
-    return staged.program;
+      const [[out], back] = vjp(run, select(ins, wantAll));
+      return [out!, ...back([np.onesLike(out!)])[0]];
+    };
+    const { program } = stageProgram(valueAndGradient, this.inAvals);
+    program.unitGradient = { of: this, want: [...want] };
+    if (this.unitGradients.push(program) > DERIVED_LIMIT) this.unitGradients.shift();
+    return program;
   }
 
   /** Equations holding a program print, and compare when merging repeats, by identity. */
@@ -126,10 +128,11 @@ export function stageProgram(fn: (...xs: Array[]) => readonly Array[], avals: re
  */
 export function callProgram({ program, lifted }: Staged, args: readonly Array[]): Array[] {
   const all = lifted.length === 0 ? args : [...lifted, ...args];
-  const [out, more] = program.outAvals;
-  const want = out && !more && out.shape.length === 0 && isFloat(out.dtype) ? differentiatedByEagerReverse(all) : undefined;
+  const outs = program.outAvals;
+  const scalar = outs.length === 1 && outs[0]!.shape.length === 0 && isFloat(outs[0]!.dtype);
+  const want = scalar ? differentiatedByEagerReverse(all) : undefined;
   if (!want?.includes(true)) return bind(jitCall, all, { program });
-  const withGradient = program.withUnitGradient(want.map((w, i) => w && isFloat(all[i]!.dtype)));
+  const withGradient = program.withUnitGradient(want);
   return bind(jitCall, all, { program: withGradient }).slice(0, 1);
 }
 
@@ -145,6 +148,7 @@ function spread<T>(values: readonly T[], keep: readonly boolean[]): (T | null)[]
   return keep.map((b) => (b ? values[k++]! : null));
 }
 const mask = (xs: readonly boolean[]) => xs.map((b) => (b ? 1 : 0)).join("");
+const sameMask = (a: readonly boolean[], b: readonly boolean[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export const jitCall: Primitive<JitCallParams> = definePrimitive<JitCallParams>({
   name: "jit_call",
