@@ -179,6 +179,77 @@ describe("solveQP without a solution: a status and a message, never success", ()
   });
 });
 
+type Regression = (typeof fixture.regressions)[number];
+
+/** The KKT violation relative to the size of the solution's terms (x may be ~1e7 here). */
+const relativeKKT = (p: DenseQP, r: QPSolution) => kktViolation(p, r) / (1 + Math.max(...r.x.map(Math.abs)));
+
+describe("solveQP regressions from minimize's slsqp (nearly singular, badly scaled subproblems)", () => {
+  test("a positive definite Q is never 'unbounded': Q = diag(6.4e-5, 1), a far inactive row; x = −q/Q₀₀ = (−15625, 0)", () => {
+    const p: DenseQP = { n: 2, Q: F(6.4e-5, 0, 0, 1), q: F(1, 0), G: F(1, -1), h: F(3907) };
+    // Was "unbounded" at iteration 0: the step (−1, 0) has curvature 6.4e-5, below 1e-7·3907.
+    for (const problem of [p, { ...p, lo: F(-3.9e6, -3.9e6), hi: F(3.9e6, 3.9e6) }]) {
+      const r = optim.solveQP(problem);
+      expect(r.status, r.message).toBe("optimal");
+      close(r.x, [-15625, 0], 1e-12);
+      close(r.z, [0], 1e-12);
+      expect(kktViolation(problem, r)).toBeLessThan(1e-9);
+      expect(r.iterations).toBeLessThan(20);
+    }
+  });
+
+  test("a zero-curvature descent ray is still 'unbounded' when Q is only semidefinite", () => {
+    const r = optim.solveQP({ n: 2, Q: F(0, 0, 0, 1), q: F(1, 0), G: F(1, -1), h: F(3907) });
+    expect(r.status).toBe("unbounded");
+  });
+
+  const [stall, flat] = fixture.regressions as [Regression, Regression];
+  const qpOf = (c: Regression): DenseQP => ({ n: c.n, Q: F(...c.Q), q: F(...c.q), A: F(...c.A), b: F(...c.b) });
+
+  test("tol 1e-12 is reached when x is large along a row of A that cancels (was maxIter at 9e-12); tol below 1e-14 is raised to it", () => {
+    const p = qpOf(stall);
+    for (const tol of [1e-12, 1e-16]) {
+      const r = optim.solveQP(p, { tol });
+      expect(r.status, r.message).toBe("optimal");
+      // Against the exact rational solution of the KKT system (test/fixtures/qp-scipy.py).
+      close(r.x.map((v) => v / 22876.96), stall.x.map((v) => v / 22876.96), 1e-12);
+      close(r.y, stall.y, 1e-11);
+      expect(relativeKKT(p, r)).toBeLessThan(1e-14);
+    }
+  });
+
+  test("a nearly flat feasible line (curvature 5e-8 along A's null space) is solved, boxed or not (was 'unbounded', then 'nonFinite')", () => {
+    const p = qpOf(flat);
+    const box = 17871306924.287426;
+    for (const problem of [p, { ...p, lo: F(-box, -box), hi: F(box, box) }]) {
+      const r = optim.solveQP(problem);
+      expect(r.status, r.message).toBe("optimal");
+      // The KKT matrix's condition number is ~4e7: x to ~1e-8 relative is what float64 allows.
+      close(r.x.map((v) => v / 7.15e7), flat.x.map((v) => v / 7.15e7), 1e-8);
+      close(r.y, flat.y, 1e-8);
+      expect(relativeKKT(problem, r)).toBeLessThan(1e-12);
+    }
+  });
+
+  test("B = 0.28·[[1, −1], [−1, 1]] + ε·I with x₀ = x₁: the objective on the line is εt² + (q₀ + q₁)t, t* = 5", () => {
+    // The δ = 1e-10 regularization of the KKT matrix used to swamp ε (x came out 0.195 at ε = 1e-12).
+    for (const [eps, accuracy] of [[1e-12, 1e-3], [1e-9, 1e-6]] as const) {
+      const p: DenseQP = { n: 2, Q: F(0.28 + eps, -0.28, -0.28, 0.28 + eps), q: F(1 - 10 * eps, -1), A: F(1, -1), b: F(0) };
+      // Both sums below are exact in float64 (Sterbenz), so t* is the data's own minimizer.
+      const t = -(p.q[0]! + p.q[1]!) / (2 * (p.Q[0]! + p.Q[1]!));
+      const r = optim.solveQP(p);
+      expect(r.status, r.message).toBe("optimal");
+      close(r.x, [t, t], accuracy);
+      expect(kktViolation(p, r)).toBeLessThan(1e-12);
+      // q along the null direction (1, −1), removed by the constraint: x = 0, y = −1.
+      const level = optim.solveQP({ ...p, q: F(1, -1) });
+      expect(level.status).toBe("optimal");
+      close(level.x, [0, 0], 1e-9);
+      close(level.y, [-1], 1e-9);
+    }
+  });
+});
+
 describe("solveQP: bad input throws one line naming the argument", () => {
   const base = { n: 2, Q: F(1, 0, 0, 1), q: F(1, 1) };
   test.each([

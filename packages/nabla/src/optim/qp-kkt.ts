@@ -146,18 +146,32 @@ export function reducedKKT(Q: Float64Array, A: Float64Array, me: number, c: Ineq
   return K;
 }
 
+/** The smallest pivot of an LU factorization, in absolute value. */
+function smallestPivot(f: LU): number {
+  let m = Infinity;
+  for (let k = 0; k < f.size; k++) m = Math.min(m, Math.abs(f.lu[k * f.size + k]!));
+  return m;
+}
+
 /**
- * Solves K v = r for the reduced KKT matrix K: the factorization is of K + δ·diag(I, −I)
- * (quasi-definite, so a singular Q or redundant equality rows still factor), and a few
- * steps of iterative refinement against K itself remove δ's bias where K is nonsingular.
+ * Solves K v = r for the reduced KKT matrix K. K itself is factored first: where its
+ * pivots all stay above 1e-13·scale it is nonsingular to working precision and its own
+ * LU is used, however small Q's curvature on the feasible set (a nearly flat objective
+ * along an equality's line must not be flattened further). Otherwise (a singular Q, or
+ * redundant equality rows) the factorization is of K + δ·diag(I, −I), quasi-definite,
+ * and a few steps of iterative refinement against K remove δ's bias where they can.
  * δ is relative to the data (`scale`), not to K's largest entry: near the end the
  * barrier weights z/s of the active constraints reach 1e20 and must not inflate it.
  */
 export function kktSolver(K: Float64Array, n: number, size: number, scale: number): (r: Float64Array) => Float64Array {
-  const delta = 1e-10 * Math.max(1, scale);
-  const reg = K.slice();
-  for (let i = 0; i < size; i++) reg[i * size + i] = reg[i * size + i]! + (i < n ? delta : -delta);
-  const f = luFactor(reg, size, 1e-6 * delta);
+  const exact = luFactor(K.slice(), size, 0);
+  let f = exact;
+  if (!(smallestPivot(exact) > 1e-13 * Math.max(1, scale))) {
+    const delta = 1e-10 * Math.max(1, scale);
+    const reg = K.slice();
+    for (let i = 0; i < size; i++) reg[i * size + i] = reg[i * size + i]! + (i < n ? delta : -delta);
+    f = luFactor(reg, size, 1e-6 * delta);
+  }
   const residual = (v: Float64Array, r: Float64Array) => {
     const e = r.slice();
     for (let i = 0; i < size; i++) {

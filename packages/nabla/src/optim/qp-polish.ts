@@ -2,7 +2,7 @@
 // active constraints (s∘z ≈ tol, not 0). Guessing the active set from it and solving the
 // equality-constrained QP on that set gives the exact vertex-face solution, to rounding,
 // which an implicit derivative taken there needs. Kept only if it checks out.
-import { dataScale } from "./qp-certificates.js";
+import { matrixScale } from "./qp-certificates.js";
 import type { CheckedQP } from "./qp-input.js";
 import { addMatTVec, addMatVec, addMulCt, kktSolver, mulC, reducedKKT, rowsOf, type Inequalities } from "./qp-kkt.js";
 
@@ -41,7 +41,7 @@ export function polish(p: CheckedQP, it: Polished, tol: number): Polished | unde
   A.set(p.A);
   active.forEach((r, k) => A.set(rowOfC(c, r), (me + k) * n));
   const none: Inequalities = { n, mi: 0, G: new Float64Array(0), loIdx: new Int32Array(0), hiIdx: new Int32Array(0), d: new Float64Array(0) };
-  const solve = kktSolver(reducedKKT(p.Q, A, rows, none, new Float64Array(0)), n, n + rows, dataScale(p));
+  const solve = kktSolver(reducedKKT(p.Q, A, rows, none, new Float64Array(0)), n, n + rows, matrixScale(p));
   const rhs = new Float64Array(n + rows);
   for (let i = 0; i < n; i++) rhs[i] = -p.q[i]!;
   rhs.set(p.b, n);

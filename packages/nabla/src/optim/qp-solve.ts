@@ -3,10 +3,11 @@
 // Methods"), infeasible start, equality constraints kept in the KKT system, bounds as
 // inequalities whose rows are never stored. Infeasible and unbounded problems are
 // recognized by their certificates (qp-certificates.ts) and end with that status.
-import { dataScale, isInfeasibilityRay, isUnboundedRay } from "./qp-certificates.js";
+import { dataScale, isInfeasibilityRay, isPositiveDefinite, isUnboundedRay, matrixScale } from "./qp-certificates.js";
 import { checkQP, type CheckedQP } from "./qp-input.js";
 import { polish } from "./qp-polish.js";
-import { addMatTVec, addMatVec, addMulCt, kktSolver, mulC, reducedKKT, rowsOf } from "./qp-kkt.js";
+import { addMulCt, kktSolver, mulC, reducedKKT, rowsOf } from "./qp-kkt.js";
+import { isConverged, measure, type Iterate } from "./qp-residuals.js";
 
 /** minimize ½xᵀQx + qᵀx  subject to  A x = b,  G x ≤ h,  lo ≤ x ≤ hi.  Row-major dense. */
 export interface DenseQP {
@@ -41,7 +42,11 @@ export interface QPSolution {
 }
 
 export interface SolveQPOptions {
-  /** Relative tolerance on the primal and dual residuals and the duality gap (default 1e-10). */
+  /**
+   * Relative tolerance on the primal and dual residuals (each against the sizes of the
+   * terms it sums) and the duality gap (default 1e-10). Values below 1e-14, beneath what
+   * float64 rounding of the residuals allows, are raised to 1e-14.
+   */
   tol?: number;
   /** Default 100. */
   maxIter?: number;
@@ -49,6 +54,13 @@ export interface SolveQPOptions {
 
 const INFEASIBLE = "the constraints are infeasible (a combination of them reads 0 < 0)";
 const UNBOUNDED = "the objective is unbounded below on the feasible set (a feasible ray of zero curvature descends)";
+
+/**
+ * The smallest tol honoured: the residuals are measured against the sizes of the terms
+ * they sum, so rounding alone leaves them near n·ε; asking for less than ~100ε (a smaller
+ * tol is raised to this) would only spend the iteration budget and end "maxIter".
+ */
+const TOL_FLOOR = 1e-14;
 
 const maxAbs = (v: Float64Array) => v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
 
@@ -59,39 +71,8 @@ function stepToBoundary(v: Float64Array, dv: Float64Array): number {
   return a;
 }
 
-interface Iterate { x: Float64Array; y: Float64Array; z: Float64Array; s: Float64Array }
 interface Step { dx: Float64Array; dy: Float64Array; dz: Float64Array; ds: Float64Array }
 
-/**
- * Residuals at an iterate — stationarity rd, equalities rp, inequalities ri = Cx + s − d —
- * and the sizes of the terms each sums (OSQP's relative stopping test divides by them).
- */
-function residuals(p: CheckedQP, it: Iterate) {
-  const Qx = addMatVec(p.Q, p.n, p.n, it.x, new Float64Array(p.n));
-  const Aty = addMatTVec(p.A, p.me, p.n, it.y, new Float64Array(p.n));
-  const Ctz = addMulCt(p.c, it.z, new Float64Array(p.n));
-  const rd = Qx.map((v, i) => v + p.q[i]! + Aty[i]! + Ctz[i]!);
-  const Ax = addMatVec(p.A, p.me, p.n, it.x, new Float64Array(p.me));
-  const rp = Ax.map((v, i) => v - p.b[i]!);
-  const Cx = mulC(p.c, it.x);
-  const ri = Cx.map((v, i) => v + it.s[i]! - p.c.d[i]!);
-  const dualSize = Math.max(maxAbs(Qx), maxAbs(p.q), maxAbs(Aty), maxAbs(Ctz));
-  const primalSize = Math.max(maxAbs(Ax), maxAbs(p.b), maxAbs(Cx), maxAbs(it.s));
-  let f = 0;
-  for (let i = 0; i < p.n; i++) f += it.x[i]! * (0.5 * Qx[i]! + p.q[i]!);
-  return { rd, rp, ri, dualSize, primalSize, f };
-}
-
-/** The residuals relative to the sizes of their terms, and the duality gap relative to |f|. */
-function measure(p: CheckedQP, it: Iterate) {
-  const { rd, rp, ri, dualSize, primalSize, f } = residuals(p, it);
-  const sz = it.s.reduce((a, si, i) => a + si * it.z[i]!, 0);
-  const finite = [...it.x, ...it.y, ...it.z, ...it.s, sz].every(Number.isFinite);
-  const primal = Math.max(maxAbs(rp), maxAbs(ri)) / (1 + primalSize);
-  return { rd, rp, ri, primal, dual: maxAbs(rd) / (1 + dualSize), gap: sz / (1 + Math.abs(f)), sz, finite };
-}
-
-const isConverged = (r: { primal: number; dual: number; gap: number }, tol: number) => r.primal <= tol && r.dual <= tol && r.gap <= tol;
 
 /**
  * The Newton step for the residuals and a complementarity target rc (s∘z − target),
@@ -116,7 +97,7 @@ function newtonStep(p: CheckedQP, solve: (r: Float64Array) => Float64Array, it: 
 function start(p: CheckedQP): Iterate {
   const { n, me } = p;
   const m = rowsOf(p.c);
-  const solve = kktSolver(reducedKKT(p.Q, p.A, me, p.c, new Float64Array(m).fill(1)), n, n + me, dataScale(p));
+  const solve = kktSolver(reducedKKT(p.Q, p.A, me, p.c, new Float64Array(m).fill(1)), n, n + me, matrixScale(p));
   const rhs = new Float64Array(n + me);
   const cd = addMulCt(p.c, p.c.d, new Float64Array(n));
   for (let i = 0; i < n; i++) rhs[i] = -p.q[i]! + cd[i]!;
@@ -162,10 +143,12 @@ function solution(p: CheckedQP, it: Iterate, status: QPStatus, message: string, 
  */
 export function solveQP(problem: DenseQP, opts?: SolveQPOptions): QPSolution {
   const p = checkQP(problem, opts);
-  const tol = opts?.tol ?? 1e-10, maxIter = opts?.maxIter ?? 100;
+  const tol = Math.max(opts?.tol ?? 1e-10, TOL_FLOOR), maxIter = opts?.maxIter ?? 100;
   const m = rowsOf(p.c);
-  const scale = dataScale(p);
+  const scale = dataScale(p), kktScale = matrixScale(p);
   const it = start(p);
+  // A positive definite Q has a minimizer on any nonempty feasible set.
+  const mayBeUnbounded = !isPositiveDefinite(p.Q, p.n);
   for (let k = 0; ; k++) {
     const { rd, rp, ri, primal, dual, gap, sz, finite } = measure(p, it);
     if (!finite) return solution(p, it, "nonFinite", "an iterate is not finite (the data may be too badly scaled)", k);
@@ -179,13 +162,13 @@ export function solveQP(problem: DenseQP, opts?: SolveQPOptions): QPSolution {
       if (polished && isConverged(measure(p, polished), tol)) return solution(p, polished, "optimal", "optimal", k);
     }
     if (primal > tol && isInfeasibilityRay(p, it.y, it.z, scale)) return solution(p, it, "infeasible", INFEASIBLE, k);
-    if (dual > tol && isUnboundedRay(p, it.x, scale)) return solution(p, it, "unbounded", UNBOUNDED, k);
+    if (mayBeUnbounded && dual > tol && isUnboundedRay(p, it.x)) return solution(p, it, "unbounded", UNBOUNDED, k);
     if (k >= maxIter) return solution(p, it, "maxIter", `not converged in ${maxIter} iterations (primal residual ${primal.toExponential(2)}, dual ${dual.toExponential(2)})`, k);
-    const solve = kktSolver(reducedKKT(p.Q, p.A, p.me, p.c, it.z.map((zi, i) => zi / it.s[i]!)), p.n, p.n + p.me, scale);
+    const solve = kktSolver(reducedKKT(p.Q, p.A, p.me, p.c, it.z.map((zi, i) => zi / it.s[i]!)), p.n, p.n + p.me, kktScale);
     const affine = newtonStep(p, solve, it, rd, rp, ri, it.s.map((si, i) => si * it.z[i]!));
     // The Newton step points along a certificate sooner than the iterate does.
     if (m > 0 && primal > tol && isInfeasibilityRay(p, affine.dy, affine.dz, scale)) return solution(p, it, "infeasible", INFEASIBLE, k);
-    if (dual > tol && isUnboundedRay(p, affine.dx, scale)) return solution(p, it, "unbounded", UNBOUNDED, k);
+    if (mayBeUnbounded && dual > tol && isUnboundedRay(p, affine.dx)) return solution(p, it, "unbounded", UNBOUNDED, k);
     const step = m > 0 ? corrected(p, solve, it, rd, rp, ri, affine, sz) : affine;
     const alpha = m > 0 ? Math.min(1, 0.99 * Math.min(stepToBoundary(it.s, step.ds), stepToBoundary(it.z, step.dz))) : 1;
     for (let i = 0; i < p.n; i++) it.x[i] = it.x[i]! + alpha * step.dx[i]!;

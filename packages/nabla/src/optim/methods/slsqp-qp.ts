@@ -30,7 +30,9 @@ export interface SubproblemStep {
   message: string;
 }
 
-const QP_OPTIONS = { tol: 1e-10, maxIter: 200 };
+// solveQP measures its residuals against the sizes of their terms and never calls a
+// positive definite B unbounded, so the subproblem is solved to 1e-12 (it used to stall there).
+const QP_OPTIONS = { tol: 1e-12, maxIter: 200 };
 
 /** The rows of each kind, in c's order. */
 function split(ineq: Uint8Array): { eq: number[]; ge: number[] } {
@@ -72,7 +74,8 @@ function scaledSubproblem(n: number, B: Float64Array, g: Float64Array, c: Float6
   const data = { n, Q: B, q: g, A, b: Float64Array.from(eq, (r) => -c[r]!), G, h: Float64Array.from(ge, (r) => c[r]!), lo, hi };
   let qp = solveQP(data, QP_OPTIONS);
   if (qp.status === "unbounded") {
-    // B has lost the curvature along a descent ray (f linear there, say): a box of 1e3·max(1, ‖x‖∞)
+    // Only a B that is singular to working precision gets here (solveQP proves a positive
+    // definite one bounded): it has lost the curvature along a descent ray (f linear there, say): a box of 1e3·max(1, ‖x‖∞)
     // on d bounds the step, which then grows with x, so an unbounded f shows in a few steps.
     const radius = 1e3 * size;
     qp = solveQP({ ...data, lo: lo.map((l) => Math.max(l, -radius)), hi: hi.map((h) => Math.min(h, radius)) }, QP_OPTIONS);
