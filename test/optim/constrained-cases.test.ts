@@ -127,6 +127,26 @@ describe.each(methods)("%s", (method) => {
   });
 });
 
+describe("augmented-lagrangian asked for more than float64 allows", () => {
+  it("ends stalled at the floating-point floor of L_ρ, near the solution, not after 100 outer iterations of drifting λ", () => {
+    // The least-metal can of 330 cm³ no taller than 6: r = √(330/6π), h = 6.
+    const area = (c: { r: Array; h: Array }) => c.r.square().add(c.r.mul(c.h)).mul(2 * Math.PI);
+    const r = minimize(area, { r: np.array(3), h: np.array(3) }, {
+      method: "augmented-lagrangian",
+      constraints: [{ type: "eq", fun: (c) => c.r.square().mul(c.h).mul(Math.PI).sub(330) }],
+      bounds: { r: [0.5, 20], h: [0.5, 6] },
+      gtol: 1e-12,
+    });
+    expect(r.status, r.message).toBe("stalled");
+    expect(r.success).toBe(false);
+    expect(r.message).toContain("out of reach");
+    expect(r.nfev).toBeLessThan(1000);
+    expect(Math.abs(r.x.r.item() - Math.sqrt(330 / (6 * Math.PI)))).toBeLessThan(1e-6);
+    expect(r.x.h.item()).toBe(6);
+    expect(r.kkt!.stationarity).toBeLessThan(1e-6);
+  });
+});
+
 describe("bad constrained arguments throw one line naming minimize and the option", () => {
   const x0 = np.array([1, 2]);
   const ok = { type: "eq", fun: (x: Array) => np.sum(x) } as const;

@@ -114,6 +114,11 @@ export function augmentedLagrangian(p: ConstrainedProblem): ConstrainedEnd {
     if (feasible && inner.falling) return end("unbounded", unboundedMessage(f, x, "L-BFGS-B found the augmented Lagrangian still falling along its last direction, the penalty term constant: f falls along a feasible ray"));
     if (!feasible && rho >= 1e6 && infeasibilityStationarity(x, c, J, ineq, box) <= 1e-6) return end("infeasible", infeasibleMessage(kkt.feasibility, s));
     if (stop) return end("stopped", `the callback asked to stop at outer iteration ${outer}`);
+    // An inner solve that could not take one step (L_ρ at its floating-point floor) leaves x
+    // where it was: further outer iterations would only move λ by ρ·c off its best value.
+    if (inner.nit === 0 && inner.outcome.status === "stalled") {
+      return end("stalled", `the augmented Lagrangian reached its floating-point floor at outer iteration ${outer} (L-BFGS-B could take no step) with ${describeKKT(kkt)}; gtol = ${s.gtol} is out of reach`);
+    }
     if (rho >= RHO_MAX) return end(feasible ? "stalled" : "infeasible", `the penalty reached ${RHO_MAX} with ${describeKKT(kkt)}`);
     if (objective.nfev >= s.maxEval) return end("maxEval", `reached maxEval = ${s.maxEval} evaluations with ${describeKKT(kkt)}`);
     if (nit >= s.maxIter || outer >= MAX_OUTER) return end("maxIter", `reached ${nit >= s.maxIter ? `maxIter = ${s.maxIter}` : `${MAX_OUTER} outer iterations`} with ${describeKKT(kkt)}`);
