@@ -6,7 +6,7 @@ import { dirname } from "node:path";
 import type { MinimizeMethod } from "nabla";
 import { parseCount, parsePositive, quote, UsageError } from "./args.js";
 import { block, head, named, needVariables, num, pointOption, short, signature, table, type Context, type Output } from "./commands.js";
-import { parseConstraints, type ConstraintText } from "./constraints.js";
+import { constraintFunctions, parseConstraints, type ConstraintText } from "./constraints.js";
 import { evalConstant } from "./expr.js";
 import { maxOf } from "./numbers.js";
 import { inThread, type MinimizeJob, type RunRecord } from "./optimize.js";
@@ -164,17 +164,29 @@ function iterationTable(vars: readonly string[], r: RunRecord, everyOption: numb
   return table(["k", "f", r.kkt ? "‖∇ₓL‖∞" : "‖∇f‖∞", ...vars], rows) + note;
 }
 
-/** Draws the runs into `file`; the line to print, or the problem that kept it from being written. */
-async function plotRuns(ctx: Context, runs: readonly RunRecord[], file: string): Promise<{ line: string } | { error: string }> {
+/** What the map draws besides f: the --subject-to constraints and the --bounds box. */
+interface Feasible {
+  subjectTo?: readonly ConstraintText[] | undefined;
+  bounds?: [number[], number[]] | undefined;
+}
+
+/** Draws the runs (and the constraints) into `file`; the line to print, or the problem that kept it from being written. */
+async function plotRuns(ctx: Context, runs: readonly RunRecord[], file: string, { subjectTo, bounds }: Feasible = {}): Promise<{ line: string } | { error: string }> {
   try {
     // Loaded only here: the plotting stack (Observable Plot, a DOM, resvg) is heavy.
     const { writePlot } = await import("./plot.js");
     const best = runs.filter((r) => r.success).sort((a, b) => a.fun - b.fun)[0];
+    const { vars } = ctx.expr;
+    const constraints = subjectTo
+      ? constraintFunctions(subjectTo, vars).map((c, i) => ({ ...c, label: `${subjectTo[i]!.lhs.trim()} ${subjectTo[i]!.relation} ${subjectTo[i]!.rhs.trim()}` }))
+      : undefined;
     const notes = await writePlot(file, {
       f: ctx.expr.f,
-      vars: ctx.expr.vars,
+      vars,
       runs: runs.map((r) => ({ method: r.method, path: r.path.map((p) => p.x), fvals: r.path.map((p) => p.f), gradNorms: r.path.map((p) => p.gradNorm), nits: r.path.map((p) => p.nit) })),
       ...(best ? { xmin: best.x } : {}),
+      ...(constraints ? { constraints } : {}),
+      ...(bounds ? { bounds } : {}),
     });
     return { line: `plot written to ${file}${notes.map((n) => ` (${n})`).join("")}` };
   } catch (e) {
@@ -221,7 +233,7 @@ export async function minimizeCommand(ctx: Context): Promise<Output> {
     const job: MinimizeJob = { source, vars, method, x0, ...(bounds ? { bounds } : {}), ...(subjectTo ? { constraints: subjectTo } : {}), ...(lr !== undefined ? { lr } : {}), ...(maxIter !== undefined ? { maxIter } : {}), ...(gtol !== undefined ? { gtol } : {}) };
     runs.push(await runMethod(ctx, job, methods.length > 1 ? `${method} (${i + 1}/${methods.length})` : method));
   }
-  const plot = plotFile ? await plotRuns(ctx, runs, plotFile) : undefined;
+  const plot = plotFile ? await plotRuns(ctx, runs, plotFile, { subjectTo, bounds }) : undefined;
   const problem =
     plot && "error" in plot
       ? { exitCode: 1, error: plot.error }

@@ -9,6 +9,9 @@ import { Resvg, type RenderedImage } from "@resvg/resvg-js";
 import { parseHTML } from "linkedom";
 import { np, vmap, type Array } from "nabla";
 import { maxOf, minOf } from "./numbers.js";
+import { addHatchPattern, checkConstraintSpec, constraintLayer, type PlotConstraint } from "./plot-constraints.js";
+
+export type { PlotConstraint } from "./plot-constraints.js";
 
 /** One optimizer run: its iterates (x₀ first), f and ‖∇f‖ at each. */
 export interface PlotRun {
@@ -20,12 +23,17 @@ export interface PlotRun {
   nits?: number[];
 }
 
-/** What to plot: the objective, its variable names, the runs and (if known) the minimizer. */
+/**
+ * What to plot: the objective, its variable names, the runs and (if known) the minimizer;
+ * for two variables, the constraints and the box [lower, upper] drawn on the contour map.
+ */
 export interface PlotSpec {
   f: (x: Array) => Array;
   vars: string[];
   runs: PlotRun[];
   xmin?: number[];
+  constraints?: PlotConstraint[];
+  bounds?: [number[], number[]];
 }
 
 // Tableau 10: distinct on white and under colour-blindness; the run colours are literal,
@@ -130,14 +138,18 @@ function frame(spec: PlotSpec): Window | string {
 }
 
 /**
- * f on a GRID×GRID raster of cell centres, row 0 at the bottom: one batched call through
- * vmap; a pointwise loop when f cannot be batched (it reads values in a JavaScript `if`).
+ * f on an n×n (default GRID×GRID) raster of cell centres, row 0 at the bottom: one batched
+ * call through vmap; a pointwise loop when f cannot be batched (it reads values in a
+ * JavaScript `if`).
+ *
+ * @example
+ * const values = sample(f, [-1, 1], [-1, 1]); // GRID² values, x varying fastest
  */
-export function sample(f: (x: Array) => Array, xr: [number, number], yr: [number, number]): number[] {
+export function sample(f: (x: Array) => Array, xr: [number, number], yr: [number, number], n = GRID): number[] {
   const pts: number[][] = [];
-  for (let j = 0; j < GRID; j++) {
-    for (let i = 0; i < GRID; i++) {
-      pts.push([xr[0] + ((i + 0.5) * (xr[1] - xr[0])) / GRID, yr[0] + ((j + 0.5) * (yr[1] - yr[0])) / GRID]);
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < n; i++) {
+      pts.push([xr[0] + ((i + 0.5) * (xr[1] - xr[0])) / n, yr[0] + ((j + 0.5) * (yr[1] - yr[0])) / n]);
     }
   }
   try {
@@ -162,10 +174,11 @@ function logGap(values: number[]): { values: number[]; thresholds: number[] } {
 }
 
 /**
- * The contour map with the runs' paths, or why it cannot be drawn: f NaN or infinite on
- * the whole grid (log(−x) far from the path, say), or no window to draw.
+ * The contour map with the runs' paths and the constraints, or why it cannot be drawn: f
+ * NaN or infinite on the whole grid (log(−x) far from the path, say), or no window to
+ * draw. A constraint that cannot be drawn is left out with a note.
  */
-function contourPlot(spec: PlotSpec, document: PlotDocument): SvgElement | string {
+function contourPlot(spec: PlotSpec, document: PlotDocument, notes: string[]): SvgElement | string {
   const win = frame(spec);
   if (typeof win === "string") return `no contour map: ${win}`;
   const grid = sample(spec.f, win.x, win.y);
@@ -177,9 +190,12 @@ function contourPlot(spec: PlotSpec, document: PlotDocument): SvgElement | strin
   const entries = spec.runs.map((r, i) => ({ text: `● ${label(r)}`, color: colorOf(i) }));
   const minimum = spec.xmin ? `minimum (${spec.xmin.map(short).join(", ")})` : "";
   if (spec.xmin) entries.push({ text: `★ ${minimum}`, color: "#111" });
+  const layer = constraintLayer(spec.constraints ?? [], spec.bounds, spec.vars, win, GRID, sample);
+  entries.push(...layer.entries);
+  notes.push(...layer.notes);
   // Long tick labels (1.5e+152 from a diverging run, 0.000125) need room on the left.
   const longTicks = win.y.some((v) => Math.abs(v) >= 1e5) || maxOf(win.y.map(Math.abs)) < 1e-2;
-  return Plot.plot({
+  const svg = Plot.plot({
     document,
     width: 560,
     marginTop: marginTopFor(entries.length),
@@ -206,6 +222,7 @@ function contourPlot(spec: PlotSpec, document: PlotDocument): SvgElement | strin
         strokeOpacity: 0.6,
         strokeWidth: 0.7,
       }),
+      ...layer.marks,
       Plot.frame({ stroke: "#999" }),
       ...spec.runs.map((r, i) =>
         Plot.line(
@@ -227,7 +244,9 @@ function contourPlot(spec: PlotSpec, document: PlotDocument): SvgElement | strin
       ...(spec.xmin ? [Plot.dot([spec.xmin], { x: (p: number[]) => p[0], y: (p: number[]) => p[1], symbol: "star", r: 9, fill: "#111", stroke: "white", title: () => minimum })] : []),
       ...legend(entries),
     ],
-  }) as unknown as SvgElement;
+  }) as unknown as SvgElement & { insertAdjacentHTML(where: "afterbegin", html: string): void };
+  if (layer.hatchId) addHatchPattern(svg, layer.hatchId);
+  return svg;
 }
 
 /** Linear-axis labels at 6 digits: no 0.30000000000000004, no −6.0000000001e+152. */
@@ -314,7 +333,8 @@ function convergencePlot(spec: PlotSpec, document: PlotDocument, height: number)
 
 /**
  * The figure for `spec` as an SVG string: with two variables, the contour map of f with
- * each run's path and the minimum beside the convergence curves; otherwise the
+ * each run's path, the minimum and the constraints (boundaries drawn, infeasible sides
+ * and the outside of the bounds hatched) beside the convergence curves; otherwise the
  * convergence curves alone (‖∇f‖, and f − f* when `xmin` is given, on log axes).
  *
  * @example
@@ -327,19 +347,21 @@ export function renderPlotSvg(spec: PlotSpec): string {
 /**
  * renderPlotSvg's figure with notes on what it leaves out: for two variables whose f is
  * NaN or infinite on the whole contour grid, the convergence curves alone and a note
- * saying why there is no contour map.
+ * saying why there is no contour map; a constraint that cannot be evaluated on the map
+ * is left out, with a note.
  *
  * @example
  * const { svg, notes } = renderPlot(spec); // notes: [] or ["no contour map: …"]
  */
 export function renderPlot(input: PlotSpec): { svg: string; notes: string[] } {
   if (input.runs.length === 0) throw new Error("writePlot: no runs to plot");
+  checkConstraintSpec(input);
   const spec = { ...input, runs: input.runs.map(thinned) };
   const document = newDocument();
   const panels: SvgElement[] = [];
   const notes: string[] = [];
   if (spec.vars.length === 2) {
-    const map = contourPlot(spec, document);
+    const map = contourPlot(spec, document, notes);
     if (typeof map === "string") notes.push(map);
     else panels.push(map);
   }
