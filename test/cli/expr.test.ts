@@ -247,6 +247,8 @@ function value(t: Tree): number {
       if (t.fn === "pow") return cPow(a, b);
       if (t.fn === "min") return a < b || a !== a ? a : b; // NaN propagates, as numpy
       if (t.fn === "max") return a > b || a !== a ? a : b;
+      // nabla's tanh is its own (within 0.8 ulp, test/special/tanh.test.ts), not fdlibm's.
+      if (t.fn === "tanh") return np.tanh(np.array(a)).item();
       return (Math as unknown as Record<string, (v: number) => number>)[t.fn]!(a);
     }
   }

@@ -3,11 +3,20 @@
 // through the parameter `S` that generated code receives, and beside it the same call as
 // a function for the interpreted (eval-free) kernels. The strings are fixed here: no user
 // text reaches generated code. Merged into the elementwise kernel table.
-import { S } from "../special/index.js";
+import { S as SPECIAL } from "../special/index.js";
+import { tanh } from "./tanh.js";
 
 type Scalar = (x: number, y: number, z: number) => number;
 
-export { S };
+/**
+ * The scalar functions that kernel expressions may call as `S.name(x)`: the special
+ * functions, and the elementary ones written here in JavaScript because Math's is a slow
+ * call (tanh: kernels/tanh.ts). Generated kernels and `jit`'s loops receive it as `S`.
+ *
+ * @example
+ * S.tanh(0.5); // 0.46211715726000974
+ */
+export const S = Object.freeze({ ...SPECIAL, tanh });
 
 export const SPECIAL_ELEMENTWISE = {
   erf: ["S.erf(x)", (x) => S.erf(x)],
