@@ -2,104 +2,17 @@
 // C ← C − op(A)·op(B) on sub-blocks (gemmUpdate, in WebAssembly SIMD where it runs), and
 // only thin panels and small diagonal blocks are left to scalar loops. Matrices are
 // row-major Float64Arrays addressed by (offset, leading dimension).
-import { gemmUpdate, residentMatrix, type MatrixBlock } from "../array/index.js";
+import { gemmUpdate, residentMatrix, type TypedArray } from "../array/index.js";
+import { block, RHS_MIN, solveTriangularUnblocked, TRSM_BASE, type TriangularOptions } from "./triangular.js";
 
-/** What a triangular solve reads of its matrix. */
-export interface TriangularOptions {
-  lower: boolean;
-  transpose: boolean;
-  unitDiagonal: boolean;
-}
+export { solveTriangularBlocked, substitutesOnly, type TriangularOptions } from "./triangular.js";
 
-/** Triangular solves at most this large (or with fewer right-hand sides than RHS_MIN) run unblocked. */
-const TRSM_BASE = 16;
-const RHS_MIN = 8;
 /** Columns per step of the blocked Cholesky factorization. */
 const CHOLESKY_BLOCK = 32;
 /** LU factors panels of at most this many columns by rank-one updates. */
 const LU_BASE = 8;
 /** LUs with min(m, n) below this stay in JavaScript: moving A into WebAssembly memory costs more (measured: 10×10 twice as slow, 16×16 faster). */
 const RESIDENT_MIN = 16;
-
-const block = (data: Float64Array, offset: number, ld: number, transposed = false): MatrixBlock => ({ data, offset, ld, transposed });
-
-/**
- * Solves op(T)·X = B in place: T is n×n at `t[to..]` (rows `ldt` apart), of which only
- * the `lower` or upper triangle is read; B is n×k at `b[bo..]` (rows `ldb` apart).
- * Recursive (halving T, as in Elmroth et al., "Recursive blocked algorithms", SIAM
- * Review 2004): X₁ from T₁₁, then B₂ ← B₂ − op(T)₂₁·X₁ in one product, then X₂ from T₂₂.
- *
- * @example
- * const B = Float64Array.of(2, 5); // T = [[2, 0], [1, 2]] lower
- * solveTriangularBlocked(Float64Array.of(2, 0, 1, 2), 0, 2, 2, B, 0, 1, 1, { lower: true, transpose: false, unitDiagonal: false });
- * // B is [1, 2]
- */
-export function solveTriangularBlocked(t: Float64Array, to: number, ldt: number, n: number, b: Float64Array, bo: number, ldb: number, k: number, o: TriangularOptions): void {
-  if (n <= TRSM_BASE || k < RHS_MIN) return solveTriangularUnblocked(t, to, ldt, n, b, bo, ldb, k, o);
-  const h = n >> 1;
-  const rest = n - h;
-  const [t11, t22] = [to, to + h * ldt + h];
-  const [b1, b2] = [bo, bo + h * ldb];
-  // op(T)'s off-diagonal block: below the diagonal when op(T) is lower triangular.
-  const forward = o.lower !== o.transpose;
-  if (forward) {
-    solveTriangularBlocked(t, t11, ldt, h, b, b1, ldb, k, o);
-    const t21 = o.transpose ? block(t, to + h, ldt, true) : block(t, to + h * ldt, ldt);
-    gemmUpdate(block(b, b2, ldb), t21, block(b, b1, ldb), rest, h, k);
-    solveTriangularBlocked(t, t22, ldt, rest, b, b2, ldb, k, o);
-  } else {
-    solveTriangularBlocked(t, t22, ldt, rest, b, b2, ldb, k, o);
-    const t12 = o.transpose ? block(t, to + h * ldt, ldt, true) : block(t, to + h, ldt);
-    gemmUpdate(block(b, b1, ldb), t12, block(b, b2, ldb), h, rest, k);
-    solveTriangularBlocked(t, t11, ldt, h, b, b1, ldb, k, o);
-  }
-}
-
-/** Substitution row by row: each row of X is its row of B less multiples of rows already solved. */
-function solveTriangularUnblocked(t: Float64Array, to: number, ldt: number, n: number, b: Float64Array, bo: number, ldb: number, k: number, o: TriangularOptions): void {
-  if (k === 1) return substituteVector(t, to, ldt, n, b, bo, ldb, o);
-  const forward = o.lower !== o.transpose;
-  // (i, j) of op(T) is at t[to + i·si + j·sj].
-  const [si, sj] = o.transpose ? [1, ldt] : [ldt, 1];
-  for (let step = 0; step < n; step++) {
-    const i = forward ? step : n - 1 - step;
-    const row = bo + i * ldb;
-    const [from, to_] = forward ? [0, i] : [i + 1, n];
-    for (let j = from; j < to_; j++) {
-      const tij = t[to + i * si + j * sj]!;
-      if (tij === 0) continue;
-      const rj = bo + j * ldb;
-      for (let c = 0; c < k; c++) b[row + c] = b[row + c]! - tij * b[rj + c]!;
-    }
-    if (!o.unitDiagonal) {
-      const d = t[to + i * si + i * sj]!;
-      for (let c = 0; c < k; c++) b[row + c] = b[row + c]! / d;
-    }
-  }
-}
-
-/**
- * solveTriangularUnblocked for one right-hand side (a solve's b): x_i is b_i less t_ij·x_j
- * for each j in the same order (zeros skipped), then divided by t_ii: the same operations,
- * so the same bits, with the running value in a register instead of a loop over k.
- */
-function substituteVector(t: Float64Array, to: number, ldt: number, n: number, b: Float64Array, bo: number, ldb: number, o: TriangularOptions): void {
-  const forward = o.lower !== o.transpose;
-  // (i, j) of op(T) is at t[to + i·si + j·sj].
-  const si = o.transpose ? 1 : ldt;
-  const sj = o.transpose ? ldt : 1;
-  for (let step = 0; step < n; step++) {
-    const i = forward ? step : n - 1 - step;
-    const from = forward ? 0 : i + 1;
-    const end = forward ? i : n;
-    let x = b[bo + i * ldb]!;
-    for (let j = from, at = to + i * si + from * sj; j < end; j++, at += sj) {
-      const tij = t[at]!;
-      if (tij !== 0) x -= tij * b[bo + j * ldb]!;
-    }
-    b[bo + i * ldb] = o.unitDiagonal ? x : x / t[to + i * si + i * sj]!;
-  }
-}
 
 /**
  * Cholesky factorization in place of the n×n matrix L whose lower triangle holds A's
@@ -152,21 +65,52 @@ function choleskyColumns(L: Float64Array, n: number, j0: number, w: number): num
  * pivot is skipped, as getrf does. Recursive on halves of the columns (Toledo 1997;
  * LAPACK's getrf2), so that nearly all flops are in triangular solves and products.
  * Where WebAssembly runs, the matrix stays in its memory throughout (residentMatrix):
- * the same arithmetic, so the same bits, without copies around every product.
+ * the same arithmetic, so the same bits, without copies around every product. With
+ * `from`, A is read from there (any typed array, as a float64 copy of it would be) and
+ * `lu`'s contents are ignored: A then moves into WebAssembly memory without first being
+ * copied into `lu`.
  *
  * @example
  * const lu = Float64Array.of(1, 2, 3, 4);
  * const piv = new Int32Array(2), perm = Int32Array.of(0, 1);
  * luBlocked(lu, 2, 2, piv, perm); // lu is [3, 4, 1/3, 2/3], piv [1, 1], perm [1, 0]
  */
-export function luBlocked(lu: Float64Array, m: number, n: number, piv: Int32Array, perm: Int32Array): void {
+export function luBlocked(lu: Float64Array, m: number, n: number, piv: Int32Array, perm: Int32Array, from?: { data: TypedArray; offset: number }): void {
+  const { data, offset } = from ?? { data: lu, offset: 0 };
+  const resident = Math.min(m, n) >= RESIDENT_MIN ? residentMatrix(data, m, n, offset) : null;
+  if (resident === null && data !== lu) lu.set(data.subarray(offset, offset + m * n));
+  factorOn(resident ?? inPlace(lu, m, n), m, n, piv, perm);
+  resident?.finish(lu);
+}
+
+/**
+ * luBlocked of the m×n matrix at `a[offset..]`, handing `use` the packed factors where
+ * they were made, rows `ld` apart: in WebAssembly memory (ld ≥ n), or in a float64 copy.
+ * They are valid only during the call, and no WebAssembly kernel may run inside it.
+ * Factors used once (a solve by substitution) so skip their copy out of WebAssembly memory.
+ *
+ * @example
+ * const piv = new Int32Array(2), perm = Int32Array.of(0, 1);
+ * luFactorWith(Float64Array.of(1, 2, 3, 4), 0, 2, 2, piv, perm, (f, ld) => f[ld + 1]); // 2/3
+ */
+export function luFactorWith<T>(a: TypedArray, offset: number, m: number, n: number, piv: Int32Array, perm: Int32Array, use: (f: Float64Array, ld: number) => T): T {
+  const resident = Math.min(m, n) >= RESIDENT_MIN ? residentMatrix(a, m, n, offset) : null;
+  if (resident !== null) {
+    factorOn(resident, m, n, piv, perm);
+    return use(resident.data, resident.ld);
+  }
+  const lu = new Float64Array(m * n);
+  lu.set(a.subarray(offset, offset + m * n));
+  factorOn(inPlace(lu, m, n), m, n, piv, perm);
+  return use(lu, n);
+}
+
+/** The recursive LU on its store, then piv's interchanges composed into perm. */
+function factorOn(s: LuStore, m: number, n: number, piv: Int32Array, perm: Int32Array): void {
   const k = Math.min(m, n);
-  const resident = k >= RESIDENT_MIN ? residentMatrix(lu, m, n) : null;
-  const s = resident ?? inPlace(lu, m, n);
   luColumns(s, m, n, 0, k, piv);
   // A wide matrix's columns past the square part: U₁₂ = L₁₁⁻¹·A₁₂.
   if (n > k) unitLowerSolve(s, 0, k, k, n - k);
-  resident?.finish();
   for (let j = 0; j < k; j++) {
     const p = piv[j]!;
     if (p !== j) [perm[j], perm[p]] = [perm[p]!, perm[j]!];

@@ -2,7 +2,7 @@
 // float64 (float32 inputs are widened on read and rounded on write). Nothing here knows
 // about Arrays, tracing or derivatives; the primitives in primitives.ts call these.
 import { sizeOf, stridesOf, type DType, type Shape, type TypedArray } from "../array/index.js";
-import { choleskyBlocked, luBlocked, solveTriangularBlocked, type TriangularOptions } from "./blocked.js";
+import { choleskyBlocked, luBlocked, luFactorWith, solveTriangularBlocked, substitutesOnly, type TriangularOptions } from "./blocked.js";
 import { blockedQR } from "./qr.js";
 
 export type { TriangularOptions } from "./blocked.js";
@@ -76,32 +76,55 @@ export interface LU {
 
 /** LU with partial pivoting of the n×n matrix at `a[off..]`; a zero column is skipped. */
 export function luFactor(a: TypedArray, off: number, n: number): LU {
-  const lu = readMatrix(a, off, n * n);
+  const lu = new Float64Array(n * n);
   const perm = Int32Array.from({ length: n }, (_, i) => i);
   const piv = new Int32Array(n);
-  luBlocked(lu, n, n, piv, perm);
+  luBlocked(lu, n, n, piv, perm, { data: a, offset: off });
   let sign = 1;
   for (let j = 0; j < n; j++) if (piv[j] !== j) sign = -sign;
   return { lu, perm, sign };
 }
 
-/** Solves op(A)·X = B (B n×k) from A's LU factors; returns X. */
-export function luSolve({ lu, perm }: LU, n: number, B: Float64Array, k: number, transpose: boolean): Float64Array {
+/** Solves op(A)·X = B (B n×k) from A's LU factors (rows `ld` apart); returns X. */
+export function luSolve({ lu, perm }: Pick<LU, "lu" | "perm">, n: number, B: Float64Array, k: number, transpose: boolean, ld = n): Float64Array {
+  const solve = (X: Float64Array, o: TriangularOptions) => solveTriangularBlocked(lu, 0, ld, n, X, 0, k, k, o);
   if (!transpose) {
     // A = Pᵀ·L·U: X = U⁻¹·L⁻¹·(P·B).
     const X = new Float64Array(n * k);
     for (let i = 0; i < n; i++) X.set(B.subarray(perm[i]! * k, perm[i]! * k + k), i * k);
-    triangularSolveInPlace(lu, 0, n, X, k, { lower: true, transpose: false, unitDiagonal: true });
-    triangularSolveInPlace(lu, 0, n, X, k, { lower: false, transpose: false, unitDiagonal: false });
+    solve(X, { lower: true, transpose: false, unitDiagonal: true });
+    solve(X, { lower: false, transpose: false, unitDiagonal: false });
     return X;
   }
   // Aᵀ = Uᵀ·Lᵀ·P: X = Pᵀ·L⁻ᵀ·U⁻ᵀ·B.
   const Y = Float64Array.from(B);
-  triangularSolveInPlace(lu, 0, n, Y, k, { lower: false, transpose: true, unitDiagonal: false });
-  triangularSolveInPlace(lu, 0, n, Y, k, { lower: true, transpose: true, unitDiagonal: true });
+  solve(Y, { lower: false, transpose: true, unitDiagonal: false });
+  solve(Y, { lower: true, transpose: true, unitDiagonal: true });
   const X = new Float64Array(n * k);
   for (let i = 0; i < n; i++) X.set(Y.subarray(i * k, i * k + k), perm[i]! * k);
   return X;
+}
+
+/**
+ * op(A)·X = B (B n×k) by LU of the n×n matrix at `a[off..]`, the factors not kept:
+ * `check(lu, ld)` sees them first (and may throw). With few right-hand sides the
+ * substitutions run where the factors were made, so they are never copied out of
+ * WebAssembly memory; the same operations as luFactor then luSolve, so the same bits.
+ *
+ * @example
+ * luFactorSolve(Float64Array.of(3, 1, 1, 2), 0, 2, Float64Array.of(9, 8), 1, false, () => undefined); // [2, 3]
+ */
+export function luFactorSolve(a: TypedArray, off: number, n: number, B: Float64Array, k: number, transpose: boolean, check: (lu: Float64Array, ld: number) => void): Float64Array {
+  if (!substitutesOnly(n, k)) {
+    const f = luFactor(a, off, n);
+    check(f.lu, n);
+    return luSolve(f, n, B, k, transpose);
+  }
+  const perm = Int32Array.from({ length: n }, (_, i) => i);
+  return luFactorWith(a, off, n, n, new Int32Array(n), perm, (lu, ld) => {
+    check(lu, ld);
+    return luSolve({ lu, perm }, n, B, k, transpose, ld);
+  });
 }
 
 /**

@@ -6,7 +6,6 @@
 import { allocate, isFloat, shapeString, sizeOf, Storage, type TypedArray } from "../array/index.js";
 import { bind, bind1, definePrimitive, np, type Array, type Primitive } from "../core/index.js";
 import { luBlocked } from "./blocked.js";
-import { readMatrix } from "./kernels.js";
 import { triangularSolveP } from "./solvers.js";
 import { mT, tril, triu } from "./util.js";
 
@@ -17,10 +16,10 @@ import { mT, tril, triu } from "./util.js";
  * Blocked (blocked.ts), so that most flops run in the WebAssembly product.
  */
 export function luPacked(a: TypedArray, off: number, m: number, n: number): { lu: Float64Array; piv: Int32Array; perm: Int32Array } {
-  const lu = readMatrix(a, off, m * n);
+  const lu = new Float64Array(m * n);
   const piv = new Int32Array(Math.min(m, n));
   const perm = Int32Array.from({ length: m }, (_, i) => i);
-  luBlocked(lu, m, n, piv, perm);
+  luBlocked(lu, m, n, piv, perm, { data: a, offset: off });
   return { lu, piv, perm };
 }
 

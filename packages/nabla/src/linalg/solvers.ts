@@ -3,7 +3,7 @@
 // derivative of a solve is a solve and derivatives of any order work.
 import { allocate, broadcastShapes, shapeString, sizeOf, Storage } from "../array/index.js";
 import { bind, bind1, definePrimitive, np, type Array, type Aval, type Primitive, alignForBroadcast, unbroadcast } from "../core/index.js";
-import { batchOffsets, epsOf, luFactor, luSolve, readMatrix, triangularSolveInPlace } from "./kernels.js";
+import { batchOffsets, epsOf, luFactor, luFactorSolve, luSolve, readMatrix, triangularSolveInPlace } from "./kernels.js";
 import { eye, mT, squareAval, tril, triu } from "./util.js";
 
 type Tangent = Array | null;
@@ -128,12 +128,22 @@ export const luSolveP: Primitive<LuSolveParams> = definePrimitive<LuSolveParams>
   impl([a, b], p, [out]) {
     const n = a!.shape[a!.shape.length - 1]!;
     const count = sizeOf(out!.shape.slice(0, -2));
+    // max|a| is scanned first, so that the factorization's copy of a finds it in cache.
+    const check = (off: number, index: number) => {
+      const limit = n * epsOf(a!.dtype) * maxAbs(a!.data, off, n * n);
+      return (lu: Float64Array, ld: number) => checkPivots(n, lu, ld, limit, p.caller, located(a!.shape, index, count));
+    };
+    if (sizeOf(a!.shape.slice(0, -2)) === count) {
+      // Each a solved against one b: its factors are used once.
+      return solveEach(a!, b!, out!, (off, B, k, index) => luFactorSolve(a!.data, off, n, B, k, p.transpose, check(off, index)));
+    }
     const factors = new Map<number, ReturnType<typeof luFactor>>(); // a broadcast over b is factored once
     return solveEach(a!, b!, out!, (off, B, k, index) => {
       let f = factors.get(off);
       if (!f) {
+        const checkFactors = check(off, index);
         f = luFactor(a!.data, off, n);
-        checkPivots(a!.data, off, n, f.lu, epsOf(a!.dtype), p.caller, located(a!.shape, index, count));
+        checkFactors(f.lu, n);
         factors.set(off, f);
       }
       return luSolve(f, n, B, k, p.transpose);
@@ -142,12 +152,10 @@ export const luSolveP: Primitive<LuSolveParams> = definePrimitive<LuSolveParams>
   ...solveRules(() => luSolveP, (t) => t),
 });
 
-function checkPivots(a: Storage["data"], off: number, n: number, lu: Float64Array, eps: number, caller: string, where: string): void {
-  let big = 0;
-  for (let i = 0; i < n * n; i++) big = Math.max(big, Math.abs(a[off + i]!));
-  const limit = n * eps * big;
+/** Throws if a pivot |u_kk| of the n×n factors (rows ld apart) is at most `limit`. */
+function checkPivots(n: number, lu: Float64Array, ld: number, limit: number, caller: string, where: string): void {
   for (let k = 0; k < n; k++) {
-    const pivot = Math.abs(lu[k * n + k]!);
+    const pivot = Math.abs(lu[k * ld + k]!);
     if (pivot <= limit) {
       throw new Error(
         `${caller}: the matrix is singular: pivot ${k} of its LU factorization is ${pivot.toExponential(2)}, ` +
@@ -155,6 +163,17 @@ function checkPivots(a: Storage["data"], off: number, n: number, lu: Float64Arra
       );
     }
   }
+}
+
+/** max |a_i| over a[off..off + size], NaN if any is NaN (as Math.max would give, without a call per element). */
+function maxAbs(a: Storage["data"], off: number, size: number): number {
+  let big = 0;
+  for (let i = off, end = off + size; i < end; i++) {
+    const v = Math.abs(a[i]!);
+    if (v > big) big = v;
+    else if (v !== v) return NaN;
+  }
+  return big;
 }
 
 /** a⁻ᵀ, for the derivatives of det and log|det a|; errors name `caller`. */

@@ -7,6 +7,7 @@
 // FMA), so the factors are bit for bit those of the JavaScript path (blocked.ts).
 import { MR, NR } from "./matmul.js";
 import { Body, Op, Simd, ValType, type FunctionDef } from "./module.js";
+import type { TypedArray } from "../dtype.js";
 import { KC, MC_PANELS, WASM_MIN_WORK, jsGemmUpdate } from "./product.js";
 import { evenSlots as even, heap, instantiate } from "./runtime.js";
 import { sweepAll } from "./threads.js";
@@ -224,18 +225,22 @@ export function luPanelKernel(): FunctionDef {
  * `panel(c0, c1, piv)`: the elimination of columns c0..c1 (rows c0..m), whole rows
  * exchanged, pivots into piv[c0..c1]; `unitLower(t, n, b, k)`: L·X = B by substitution,
  * L the unit lower triangle of the n×n block at t, B n×k at b. `finish` copies the
- * matrix back. No other WebAssembly kernel may run before `finish` (they share the memory).
+ * matrix back (where it came from, or row-major into `into`). No other WebAssembly kernel
+ * may run before `finish` (they share the memory).
  */
 export interface ResidentMatrix {
+  /** The matrix in WebAssembly memory (a view from slot 0, rows ld apart): valid until another kernel runs. */
+  readonly data: Float64Array;
   readonly ld: number;
   update(c: number, a: number, b: number, rows: number, k: number, cols: number): void;
   panel(c0: number, c1: number, piv: Int32Array): void;
   unitLower(t: number, n: number, b: number, k: number): void;
-  finish(): void;
+  finish(into?: Float64Array): void;
 }
 
 /**
- * The m×n row-major matrix `src` moved into WebAssembly memory, with room for the
+ * The m×n row-major matrix at `src[offset..]` moved into WebAssembly memory (any typed
+ * array: `set` widens float32), with room for the
  * products of a recursive LU of it (inner dimension at most ⌊k/2⌋, at most max(⌈k/2⌉,
  * n − k) columns, k = min(m, n); larger ones run in JavaScript); null where the kernel
  * is unavailable, disabled or out of memory (the caller then works on `src` in
@@ -245,7 +250,7 @@ export interface ResidentMatrix {
  * const r = residentMatrix(A, 3, 3);
  * if (r) { r.update(r.ld + 1, r.ld, 1, 2, 1, 2); r.finish(); } // A[1.., 1..] −= A[1.., 0]·A[0, 1..]
  */
-export function residentMatrix(src: Float64Array, m: number, n: number): ResidentMatrix | null {
+export function residentMatrix(src: TypedArray, m: number, n: number, offset = 0): ResidentMatrix | null {
   const kern = instantiate();
   if (kern === null || m < 1 || n < 1) return null;
   const k = Math.min(m, n);
@@ -265,15 +270,16 @@ export function residentMatrix(src: Float64Array, m: number, n: number): Residen
   const h = heap(kern, (pivAt + k) * F64);
   if (h === null) return null;
   const pivots = new Int32Array(h.buffer, pivAt * F64, k);
-  if (ld === n) h.set(src.subarray(0, m * n), 0);
+  if (ld === n) h.set(src.subarray(offset, offset + m * n), 0);
   else {
     for (let i = 0; i < m; i++) {
-      h.set(src.subarray(i * n, i * n + n), i * ld);
+      h.set(src.subarray(offset + i * n, offset + i * n + n), i * ld);
       h[i * ld + n] = 0;
     }
   }
   h.fill(0, m * ld, aAt);
   return {
+    data: h,
     ld,
     update(c, a, b, rows, depth, cols) {
       if (rows === 0 || cols === 0 || depth === 0) return;
@@ -300,9 +306,10 @@ export function residentMatrix(src: Float64Array, m: number, n: number): Residen
     unitLower(t, size, b, cols) {
       if (size > 0 && cols > 0) kern.unitLower(t * F64, b * F64, size, cols, ld * F64);
     },
-    finish() {
-      if (ld === n) src.set(h.subarray(0, m * n), 0);
-      else for (let i = 0; i < m; i++) src.set(h.subarray(i * ld, i * ld + n), i * n);
+    finish(into) {
+      const [dst, at] = into ? [into, 0] : [src, offset];
+      if (ld === n) dst.set(h.subarray(0, m * n), at);
+      else for (let i = 0; i < m; i++) dst.set(h.subarray(i * ld, i * ld + n), at + i * n);
     },
   };
 }
