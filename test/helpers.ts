@@ -44,3 +44,16 @@ export function firstDifference(x: ArrayLike<number>, y: ArrayLike<number>): num
   for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return i;
   return -1;
 }
+
+/** A float as the fixture scripts write it to JSON: NaN, ±inf and −0 come as strings. */
+export const decodeFloat = (v: number | string): number =>
+  typeof v === "number" ? v : ({ nan: NaN, inf: Infinity, "-inf": -Infinity, "-0": -0 } as Record<string, number>)[v]!;
+
+const f64 = new Float64Array(1);
+const bits = new BigInt64Array(f64.buffer);
+/** A double's place on the number line: consecutive doubles differ by 1, and −0 is 0. */
+export function ordinal(x: number): bigint {
+  f64[0] = x;
+  const b = bits[0]!;
+  return b < 0n ? -(b & 0x7fffffffffffffffn) : b;
+}

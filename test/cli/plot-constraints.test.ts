@@ -4,31 +4,22 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DOMParser } from "linkedom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { np, type Array } from "nabla";
 import { main, type Io } from "../../packages/nabla-cli/src/main.js";
 import { renderPlot, renderPlotSvg, type PlotSpec } from "../../packages/nabla-cli/src/plot.js";
+import { parseSvg, type SvgNode } from "./svg.js";
 
 const ROSEN = "(1-x)^2 + 100*(y-x^2)^2";
 
-interface Node {
-  getAttribute(name: string): string | null;
-  querySelectorAll(selector: string): Node[];
-  querySelector(selector: string): Node | null;
-  children: ArrayLike<Node>;
-  tagName: string;
-  textContent: string | null;
-}
-
-const parse = (svg: string) => new DOMParser().parseFromString(svg, "image/svg+xml").documentElement as unknown as Node;
-const panelsOf = (root: Node) => globalThis.Array.from(root.children).filter((c) => c.tagName.toLowerCase() === "svg");
+const parse = parseSvg;
+const panelsOf = (root: SvgNode) => globalThis.Array.from(root.children).filter((c) => c.tagName.toLowerCase() === "svg");
 /** The vertices of an SVG path made of M/L commands (Plot's contours). */
 const vertices = (d: string): [number, number][] => [...d.matchAll(/[ML]\s*(-?[\d.e+-]+)[ ,](-?[\d.e+-]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
-const translate = (el: Node) => (/translate\(([-\d.e+]+),([-\d.e+]+)\)/.exec(el.getAttribute("transform") ?? "") ?? []).slice(1).map(Number) as [number, number];
+const translate = (el: SvgNode) => (/translate\(([-\d.e+]+),([-\d.e+]+)\)/.exec(el.getAttribute("transform") ?? "") ?? []).slice(1).map(Number) as [number, number];
 
 /** Pixel → data along one axis, from its first and last tick labels (their text is the value). */
-function axisOf(map: Node, axis: "x" | "y"): { toData: (px: number) => number; cell: number } {
+function axisOf(map: SvgNode, axis: "x" | "y"): { toData: (px: number) => number; cell: number } {
   const labels = map.querySelectorAll(`g[aria-label="${axis}-axis tick label"] text`);
   const ticks = [labels[0]!, labels[labels.length - 1]!].map((t) => ({ value: Number(t.textContent!.replace("−", "-")), px: translate(t)[axis === "x" ? 0 : 1] }));
   const [a, b] = ticks as [{ value: number; px: number }, { value: number; px: number }];
@@ -40,7 +31,7 @@ function axisOf(map: Node, axis: "x" | "y"): { toData: (px: number) => number; c
 }
 
 /** The frame's pixel box, to keep the vertices the clip shows. */
-function frameBox(map: Node) {
+function frameBox(map: SvgNode) {
   const f = map.querySelector('rect[aria-label="frame"]')!;
   const [x, y, w, h] = ["x", "y", "width", "height"].map((k) => Number(f.getAttribute(k)));
   return (X: number, Y: number) => X >= x! && X <= x! + w! && Y >= y! && Y <= y! + h!;
@@ -54,7 +45,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function plotOf(args: string[]): Promise<{ map: Node; svg: string }> {
+async function plotOf(args: string[]): Promise<{ map: SvgNode; svg: string }> {
   const file = join(dir, `plot-${Math.random().toString(36).slice(2)}.svg`);
   let err = "";
   const io: Io = { out: () => {}, err: (s) => void (err += s), tty: false };
@@ -66,7 +57,7 @@ async function plotOf(args: string[]): Promise<{ map: Node; svg: string }> {
 }
 
 describe("the disk-constrained Rosenbrock's map", () => {
-  let map: Node;
+  let map: SvgNode;
   let svg: string;
   beforeAll(async () => {
     ({ map, svg } = await plotOf(["--from", "x=-1.2,y=1", "--method", "slsqp", "--subject-to", "x^2 + y^2 <= 1"]));

@@ -1,11 +1,11 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DOMParser } from "linkedom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { minimize, np, type Array } from "nabla";
 import { FONT_FILES, renderPlotSvg, renderPng, writePlot, type PlotRun } from "../../packages/nabla-cli/src/plot.js";
 import { errorOf } from "../helpers.js";
+import { parseSvg, type SvgNode } from "./svg.js";
 
 // ½(x₁² + 10x₂²): the minimum is at 0; GD with η = 0.1 from (1, 1) goes to (0.9, 0), then
 // shrinks x₁ by 0.9 per step.
@@ -17,33 +17,21 @@ function runOf(f: (x: Array) => Array, x0: number[], method: "gd" | "newton", ex
   return { method, path: path.map((p) => p.x), fvals: path.map((p) => p.f), gradNorms: path.map((p) => p.gradNorm) };
 }
 
-// The elements read here (linkedom's DOM; the project compiles without the DOM lib).
-interface Node {
-  getAttribute(name: string): string | null;
-  querySelectorAll(selector: string): Node[];
-  querySelector(selector: string): Node | null;
-  children: ArrayLike<Node>;
-  tagName: string;
-  textContent: string | null;
-}
-
-function parse(svg: string): Node {
-  return new DOMParser().parseFromString(svg, "image/svg+xml").documentElement as unknown as Node;
-}
+const parse = parseSvg;
 
 /** The vertices of an SVG path made of M/L commands (Plot's lines and contours). */
 function vertices(d: string): [number, number][] {
   return [...d.matchAll(/[ML]\s*(-?[\d.e+-]+)[ ,](-?[\d.e+-]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
 }
 
-const panelsOf = (root: Node) => globalThis.Array.from(root.children).filter((c) => c.tagName.toLowerCase() === "svg");
+const panelsOf = (root: SvgNode) => globalThis.Array.from(root.children).filter((c) => c.tagName.toLowerCase() === "svg");
 
 describe("renderPlotSvg, two variables", () => {
   const gd = runOf(quad, [1, 1], "gd", { lr: 0.1, maxIter: 6 });
   const newton = runOf(quad, [1, 1], "newton");
   const svg = renderPlotSvg({ f: quad, vars: ["x₁", "x₂"], runs: [gd, newton], xmin: [0, 0] });
   const root = parse(svg);
-  const [map, curves] = panelsOf(root) as [Node, Node];
+  const [map, curves] = panelsOf(root) as [SvgNode, SvgNode];
 
   // Pixel ↔ data along each axis, from GD's first two iterates (1, 1) and (0.9, 0), read
   // off their dots (whose titles carry the coordinates).

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { np, special, type Array } from "nabla";
 import { gammaincGradA } from "../../packages/nabla/src/array/special/index.js";
+import { decodeFloat, ordinal } from "../helpers.js";
 
 // Accuracy of the special functions against test/fixtures/special.json (written by
 // scripts/fixtures/special.py: exact values from mpmath at 60+ digits, rounded once, with
@@ -38,17 +39,7 @@ const FIXTURE = JSON.parse(readFileSync(new URL("../fixtures/special.json", impo
   functions: Record<string, Fixture>;
 };
 
-const decode = (v: number | string): number =>
-  typeof v === "number" ? v : ({ nan: NaN, inf: Infinity, "-inf": -Infinity, "-0": -0 } as Record<string, number>)[v]!;
 
-const f64 = new Float64Array(1);
-const bits = new BigInt64Array(f64.buffer);
-/** A double's place on the number line: consecutive doubles differ by 1, and −0 is 0. */
-function ordinal(x: number): bigint {
-  f64[0] = x;
-  const b = bits[0]!;
-  return b < 0n ? -(b & 0x7fffffffffffffffn) : b;
-}
 /** Doubles between a and b (0 for two NaNs, ∞ for a NaN against a number). */
 export function ulpDistance(a: number, b: number): number {
   if (a !== a || b !== b) return a !== a && b !== b ? 0 : Infinity;
@@ -104,16 +95,16 @@ interface Report {
 
 function measure(name: string, spec: Spec): Report {
   const fx = FIXTURE.functions[name]!;
-  const args = fx.args.map((col) => col.map(decode));
+  const args = fx.args.map((col) => col.map(decodeFloat));
   const got = evaluate(spec, args);
   const report: Report = { worst: 0, at: "", scaledWorst: 0, scipyWorst: 0 };
   fx.ref.forEach((r, i) => {
-    const ref = decode(r);
+    const ref = decodeFloat(r);
     const point = args.map((col) => col[i]!);
     const absolute = spec.absoluteBelowOne?.(...point) && Math.abs(ref) < 1 && Number.isFinite(ref);
     const err = (v: number) => (absolute ? Math.abs(v - ref) / 2 ** -52 : ulpDistance(v, ref));
     const e = err(got[i]!);
-    const s = err(decode(fx.scipy[i]!));
+    const s = err(decodeFloat(fx.scipy[i]!));
     if (Number.isFinite(s)) report.scipyWorst = Math.max(report.scipyWorst, s);
     if (spec.scaled !== undefined && Number.isFinite(ref) && ref !== 0) {
       report.scaledWorst = Math.max(report.scaledWorst, e / (1 + Math.abs(Math.log(Math.abs(ref)))));
@@ -153,9 +144,9 @@ describe("float32: computed in float64, rounded once", () => {
     it(`${name}: float32 inputs give fround of the float64 result, within 1 float32 ulp of the reference`, () => {
       const fx = FIXTURE.functions[name]!;
       // The points whose arguments are floats already (so the reference applies as is).
-      const keep = fx.ref.map((_, i) => fx.args.every((col) => Object.is(Math.fround(decode(col[i]!)), decode(col[i]!))));
-      const args = fx.args.map((col) => col.map(decode).filter((_, i) => keep[i]));
-      const refs = fx.ref.map(decode).filter((_, i) => keep[i]);
+      const keep = fx.ref.map((_, i) => fx.args.every((col) => Object.is(Math.fround(decodeFloat(col[i]!)), decodeFloat(col[i]!))));
+      const args = fx.args.map((col) => col.map(decodeFloat).filter((_, i) => keep[i]));
+      const refs = fx.ref.map(decodeFloat).filter((_, i) => keep[i]);
       const got32 = evaluate(spec, args, "float32");
       const got64 = evaluate(spec, args);
       got32.forEach((v, i) => {

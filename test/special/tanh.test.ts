@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { jit, np } from "nabla";
 import { tanh } from "../../packages/nabla/src/array/kernels/tanh.js";
 import { S } from "../../packages/nabla/src/array/index.js";
+import { decodeFloat, ordinal } from "../helpers.js";
 
 // The JavaScript tanh (array/kernels/tanh.ts) against test/fixtures/tanh.json (written by
 // test/fixtures/tanh.py: mpmath at 200 bits, rounded once, with the rounding residual r so
@@ -19,19 +20,9 @@ interface Fixture {
   residual: number[];
 }
 const FIXTURE = JSON.parse(readFileSync(new URL("../fixtures/tanh.json", import.meta.url), "utf8")) as Fixture;
-const decode = (v: number | string): number =>
-  typeof v === "number" ? v : ({ nan: NaN, inf: Infinity, "-inf": -Infinity, "-0": -0 } as Record<string, number>)[v]!;
-const XS = FIXTURE.x.map(decode);
-const REF = FIXTURE.tanh.map(decode);
+const XS = FIXTURE.x.map(decodeFloat);
+const REF = FIXTURE.tanh.map(decodeFloat);
 
-const f64 = new Float64Array(1);
-const bits = new BigInt64Array(f64.buffer);
-/** A double's place on the number line: consecutive doubles differ by 1, and −0 is 0. */
-function ordinal(x: number): bigint {
-  f64[0] = x;
-  const b = bits[0]!;
-  return b < 0n ? -(b & 0x7fffffffffffffffn) : b;
-}
 /** Signed error of y in ulps against the exact value ref + r·ulp (NaN against NaN: 0). */
 function ulpError(y: number, ref: number, r: number): number {
   if (ref !== ref) return y !== y ? 0 : Infinity;
