@@ -10,7 +10,7 @@ import { projectedGradNorm, type Box } from "./bounds.js";
 import { vector, withFallback } from "./objective.js";
 import type { Constraint, KKTResiduals } from "./types.js";
 import { checkKeys, shown } from "./validate.js";
-import { normInf } from "./vec.js";
+import { addMatTVec, normInf } from "./vec.js";
 
 function fail(message: string): never {
   throw new Error(`minimize: ${message}`);
@@ -105,14 +105,7 @@ export class FlatConstraints<T> {
 }
 
 /** Jᵀv for an m×n row-major J. */
-export function jacTVec(J: Float64Array, v: Float64Array, n: number): Float64Array {
-  const out = new Float64Array(n);
-  for (let i = 0; i < v.length; i++) {
-    const vi = v[i]!;
-    if (vi !== 0) for (let j = 0; j < n; j++) out[j] = out[j]! + vi * J[i * n + j]!;
-  }
-  return out;
-}
+export const jacTVec = (J: Float64Array, v: Float64Array, n: number): Float64Array => addMatTVec(J, v.length, n, v, new Float64Array(n));
 
 /** The violation of each row: cᵢ for "eq", min(cᵢ, 0) for "ineq" (0 where satisfied). */
 export function violations(c: Float64Array, ineq: Uint8Array): Float64Array {

@@ -2,7 +2,8 @@
 // steps (as OSQP tests its iterate differences): on an infeasible problem the multipliers
 // run off along a Farkas ray, on an unbounded one x runs off along a descent ray of zero
 // curvature; normalized, the iterate (or its step) is that ray to a few digits.
-import { addMatTVec, addMatVec, addMulCt, mulC, rowsOf } from "./qp-kkt.js";
+import { addMulCt, mulC, rowsOf } from "./qp-kkt.js";
+import { addMatTVec, addMatVec } from "./vec.js";
 import type { CheckedQP } from "./qp-input.js";
 
 const maxAbs = (v: Float64Array) => v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);

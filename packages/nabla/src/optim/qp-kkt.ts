@@ -46,25 +46,6 @@ export function addMulCt(c: Inequalities, v: Float64Array, out: Float64Array): F
   return out;
 }
 
-/** out ← out + M v for a dense row-major rows×cols M. */
-export function addMatVec(M: Float64Array, rows: number, cols: number, v: Float64Array, out: Float64Array): Float64Array {
-  for (let r = 0; r < rows; r++) {
-    let s = 0;
-    for (let j = 0; j < cols; j++) s += M[r * cols + j]! * v[j]!;
-    out[r] = out[r]! + s;
-  }
-  return out;
-}
-
-/** out ← out + Mᵀ v for a dense row-major rows×cols M. */
-export function addMatTVec(M: Float64Array, rows: number, cols: number, v: Float64Array, out: Float64Array): Float64Array {
-  for (let r = 0; r < rows; r++) {
-    const vr = v[r]!;
-    if (vr !== 0) for (let j = 0; j < cols; j++) out[j] = out[j]! + M[r * cols + j]! * vr;
-  }
-  return out;
-}
-
 /** An LU factorization P K = L U of a square matrix, in place, with the row order. */
 export interface LU {
   size: number;

@@ -4,7 +4,8 @@
 // which an implicit derivative taken there needs. Kept only if it checks out.
 import { matrixScale } from "./qp-certificates.js";
 import type { CheckedQP } from "./qp-input.js";
-import { addMatTVec, addMatVec, addMulCt, kktSolver, mulC, reducedKKT, rowsOf, type Inequalities } from "./qp-kkt.js";
+import { addMulCt, kktSolver, mulC, reducedKKT, rowsOf, type Inequalities } from "./qp-kkt.js";
+import { addMatTVec, addMatVec } from "./vec.js";
 
 /** A primal-dual point: x, the multipliers y and z, the slacks s = d − Cx. */
 export interface Polished {

@@ -1,7 +1,8 @@
 // The interior point method's stopping measures: the residuals of the KKT conditions at an
 // iterate, each relative to the sizes of the terms it sums, and the duality gap.
 import type { CheckedQP } from "./qp-input.js";
-import { addMatTVec, addMatVec, addMulCt, mulC, type Inequalities } from "./qp-kkt.js";
+import { addMulCt, mulC, type Inequalities } from "./qp-kkt.js";
+import { addMatTVec, addMatVec } from "./vec.js";
 
 /** A primal-dual iterate: x, the equality multipliers y, the inequality multipliers z and slacks s. */
 export interface Iterate { x: Float64Array; y: Float64Array; z: Float64Array; s: Float64Array }

@@ -206,6 +206,35 @@ export function sub(a: Float64Array, b: Float64Array): Float64Array {
   return out;
 }
 
+/**
+ * out ← out + M v for a dense row-major rows×cols M.
+ *
+ * @example
+ * addMatVec(Float64Array.of(1, 2, 3, 4), 2, 2, Float64Array.of(1, 1), new Float64Array(2)); // [3, 7]
+ */
+export function addMatVec(M: Float64Array, rows: number, cols: number, v: Float64Array, out: Float64Array): Float64Array {
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let j = 0; j < cols; j++) s += M[r * cols + j]! * v[j]!;
+    out[r] = out[r]! + s;
+  }
+  return out;
+}
+
+/**
+ * out ← out + Mᵀ v for a dense row-major rows×cols M; rows where v is 0 are skipped.
+ *
+ * @example
+ * addMatTVec(Float64Array.of(1, 2, 3, 4), 2, 2, Float64Array.of(1, 1), new Float64Array(2)); // [4, 6]
+ */
+export function addMatTVec(M: Float64Array, rows: number, cols: number, v: Float64Array, out: Float64Array): Float64Array {
+  for (let r = 0; r < rows; r++) {
+    const vr = v[r]!;
+    if (vr !== 0) for (let j = 0; j < cols; j++) out[j] = out[j]! + M[r * cols + j]! * vr;
+  }
+  return out;
+}
+
 /** α·a as a new vector. */
 export function scale(alpha: number, a: Float64Array): Float64Array {
   const out = new Float64Array(a.length);
