@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { reductionLayout, residentReduction, setWasmEnabled, triangularUpdate, wasmAvailable } from "../../packages/nabla/src/array/index.js";
 import { symmetricEigen } from "../../packages/nabla/src/linalg/eigh.js";
-import { tridiagonalize } from "../../packages/nabla/src/linalg/tridiagonal.js";
+import { householderProduct, tridiagonalize } from "../../packages/nabla/src/linalg/tridiagonal.js";
+
+/** T's d and e, and Z = Qᵀ, for a copy of A. */
+function reduce(A: Float64Array, n: number) {
+  const R = A.slice();
+  const { d, e, betas } = tridiagonalize(R, n);
+  return { d, e, Z: householderProduct(R, n, betas) };
+}
 import { firstDifference, uniformFrom } from "../helpers.js";
 
 // The tridiagonal reduction's working set resident in WebAssembly memory
@@ -152,9 +159,9 @@ describe("the tridiagonal reduction resident in WebAssembly", () => {
     for (const n of [1, 2, 3, 5, 8, 33, 34, 35, 64, 65, 97, 130, 161, 230]) {
       const A = randomSymmetric(n, next);
       setWasmEnabled(false);
-      const js = tridiagonalize(A.slice(), n);
+      const js = reduce(A, n);
       setWasmEnabled(true);
-      const wasm = tridiagonalize(A.slice(), n);
+      const wasm = reduce(A, n);
       for (const key of ["d", "e", "Z"] as const) expect(firstDifference(wasm[key], js[key]), `${key}, n = ${n}, seed ${SEED + 2}`).toBe(-1);
     }
   });
@@ -164,11 +171,37 @@ describe("the tridiagonal reduction resident in WebAssembly", () => {
     for (const n of [3, 40, 97, 150]) {
       for (const [kind, make] of [["random", randomSymmetric], ["clustered", clustered]] as const) {
         const A = make(n, next);
-        const { d, e, Z } = tridiagonalize(A.slice(), n);
+        const { d, e, Z } = reduce(A, n);
         const label = `${kind}, n = ${n}, seed ${SEED + 3}`;
         expect(reconstructionError(A, d, e, Z, n), label).toBeLessThanOrEqual(n * EPS * frobenius(A));
         expect(orthogonalityError(Z, n), label).toBeLessThanOrEqual(n * EPS);
       }
+    }
+  });
+
+  it("applies Q to a matrix as Zᵀ·C, within n·ε, bit-identical on both paths", () => {
+    const next = uniformFrom(SEED + 5);
+    for (const n of [1, 2, 3, 5, 34, 65, 97, 161]) {
+      const A = randomSymmetric(n, next);
+      const C = spread(n * n, next);
+      const results = [true, false].map((wasm) => {
+        setWasmEnabled(wasm);
+        const R = A.slice();
+        const { betas } = tridiagonalize(R, n);
+        return { QC: householderProduct(R, n, betas, C), Z: householderProduct(R, n, betas) };
+      });
+      const [{ QC, Z }, js] = results as [{ QC: Float64Array; Z: Float64Array }, { QC: Float64Array }];
+      const label = `n = ${n}, seed ${SEED + 5}`;
+      expect(firstDifference(QC, js.QC), label).toBe(-1);
+      let worst = 0;
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          for (let p = 0; p < n; p++) s += Z[p * n + i]! * C[p * n + j]!;
+          worst = Math.max(worst, Math.abs(QC[i * n + j]! - s));
+        }
+      }
+      expect(worst, label).toBeLessThanOrEqual(n * EPS * frobenius(C));
     }
   });
 

@@ -6,9 +6,9 @@
 // From DIVIDE_MIN on, the tridiagonal problem goes to divide and conquer (divide.ts)
 // instead: its flops are matrix products, where the QR iteration's n³-order rotations
 // of Z are not, and A's eigenvectors then take one more product.
-import { gemmUpdate, type TypedArray } from "../array/index.js";
+import type { TypedArray } from "../array/index.js";
 import { tridiagonalDivide } from "./divide.js";
-import { tridiagonalize } from "./tridiagonal.js";
+import { householderProduct, tridiagonalize } from "./tridiagonal.js";
 import { tridiagonalEigen } from "./tridiagonal-qr.js";
 
 /**
@@ -76,8 +76,9 @@ export function symmetricEigenBy(a: TypedArray, off: number, n: number, method: 
       }
     }
   }
-  const { d, e, Z } = tridiagonalize(A, n);
-  if (method === "divide") return divideAndConquer(d, e, Z, n, unit);
+  const { d, e, betas } = tridiagonalize(A, n);
+  if (method === "divide") return divideAndConquer(A, betas, d, e, n, unit);
+  const Z = householderProduct(A, n, betas);
   tridiagonalEigen(d, e, Z, n);
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x]! - d[y]!);
   const w = new Float64Array(n);
@@ -95,13 +96,11 @@ export function symmetricEigenBy(a: TypedArray, off: number, n: number, method: 
 
 /**
  * symmetricEigen's tail by divide and conquer (divide.ts): T = Q_T·Λ·Q_Tᵀ, then A's
- * eigenvectors Q·Q_T = Zᵀ·Q_T in one product. The product comes out negated (gemmUpdate
- * subtracts from zero), which the sign convention below undoes anyway.
+ * eigenvectors Q·Q_T, the reflectors (in A's rows, with `betas`) applied to Q_T.
  */
-function divideAndConquer(d: Float64Array, e: Float64Array, Z: Float64Array, n: number, unit: number): { w: Float64Array; V: Float64Array } {
+function divideAndConquer(A: Float64Array, betas: Float64Array, d: Float64Array, e: Float64Array, n: number, unit: number): { w: Float64Array; V: Float64Array } {
   const { w, Q } = tridiagonalDivide(d, e);
-  const V = new Float64Array(n * n);
-  gemmUpdate({ data: V, offset: 0, ld: n }, { data: Z, offset: 0, ld: n, transposed: true }, { data: Q, offset: 0, ld: n }, n, n, n);
+  const V = householderProduct(A, n, betas, Q);
   // Each column's first entry of largest magnitude, found row by row (contiguous reads).
   const big = new Int32Array(n);
   const bigAbs = new Float64Array(n);
@@ -116,7 +115,7 @@ function divideAndConquer(d: Float64Array, e: Float64Array, Z: Float64Array, n: 
   }
   const sign = new Float64Array(n);
   for (let j = 0; j < n; j++) sign[j] = V[big[j]! * n + j]! < 0 ? -1 : 1;
-  // + 0 turns the −0 that negating exact zeros gives back into 0, as the QR path has them.
+  // + 0 turns −0 (a negated exact zero) into 0, as the QR path has them.
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) V[i * n + j] = sign[j]! * V[i * n + j]! + 0;
   for (let j = 0; j < n; j++) w[j] = w[j]! * unit;
   return { w, V };

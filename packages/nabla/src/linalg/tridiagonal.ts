@@ -16,15 +16,18 @@ import type { AccumulationWork, ReductionWork } from "../array/index.js";
 const NB = 32;
 
 /**
- * Householder tridiagonalization A = Q·T·Qᵀ of a full symmetric n×n matrix (overwritten).
- * Returns T's diagonal d, its off-diagonal e (e[i] couples i and i+1; e[n-1] = 0) and
- * Z = Qᵀ, whose row i is column i of Q: the QR iteration then rotates contiguous rows.
+ * Householder tridiagonalization A = Q·T·Qᵀ of a full symmetric n×n matrix, overwritten
+ * by the reflectors (v_k in row k, entries k+1..). Returns T's diagonal d, its
+ * off-diagonal e (e[i] couples i and i+1; e[n-1] = 0) and the reflectors' β, from which
+ * `householderProduct` builds Q, or applies it.
  *
  * @example
- * const { d, e } = tridiagonalize(Float64Array.of(2, 1, 1, 1, 2, 1, 1, 1, 2), 3);
+ * const A = Float64Array.of(2, 1, 1, 1, 2, 1, 1, 1, 2);
+ * const { d, e, betas } = tridiagonalize(A, 3);
  * // d, e: the tridiagonal form, with the same eigenvalues (4, 1, 1)
+ * const Z = householderProduct(A, 3, betas); // Qᵀ
  */
-export function tridiagonalize(A: Float64Array, n: number): { d: Float64Array; e: Float64Array; Z: Float64Array } {
+export function tridiagonalize(A: Float64Array, n: number): { d: Float64Array; e: Float64Array; betas: Float64Array } {
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   const betas = new Float64Array(n);
@@ -42,7 +45,7 @@ export function tridiagonalize(A: Float64Array, n: number): { d: Float64Array; e
   work.finish(A);
   for (let i = 0; i < n; i++) d[i] = A[i * n + i]!;
   if (n >= 2) e[n - 2] = A[(n - 1) * n + n - 2]!;
-  return { d, e, Z: accumulate(A, n, betas) };
+  return { d, e, betas };
 }
 
 /**
@@ -150,37 +153,47 @@ function jsReduction(A: Float64Array, n: number): ReductionWork {
 }
 
 /**
- * Zᵀ = Q = H_0·H_1⋯H_{n−3} from the reflectors in A's rows (v_k in row k, entries k+1..)
- * and their β, built backwards a block at a time: Q ← (I − Y·T·Yᵀ)·Q on the trailing rows
- * and columns where the partial product differs from I. Q, Y and the products' operands
- * live in WebAssembly memory (or a plain array of the same layout).
+ * Q = H_0·H_1⋯H_{n−3} from `tridiagonalize`'s reflectors (in A's rows) and β, built
+ * backwards a block at a time: C ← (I − Y·T·Yᵀ)·C. Without `C`, C starts as I and only
+ * its trailing rows and columns, where the partial product differs from I, are updated;
+ * the result is Z = Qᵀ (row i is column i of Q: the QR iteration rotates contiguous
+ * rows). With an n×n row-major `C`, the result is Q·C, row-major: applying the
+ * reflectors to C costs 2n³ flops, where forming Q and multiplying costs 10n³/3 (as
+ * LAPACK's ormtr after stedc). C, Y and the products' operands live in WebAssembly
+ * memory (or a plain array of the same layout).
+ *
+ * @example
+ * const V = householderProduct(A, n, betas, QT); // A's eigenvectors from T's
  */
-function accumulate(A: Float64Array, n: number, betas: Float64Array): Float64Array {
+export function householderProduct(A: Float64Array, n: number, betas: Float64Array, C?: Float64Array): Float64Array {
   const work = residentAccumulation(n, NB) ?? jsAccumulation(n);
   const { h, L } = work;
   const { ld } = L;
-  for (let i = 0; i < n; i++) h[L.q + i * ld + i] = 1;
+  if (C) for (let i = 0; i < n; i++) h.set(C.subarray(i * n, (i + 1) * n), L.q + i * ld);
+  else for (let i = 0; i < n; i++) h[L.q + i * ld + i] = 1;
   const last = n - 3;
   for (let k1 = last + 1; k1 > 0; k1 -= NB) {
     const k0 = Math.max(0, k1 - NB);
     const b = k1 - k0;
-    const s = k0 + 1; // Y's rows, and the block Q changes, start here
+    const s = k0 + 1; // Y's rows, and the rows of C the block changes, start here
     const r = n - s;
+    const c0 = C ? 0 : s; // and its columns: all of them, or where I has become Q
     // Y's rows are zero before their reflectors, as larft reads them.
     h.fill(0, L.y, L.y + b * ld);
     for (let t = 0; t < b; t++) h.set(A.subarray((k0 + t) * n + k0 + t + 1, (k0 + t + 1) * n), L.y + t * ld + k0 + t + 1);
     blockFactor(work, s, b, betas.subarray(k0, k1));
-    // Q −= (Y·T)·(Yᵀ·Q), as N·M with N = −Y·T and M = −Yᵀ·Q (the update only subtracts);
-    // for one reflector this is the unblocked Q −= (β·v)·(vᵀ·Q), bit for bit.
+    // C −= (Y·T)·(Yᵀ·C), as N·M with N = −Y·T and M = −Yᵀ·C (the update only subtracts);
+    // for one reflector this is the unblocked C −= (β·v)·(vᵀ·C), bit for bit.
     h.fill(0, L.yt, L.yt + r * b);
     work.update({ offset: L.yt, ld: b }, { offset: L.y + s, ld, transposed: true }, { offset: L.t, ld: b }, r, b, b);
     h.fill(0, L.m, L.m + b * ld);
-    work.update({ offset: L.m + s, ld }, { offset: L.y + s, ld }, { offset: L.q + s * ld + s, ld }, b, r, r);
-    work.update({ offset: L.q + s * ld + s, ld }, { offset: L.yt, ld: b }, { offset: L.m + s, ld }, r, b, r);
+    work.update({ offset: L.m + c0, ld }, { offset: L.y + s, ld }, { offset: L.q + s * ld + c0, ld }, b, r, n - c0);
+    work.update({ offset: L.q + s * ld + c0, ld }, { offset: L.yt, ld: b }, { offset: L.m + c0, ld }, r, b, n - c0);
   }
-  const Z = new Float64Array(n * n);
-  work.transposed(Z);
-  return Z;
+  const out = new Float64Array(n * n);
+  if (!C) work.transposed(out);
+  else for (let i = 0; i < n; i++) out.set(h.subarray(L.q + i * ld, L.q + i * ld + n), i * n);
+  return out;
 }
 
 /**
