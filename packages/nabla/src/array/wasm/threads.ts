@@ -1,8 +1,9 @@
 // A second thread for large products, in Node: one worker (worker_threads) instantiates
-// the same module against the same shared memory, and takes half of B's column panels
-// while this thread sweeps the other half. Every tile of C gets the same calls of the
-// same `panel` kernel in the same order of k whichever thread runs it, so results are
-// bit-identical to one thread.
+// the same module against the same shared memory, and the two threads take chunks of B's
+// column panels from a shared counter until none are left, so a thread that runs slower
+// (a busy core, code not yet optimized) takes fewer. Every tile of C gets the same calls
+// of the same `panel` kernel in the same order of k whichever thread runs it, so results
+// are bit-identical to one thread.
 //
 // The worker is started on the first large product and `unref()`ed (it never keeps a
 // process alive). Until it reports ready, and wherever it cannot start (a browser, no
@@ -29,8 +30,11 @@ const SEQ = 0; // job number, bumped by this thread to wake the worker
 const DONE = 1; // the last job number the worker finished
 const READY = 2; // 1 once the worker has instantiated the module
 const FAILED = 3; // 1 if the worker's share threw (this thread then redoes it)
-const ARGS = 4; // the job: the sweep's arguments after `panel`
+const NEXT = 4; // the next chunk of column panels to take (Atomics.add)
+const ARGS = 5; // the job: sweepChunks's arguments after `panel` and the control block
 const SLOTS = ARGS + 12;
+/** Chunks a threaded product is cut into: enough that the two threads end close together. */
+const CHUNKS = 16;
 
 let threads: 1 | 2 = 2;
 
@@ -94,6 +98,23 @@ export function sweep(panel: PanelFn, k: number, mPanels: number, jb0: number, j
 }
 
 /**
+ * `sweep` over chunks of `chunk` column panels of B, taken from the shared counter at
+ * `control[next]` until all `nPanels` are taken; returns the chunks this thread took.
+ * Self-contained on purpose, as `sweep`: the worker runs its source.
+ *
+ * @example
+ * const mine = sweepChunks(kern.panel, sweep, control, 4, 8, k, mPanels, nPanels, nPad, a, b, c, 256, 32, 4, 4);
+ */
+export function sweepChunks(panel: PanelFn, sweepFn: typeof sweep, control: Int32Array, next: number, chunk: number, k: number, mPanels: number, nPanels: number, nPad: number, aBytes: number, bBytes: number, cBytes: number, kcMax: number, mc: number, mr: number, nr: number): number[] {
+  const taken: number[] = [];
+  for (let i = Atomics.add(control, next, 1); i * chunk < nPanels; i = Atomics.add(control, next, 1)) {
+    taken.push(i);
+    sweepFn(panel, k, mPanels, i * chunk, Math.min(nPanels, (i + 1) * chunk), nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr);
+  }
+  return taken;
+}
+
+/**
  * C = A·B from packed panels, over all `nPanels` column panels of B: split with the
  * worker when the product (m·k·n multiply-adds) is large and the worker is ready, else
  * swept here alone. Arguments as `sweep`'s, with m rows instead of row panels.
@@ -108,14 +129,15 @@ export function sweepAll(kern: Kernel, m: number, k: number, nPanels: number, nP
     return sweep(kern.panel, k, mPanels, 0, nPanels, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr);
   }
   const ctl = helper.control;
-  const mid = nPanels >> 1;
-  ctl.set([k, mPanels, mid, nPanels, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr], ARGS);
+  const chunk = Math.ceil(nPanels / CHUNKS);
+  ctl.set([chunk, k, mPanels, nPanels, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr], ARGS);
+  Atomics.store(ctl, NEXT, 0);
   Atomics.store(ctl, FAILED, 0);
   const seq = ++helper.seq;
   Atomics.store(ctl, SEQ, seq);
   Atomics.notify(ctl, SEQ);
   const start = performance.now();
-  sweep(kern.panel, k, mPanels, 0, mid, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr);
+  const mine = sweepChunks(kern.panel, sweep, ctl, NEXT, chunk, k, mPanels, nPanels, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr);
   const deadline = performance.now() + Math.max(PATIENCE_MS, 50 * (performance.now() - start));
   let finished = true;
   for (let done = Atomics.load(ctl, DONE); done !== seq; done = Atomics.load(ctl, DONE)) {
@@ -126,10 +148,16 @@ export function sweepAll(kern: Kernel, m: number, k: number, nPanels: number, nP
     }
     Atomics.wait(ctl, DONE, done, left);
   }
-  // Our fixed code should not throw there; if it did, or the worker is gone, its share is
-  // redone here (a worker merely late writes the same bits to the same places).
+  // Our fixed code should not throw there; if it did, or the worker is gone, the chunks
+  // this thread did not take are redone here (a worker merely late writes the same bits
+  // to the same places).
   if (!finished) giveUp(helper);
-  if (!finished || Atomics.load(ctl, FAILED) === 1) sweep(kern.panel, k, mPanels, mid, nPanels, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr);
+  if (!finished || Atomics.load(ctl, FAILED) === 1) {
+    const chunks = Math.ceil(nPanels / chunk);
+    for (let i = 0; i < chunks; i++) {
+      if (!mine.includes(i)) sweep(kern.panel, k, mPanels, i * chunk, Math.min(nPanels, (i + 1) * chunk), nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr);
+    }
+  }
 }
 
 /** Products run on one thread from now on; the worker, if it still runs, is stopped. */
@@ -204,14 +232,15 @@ function workerSource(): string {
 const { workerData } = process.getBuiltinModule?.("node:worker_threads") ?? require("node:worker_threads");
 const { bytes, memory, control } = workerData;
 const sweep = ${sweep.toString()};
+const sweepChunks = ${sweepChunks.toString()};
 const { panel } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
 Atomics.store(control, ${READY}, 1);
 for (let seen = 0; ; ) {
   Atomics.wait(control, ${SEQ}, seen);
   seen = Atomics.load(control, ${SEQ});
   try {
-    const [k, mPanels, jb0, jb1, nPad, a, b, c, kc, mc, mr, nr] = control.subarray(${ARGS}, ${SLOTS});
-    sweep(panel, k, mPanels, jb0, jb1, nPad, a, b, c, kc, mc, mr, nr);
+    const [chunk, k, mPanels, nPanels, nPad, a, b, c, kc, mc, mr, nr] = control.subarray(${ARGS}, ${SLOTS});
+    sweepChunks(panel, sweep, control, ${NEXT}, chunk, k, mPanels, nPanels, nPad, a, b, c, kc, mc, mr, nr);
   } catch {
     Atomics.store(control, ${FAILED}, 1);
   }
