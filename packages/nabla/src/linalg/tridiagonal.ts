@@ -12,7 +12,7 @@
 import { accumulationLayout, gemmUpdate, loadMatrix, reductionLayout, residentAccumulation, residentReduction, storeMatrix, storeTransposed, triangularUpdate } from "../array/index.js";
 import type { AccumulationWork, ReductionWork } from "../array/index.js";
 
-/** Reflectors per panel and per block of the back-transformation (a multiple of 8: gemv's strips). */
+/** Reflectors per panel and per block of the back-transformation (a multiple of 16: gemv's strips). */
 const NB = 32;
 
 /**

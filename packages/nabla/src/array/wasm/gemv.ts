@@ -5,8 +5,11 @@
 // block exactly symmetric, so this is B·x (see tridiagonal.ts).
 import { Body, Op, Simd, ValType, type FunctionDef } from "./module.js";
 
-/** Outputs per strip: STRIP/2 f64x2 accumulators. */
-const STRIP = 8;
+/**
+ * Outputs per strip: STRIP/2 f64x2 accumulators, two cache lines of each row read per
+ * step (measured against 8, one line: eigh 500 in 0.93× the time, interleaved).
+ */
+export const STRIP = 16;
 const V128 = 16;
 const F64 = 8;
 const ALIGN_F64 = { align: 3 };

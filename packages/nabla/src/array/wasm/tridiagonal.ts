@@ -11,6 +11,7 @@
 // operation in the same order on the same layouts, so d, e and Z are the same bits.
 import { Body, Op, Simd, ValType, type FunctionDef } from "./module.js";
 import { MR, NR } from "./matmul.js";
+import { STRIP } from "./gemv.js";
 import { KC, MC_PANELS, WASM_MIN_WORK, jsGemmUpdate } from "./product.js";
 import { evenSlots as even, heap, instantiate } from "./runtime.js";
 import { sweepAll } from "./threads.js";
@@ -20,8 +21,8 @@ const V128 = 16;
 const ALIGN_F64 = { align: 3 };
 /** Rows per block of the trailing update: each block's product stays large enough for two threads. */
 const ROWS = 64;
-/** Slots past each row's end: gemv's strips of 8 outputs and a pair's second half land there. */
-const PAD = 8;
+/** Slots past each row's end: the tail of gemv's last strip and a pair's second half land there. */
+const PAD = STRIP;
 
 /**
  * `corrections(d, x, y, sx, sy, stride, pairs, t, ldx)`: for q < t in order, each of the
@@ -92,10 +93,10 @@ export interface ReductionLayout {
 }
 
 /**
- * The layout of the reduction of an n×n matrix in panels of nb (a multiple of 8).
+ * The layout of the reduction of an n×n matrix in panels of nb (a multiple of STRIP).
  *
  * @example
- * const L = reductionLayout(500, 32); // L.ld = 508: rows padded for the strips
+ * const L = reductionLayout(500, 32); // L.ld = 516: rows padded for the strips
  */
 export function reductionLayout(n: number, nb: number): ReductionLayout {
   const ld = even(n + PAD);
@@ -112,7 +113,7 @@ export function reductionLayout(n: number, nb: number): ReductionLayout {
 /**
  * The reduction's kernels on `h` (laid out by `L`), in slots: `columns(a, x, y, count,
  * outputs, ld)` sets y[i] = Σ_{j < count} h[a + j·ld + i]·h[x + j] for i < outputs, each
- * summed in order of j from zero (up to 7 more outputs may be written past them);
+ * summed in order of j from zero (up to STRIP − 1 more outputs may be written past them);
  * `corrections(d, x, y, sx, sy, stride, count, t)` does, for q < t in order, d[c] ←
  * (d[c] − x_q[c]·s_q) − y_q[c]·r_q on c < count (x_q = x + q·ldv, s_q = h[sx + q·stride];
  * with an odd count d[count] may change too: padding); `update(s, nb)` subtracts
@@ -241,7 +242,7 @@ export function residentReduction(A: Float64Array, n: number, nb: number): Reduc
     h,
     L,
     columns(a, x, y, count, outputs, stride) {
-      if (count > 0 && outputs > 0) kern.columns(a * F64, x * F64, y * F64, count, Math.ceil(outputs / 8), stride * F64);
+      if (count > 0 && outputs > 0) kern.columns(a * F64, x * F64, y * F64, count, Math.ceil(outputs / STRIP), stride * F64);
     },
     corrections(d, x, y, sx, sy, stride, count, t) {
       if (count > 0 && t > 0) kern.corrections(d * F64, x * F64, y * F64, sx * F64, sy * F64, stride * F64, (count + 1) >> 1, t, ldv * F64);
