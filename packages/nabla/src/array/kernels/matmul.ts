@@ -78,8 +78,26 @@ function matmulInto(a: Data, ao: number, b: Data, bo: number, c: Data, co: numbe
 /** C = A·B row by row (i-k-j), for thin shapes; each element sums over k in order. */
 function matmulRows(a: Data, ao: number, b: Data, bo: number, c: Data, co: number, m: number, k: number, n: number): void {
   if (n === 1) {
-    // A matrix times a vector: one dot product per row, accumulated in a local.
-    for (let i = 0; i < m; i++) {
+    // A matrix times a vector: one dot product per row, accumulated in a local, four rows
+    // at a time: a single sum waits on each add (its latency), four independent ones overlap.
+    let i = 0;
+    for (; i + 4 <= m; i += 4) {
+      const r0 = ao + i * k;
+      const [r1, r2, r3] = [r0 + k, r0 + 2 * k, r0 + 3 * k];
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let p = 0; p < k; p++) {
+        const x = b[bo + p]!;
+        s0 += a[r0 + p]! * x;
+        s1 += a[r1 + p]! * x;
+        s2 += a[r2 + p]! * x;
+        s3 += a[r3 + p]! * x;
+      }
+      c[co + i] = s0;
+      c[co + i + 1] = s1;
+      c[co + i + 2] = s2;
+      c[co + i + 3] = s3;
+    }
+    for (; i < m; i++) {
       let s = 0;
       for (let p = 0, ai = ao + i * k; p < k; p++) s += a[ai + p]! * b[bo + p]!;
       c[co + i] = s;
