@@ -42,15 +42,16 @@ export function tridiagonalDivide(d: Float64Array, e: Float64Array): { w: Float6
   const off = Float64Array.from(e, (x) => x / unit);
   const Q = new Float64Array(n * n);
   const work = n > LEAF ? n * n : 0;
-  if (n > 0) solve({ w, off, Q, n, out: new Float64Array(work), U: new Float64Array(work), gathered: new Float64Array(work) }, 0, n);
+  if (n > 0) solve({ w, off, Q, n, out: new Float64Array(work), U: new Float64Array(work), gathered: new Float64Array(work), row: new Float64Array(n) }, 0, n);
   for (let i = 0; i < n; i++) w[i] = w[i]! * unit;
   return { w, Q };
 }
 
 /**
  * The problem's state: the diagonal (becoming eigenvalues), off-diagonal and Q; and
- * n×n workspaces for the merges, allocated once: the merged vectors, U, and the kept
- * columns gathered for the products.
+ * n×n workspaces for the merges, allocated once: the product's new vectors, U, and the
+ * kept columns gathered for the products; and a row's deflated entries, copied while
+ * they are permuted.
  */
 interface Problem {
   w: Float64Array;
@@ -60,6 +61,7 @@ interface Problem {
   out: Float64Array;
   U: Float64Array;
   gathered: Float64Array;
+  row: Float64Array;
 }
 
 /** Eigenvalues (ascending, into w[s..s+m]) and eigenvectors (Q's diagonal block at s) of rows s..s+m−1. */
@@ -110,7 +112,7 @@ function ascending(x: Float64Array): number[] {
  * blocks on Q's diagonal) into the eigen-decomposition of the whole block, cut at β.
  */
 function merge(P: Problem, s: number, m1: number, m: number, beta: number): void {
-  const { w, Q, n, out } = P;
+  const { w, Q, n } = P;
   // v has norm √2: normalize z and put the 2 into ρ.
   const rho = 2 * Math.abs(beta);
   const sign = beta < 0 ? -1 : 1;
@@ -121,28 +123,34 @@ function merge(P: Problem, s: number, m1: number, m: number, beta: number): void
     z[j] = j < m1 ? Q[(s + m1 - 1) * n + s + j]! * Math.SQRT1_2 : sign * Q[(s + m1) * n + s + j]! * Math.SQRT1_2;
     kind[j] = j < m1 ? TOP : BOTTOM;
   }
-  const kept = deflate(P, s, m, d, z, kind, rho);
+  const { kept, deflated } = deflate(P, s, m1, m, d, z, kind, rho);
   const k = kept.length;
   const dk = pick(d, kept);
   const zk = pick(z, kept);
   const roots = k > 0 ? secularRoots(dk, zk, rho) : { pole: new Int32Array(0), tau: new Float64Array(0) };
-  const isKept = new Uint8Array(m);
-  for (const j of kept) isKept[j] = 1;
-  const deflated = ascending(d).filter((j) => isKept[j] === 0);
-  // `out` gets the merged eigenvectors as rows of m: the k new ones first (the product),
-  // then the deflated columns as they are; target[c] is where column c of out belongs.
   const lambda = new Float64Array(k);
   for (let i = 0; i < k; i++) lambda[i] = dk[roots.pole[i]!]! + roots.tau[i]!;
   const target = mergeOrder(w, s, lambda, pick(d, deflated));
-  for (let r = 0; r < m; r++) {
-    const at = (s + r) * n + s;
-    out.fill(0, r * m, r * m + k);
-    for (let b = 0; b < deflated.length; b++) out[r * m + k + b] = Q[at + deflated[b]!]!;
-  }
+  // out gets the k new eigenvectors as rows of k (the product); the deflated columns
+  // stay in Q until placed.
   if (k > 0) multiplyKept(P, s, m1, m, kept, kind, dk, zk, rho, roots);
+  place(P, s, m, k, deflated, target);
+}
+
+/**
+ * Writes the merged eigenvectors into Q's block row by row: column c of out to column
+ * target[c], deflated column deflated[b] to target[k + b], through
+ * a copy since the deflated columns' old and new places overlap.
+ */
+function place(P: Problem, s: number, m: number, k: number, deflated: number[], target: Int32Array): void {
+  const { Q, n, out, row } = P;
+  const nd = deflated.length;
   for (let r = 0; r < m; r++) {
     const at = (s + r) * n + s;
-    for (let c = 0; c < m; c++) Q[at + target[c]!] = out[r * m + c]!;
+    for (let b = 0; b < nd; b++) row[b] = Q[at + deflated[b]!]!;
+    for (let b = 0; b < nd; b++) Q[at + target[k + b]!] = row[b]!;
+    const from = r * k;
+    for (let c = 0; c < k; c++) Q[at + target[c]!] = out[from + c]!;
   }
 }
 
@@ -172,17 +180,22 @@ function mergeOrder(w: Float64Array, s: number, lambda: Float64Array, defl: Floa
  * tol is already an eigenvector; of two kept neighbours whose rotation zeroing the first
  * one's z would make an off-diagonal entry below tol, the first is deflated after the
  * rotation (applied to Q's columns and to d). tol = 8ε·‖D + ρ·z·zᵀ‖, a backward error
- * the size of rounding. Returns the kept columns, with d strictly ascending over them.
+ * the size of rounding. Returns the kept columns, with d strictly ascending over them,
+ * and the deflated ones in ascending order of their (rotated) d, ties by index.
  */
-function deflate(P: Problem, s: number, m: number, d: Float64Array, z: Float64Array, kind: Int8Array, rho: number): number[] {
+function deflate(P: Problem, s: number, m1: number, m: number, d: Float64Array, z: Float64Array, kind: Int8Array, rho: number): { kept: number[]; deflated: number[] } {
   const { Q, n } = P;
   let dmax = 0;
   for (let j = 0; j < m; j++) dmax = Math.max(dmax, Math.abs(d[j]!));
   const tol = 8 * EPS * Math.max(dmax, rho);
   const kept: number[] = [];
+  const deflated: number[] = [];
   let prev = -1;
-  for (const j of ascending(d)) {
-    if (rho * Math.abs(z[j]!) <= tol) continue;
+  for (const j of mergedHalves(d, m1)) {
+    if (rho * Math.abs(z[j]!) <= tol) {
+      deflated.push(j);
+      continue;
+    }
     if (prev >= 0) {
       // G = [c −s; s c] on columns (prev, j) with c·z_prev + s·zⱼ = 0 leaves z_prev = 0 and
       // zⱼ = r; Gᵀ·D·G's off-diagonal entry is c·s·(dⱼ − d_prev).
@@ -198,6 +211,7 @@ function deflate(P: Problem, s: number, m: number, d: Float64Array, z: Float64Ar
         d[j] = sn * sn * dp + c * c * dj;
         rotateColumns(Q, n, s, m, prev, j, c, sn);
         if (kind[prev] !== kind[j]) kind[prev] = kind[j] = BOTH;
+        deflated.push(prev);
         prev = j;
         continue;
       }
@@ -206,7 +220,22 @@ function deflate(P: Problem, s: number, m: number, d: Float64Array, z: Float64Ar
     prev = j;
   }
   if (prev >= 0) kept.push(prev);
-  return kept;
+  // Rotations moved some deflated d, so their order is sorted again (few, nearly sorted).
+  deflated.sort((a, b) => d[a]! - d[b]! || a - b);
+  return { kept, deflated };
+}
+
+/**
+ * Indices 0..m−1 in ascending order of d (ties by index), where d[0..m₁) and d[m₁..m)
+ * are each ascending, as the two solved halves' eigenvalues are: one merge, no sort.
+ */
+function mergedHalves(d: Float64Array, m1: number): Int32Array {
+  const m = d.length;
+  const order = new Int32Array(m);
+  let a = 0;
+  let b = m1;
+  for (let c = 0; c < m; c++) order[c] = b >= m || (a < m1 && d[a]! <= d[b]!) ? a++ : b++;
+  return order;
 }
 
 /** Columns p, j of Q's block at (s, s) (m rows) become (c·q_p + s·q_j, c·q_j − s·q_p). */
@@ -221,12 +250,12 @@ function rotateColumns(Q: Float64Array, n: number, s: number, m: number, p: numb
 }
 
 /**
- * The kept columns times the rank-one update's eigenvectors U, into out's first k
- * columns (rows of m). Columns nonzero only in the top rows (m₁ of them) come first, then
- * the dense ones, then those only in the bottom rows, and U's rows in the same order: the
- * top rows' product then reads only the first two groups and the bottom rows' only the
- * last two, half the flops of one full product when little was rotated. gemmUpdate
- * subtracts from zero, so the columns come out negated: eigenvectors all the same.
+ * The kept columns times the rank-one update's eigenvectors U, into out (m rows of k).
+ * Columns nonzero only in the top rows (m₁ of them) come first, then the dense ones,
+ * then those only in the bottom rows, and U's rows in the same order: the top rows'
+ * product then reads only the first two groups and the bottom rows' only the last two,
+ * half the flops of one full product when little was rotated. gemmUpdate subtracts from
+ * zero, so the columns come out negated: eigenvectors all the same.
  */
 function multiplyKept(P: Problem, s: number, m1: number, m: number, kept: number[], kind: Int8Array, dk: Float64Array, zk: Float64Array, rho: number, roots: SecularRoots): void {
   const { Q, n, out, U, gathered } = P;
@@ -251,6 +280,7 @@ function multiplyKept(P: Problem, s: number, m1: number, m: number, kept: number
     if (r < m1) for (let c = 0; c < upper; c++) gathered[r * upper + c] = Q[at + cols[c]!]!;
     else for (let c = 0; c < lower; c++) gathered[below + (r - m1) * lower + c] = Q[at + cols[tops + c]!]!;
   }
-  gemmUpdate({ data: out, offset: 0, ld: m }, { data: gathered, offset: 0, ld: upper }, { data: U, offset: 0, ld: k }, m1, upper, k);
-  gemmUpdate({ data: out, offset: m1 * m, ld: m }, { data: gathered, offset: below, ld: lower }, { data: U, offset: tops * k, ld: k }, m2, lower, k);
+  out.fill(0, 0, m * k);
+  gemmUpdate({ data: out, offset: 0, ld: k }, { data: gathered, offset: 0, ld: upper }, { data: U, offset: 0, ld: k }, m1, upper, k);
+  gemmUpdate({ data: out, offset: m1 * k, ld: k }, { data: gathered, offset: below, ld: lower }, { data: U, offset: tops * k, ld: k }, m2, lower, k);
 }

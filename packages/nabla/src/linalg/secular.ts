@@ -33,11 +33,7 @@ export function secularRoots(d: Float64Array, z: Float64Array, rho: number): Sec
   const k = d.length;
   const pole = new Int32Array(k);
   const tau = new Float64Array(k);
-  for (let i = 0; i < k; i++) {
-    const r = secularRoot(d, z, rho, i);
-    pole[i] = r.pole;
-    tau[i] = r.tau;
-  }
+  for (let i = 0; i < k; i++) tau[i] = rootAt(d, z, rho, i, pole);
   return { pole, tau };
 }
 
@@ -49,28 +45,36 @@ interface Evaluation {
   bound: number;
 }
 
+/** evaluate's result, one object overwritten by every call: the iteration allocates nothing. */
+const at: Evaluation = { g: 0, dpsi: 0, dphi: 0, bound: 0 };
+
 function evaluate(d: Float64Array, z: Float64Array, rho: number, K: number, tau: number, p: number): Evaluation {
   let psi = 0;
   let dpsi = 0;
   let phi = 0;
   let dphi = 0;
   const dK = d[K]!;
+  const k = d.length;
   for (let j = 0; j <= p; j++) {
-    const t = z[j]! / (d[j]! - dK - tau);
-    psi += z[j]! * t;
+    const zj = z[j]!;
+    const t = zj / (d[j]! - dK - tau);
+    psi += zj * t;
     dpsi += t * t;
   }
-  for (let j = p + 1; j < d.length; j++) {
-    const t = z[j]! / (d[j]! - dK - tau);
-    phi += z[j]! * t;
+  for (let j = p + 1; j < k; j++) {
+    const zj = z[j]!;
+    const t = zj / (d[j]! - dK - tau);
+    phi += zj * t;
     dphi += t * t;
   }
   // Each sum's terms share a sign (ψ's negative; φ's positive, or, for the last root,
   // its one term negative) and each term is computed to a few ulps, so g's rounding error
   // is a modest multiple of ε·Σ|terms|, plus what one ulp of τ moves g by.
-  const g = 1 / rho + psi + phi;
-  const bound = EPS * (8 * (Math.abs(psi) + Math.abs(phi)) + 2 / rho + Math.abs(tau) * (dpsi + dphi));
-  return { g, dpsi, dphi, bound };
+  at.g = 1 / rho + psi + phi;
+  at.dpsi = dpsi;
+  at.dphi = dphi;
+  at.bound = EPS * (8 * (Math.abs(psi) + Math.abs(phi)) + 2 / rho + Math.abs(tau) * (dpsi + dphi));
+  return at;
 }
 
 /**
@@ -81,8 +85,18 @@ function evaluate(d: Float64Array, z: Float64Array, rho: number, K: number, tau:
  * // { pole: 0, tau: 3 }: diag(2) + 3·1·1 has the eigenvalue 5
  */
 export function secularRoot(d: Float64Array, z: Float64Array, rho: number, i: number): { pole: number; tau: number } {
+  const pole = new Int32Array(i + 1);
+  const tau = rootAt(d, z, rho, i, pole);
+  return { pole: pole[i]!, tau };
+}
+
+/** secularRoot's τ, its pole K written to pole[i]. */
+function rootAt(d: Float64Array, z: Float64Array, rho: number, i: number, pole: Int32Array): number {
   const k = d.length;
-  if (k === 1) return { pole: 0, tau: rho * z[0]! * z[0]! };
+  if (k === 1) {
+    pole[i] = 0;
+    return rho * z[0]! * z[0]!;
+  }
   // The model's poles p < q: the root's neighbours, or the last two poles for the last root.
   const last = i === k - 1;
   const p = last ? k - 2 : i;
@@ -104,25 +118,33 @@ export function secularRoot(d: Float64Array, z: Float64Array, rho: number, i: nu
     // which pole it is nearer: |τ| ≤ gap/2 keeps (dⱼ − d_K) − τ free of cancellation.
     const half = (d[q]! - d[p]!) / 2;
     const mid = evaluate(d, z, rho, p, half, p);
-    if (Math.abs(mid.g) <= mid.bound) return { pole: p, tau: half };
-    [K, lo, hi] = mid.g > 0 ? [p, 0, half] : [q, -half, 0];
+    if (Math.abs(mid.g) <= mid.bound) {
+      pole[i] = p;
+      return half;
+    }
+    const below = mid.g > 0;
+    K = below ? p : q;
+    lo = below ? 0 : -half;
+    hi = below ? half : 0;
     // The first iterate: the root of the model with the two poles' own terms, the rest
     // of g frozen at the midpoint (as dlaed4 starts).
-    const [zp, zq] = [z[p]! * z[p]!, z[q]! * z[q]!];
-    const from = K === p ? half : -half;
-    tau = inside(from + modelStep(-half, half, mid.g, zp / (half * half), zq / (half * half), false, lo - from, hi - from), lo, hi);
+    const hh = half * half;
+    const from = below ? half : -half;
+    tau = inside(from + modelStep(-half, half, mid.g, (z[p]! * z[p]!) / hh, (z[q]! * z[q]!) / hh, false, lo - from, hi - from), lo, hi);
   }
+  const dK = d[K]!;
   for (let step = 0; step < MAX_STEPS; step++) {
     const { g, dpsi, dphi, bound } = evaluate(d, z, rho, K, tau, p);
     if (Math.abs(g) <= bound) break;
     // g increases between poles, so its sign says on which side of τ the root lies.
     if (g < 0) lo = tau;
     else hi = tau;
-    const next = inside(tau + modelStep(d[p]! - d[K]! - tau, d[q]! - d[K]! - tau, g, dpsi, dphi, last, lo - tau, hi - tau), lo, hi);
+    const next = inside(tau + modelStep(d[p]! - dK - tau, d[q]! - dK - tau, g, dpsi, dphi, last, lo - tau, hi - tau), lo, hi);
     if (next === tau) break;
     tau = next;
   }
-  return { pole: K, tau };
+  pole[i] = K;
+  return tau;
 }
 
 /** x if strictly inside (lo, hi), else the midpoint: a step that rounded onto a pole or the bracket's end is bisection's. */
@@ -135,23 +157,28 @@ function inside(x: number, lo: number, hi: number): number {
  * at the current point, s = δp²·ψ′ and S = δq²·φ′ so that the model matches ψ′, φ′ and
  * g there: the root of c·η² − a·η + b = 0 (a = (δp + δq)·g − δp·δq·g′, b = δp·δq·g)
  * that lies between the poles (beyond q for the last root, where the model has one only
- * if c > 0). Where that root is not inside the bracket (lo, hi), the bracket's midpoint.
+ * if c > 0), each root from a formula free of cancellation. Where neither is inside the
+ * bracket (lo, hi), the bracket's midpoint.
  */
 function modelStep(dp: number, dq: number, g: number, dpsi: number, dphi: number, last: boolean, lo: number, hi: number): number {
   const a = (dp + dq) * g - dp * dq * (dpsi + dphi);
   const b = dp * dq * g;
   const c = g - dp * dpsi - dq * dphi;
-  const fits = (eta: number) => (last ? dq - eta < 0 : dp - eta < 0 && dq - eta > 0) && eta > lo && eta < hi;
-  for (const eta of quadraticRoots(c, a, b)) if (fits(eta)) return eta;
-  return lo + (hi - lo) / 2;
-}
-
-/** The roots of c·η² − a·η + b = 0, each from a formula free of cancellation. */
-function quadraticRoots(c: number, a: number, b: number): number[] {
-  if (c === 0) return [b / a];
+  if (c === 0) {
+    const eta = b / a;
+    return fits(eta, dp, dq, last, lo, hi) ? eta : lo + (hi - lo) / 2;
+  }
   // The discriminant is ≥ 0 for the model in exact arithmetic; rounding may dent it.
   const t = a + (a >= 0 ? 1 : -1) * Math.sqrt(Math.abs(a * a - 4 * b * c));
-  return [t / (2 * c), (2 * b) / t];
+  const first = t / (2 * c);
+  if (fits(first, dp, dq, last, lo, hi)) return first;
+  const second = (2 * b) / t;
+  return fits(second, dp, dq, last, lo, hi) ? second : lo + (hi - lo) / 2;
+}
+
+/** Whether the step η lands between the poles (beyond q for the last root) and inside the bracket. */
+function fits(eta: number, dp: number, dq: number, last: boolean, lo: number, hi: number): boolean {
+  return (last ? dq - eta < 0 : dp - eta < 0 && dq - eta > 0) && eta > lo && eta < hi;
 }
 
 /**
@@ -180,14 +207,23 @@ export function secularVectors(d: Float64Array, z: Float64Array, rho: number, ro
   // Row j of U holds component j of every vector: 1/(λᵢ − dⱼ) (the negated vector, as
   // good), then ẑⱼ times that, once row j's factors of Löwner's product have given ẑⱼ.
   // λᵢ − dⱼ = (d_K − dⱼ) + τᵢ: the accurate differences, the same bits as the solver's.
+  // The product's factors in the order i = 0, 1, …, k − 1, the i = j one without its ratio.
   for (let j = 0; j < k; j++) {
     const row = rowOf[j]! * k;
     const dj = d[j]!;
     let product = 1;
-    for (let i = 0; i < k; i++) {
+    for (let i = 0; i < j; i++) {
       const gap = base[i]! - dj + tau[i]!;
       U[row + i] = 1 / gap;
-      product *= i === j ? gap : gap / (d[i]! - dj);
+      product *= gap / (d[i]! - dj);
+    }
+    const own = base[j]! - dj + tau[j]!;
+    U[row + j] = 1 / own;
+    product *= own;
+    for (let i = j + 1; i < k; i++) {
+      const gap = base[i]! - dj + tau[i]!;
+      U[row + i] = 1 / gap;
+      product *= gap / (d[i]! - dj);
     }
     // Interlacing makes every factor positive; the sign is z's.
     const zj = Math.sqrt(product / rho) * (z[j]! < 0 ? -1 : 1);
