@@ -209,3 +209,21 @@ describe("module builder", () => {
     expect(sleb(-123456)).toEqual([0xc0, 0xbb, 0x78]);
   });
 });
+
+describe("JavaScript matrix-vector product", () => {
+  it("sums each row's products in order, four rows at a time or one (ragged m), bit for bit", () => {
+    const next = generator(SEED + 11);
+    for (const [m, k] of [[1, 9], [3, 1], [4, 5], [5, 33], [7, 100], [8, 2], [13, 257], [203, 64]] as const) {
+      const a = Float64Array.from({ length: m * k }, next);
+      const x = Float64Array.from({ length: k }, next);
+      const expected = new Float64Array(m);
+      for (let i = 0; i < m; i++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += a[i * k + p]! * x[p]!;
+        expected[i] = s;
+      }
+      const i = firstDifference(jsProduct(a, x, m, k, 1), expected);
+      expect(i, `seed ${SEED + 11}, ${m}×${k} times a vector: row ${i} differs`).toBe(-1);
+    }
+  });
+});
