@@ -67,7 +67,7 @@ const THREAD_SIZES = [256, 512, 1024];
 /** WebAssembly matmul on one thread against two (this thread plus one worker), interleaved. */
 function benchThreads(): void {
   print("\n## Dense float64 matmul on two threads (n×n · n×n), GFLOP/s = 2n³ / time\n");
-  print("Two threads: this one and a worker (worker_threads) on a shared WebAssembly memory, each sweeping half of B's column panels; results bit-identical to one thread.");
+  print("Two threads: this one and a worker (worker_threads) on a shared WebAssembly memory, taking chunks of B's column panels from a shared counter until none are left; results bit-identical to one thread.");
   // The worker starts on the first large product and is used once it reports ready.
   const warm = randomMatrix(256, 1);
   const deadline = performance.now() + 5000;
