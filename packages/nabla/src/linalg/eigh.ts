@@ -5,7 +5,8 @@
 // working precision.
 // From DIVIDE_MIN on, the tridiagonal problem goes to divide and conquer (divide.ts)
 // instead: its flops are matrix products, where the QR iteration's n³-order rotations
-// of Z are not, and A's eigenvectors then take one more product.
+// of Z are not, and A's eigenvectors come from applying the reflectors to T's (blocked
+// products too), without forming Q.
 import type { TypedArray } from "../array/index.js";
 import { tridiagonalDivide } from "./divide.js";
 import { householderProduct, tridiagonalize } from "./tridiagonal.js";
