@@ -147,10 +147,32 @@ describe("the tridiagonal reduction resident in WebAssembly", () => {
         h.set(spread(n, next), L.v + q * L.ldv);
         h.set(spread(n, next), L.w + q * L.ldv);
       }
+      // The reduction keeps V and W also transposed side by side (vw), where the update reads them.
+      for (let j = 0; j < n; j++) {
+        for (let q = 0; q < depth; q++) {
+          h[L.vw + j * 2 * L.nb + q] = h[L.w + q * L.ldv + j]!;
+          h[L.vw + j * 2 * L.nb + L.nb + q] = h[L.v + q * L.ldv + j]!;
+        }
+      }
+      const before = h.slice(0, L.size);
       const expected = h.slice(0, L.size);
       triangularUpdate(expected, reductionLayout(n, 32), s, depth);
       work.update(s, depth);
       expect(firstDifference(h.slice(0, L.size), expected), `n ${n}, from ${s}, depth ${depth}`).toBe(-1);
+      // And it is the update: A[i][j] − Σ_q (V[q][i]·W[q][j] + W[q][i]·V[q][j]), to rounding.
+      const at = (i: number, j: number) => L.a + i * L.ld + j;
+      let worst = 0;
+      for (const [i, j] of [[s, s], [s, n - 1], [n - 1, s], [n - 1, n - 1], [(s + n) >> 1, s + 1]] as const) {
+        let sum = 0;
+        let size = Math.abs(before[at(Math.min(i, j), Math.max(i, j))]!);
+        for (let q = 0; q < depth; q++) {
+          const terms = [before[L.v + q * L.ldv + i]! * before[L.w + q * L.ldv + j]!, before[L.w + q * L.ldv + i]! * before[L.v + q * L.ldv + j]!];
+          for (const t of terms) (sum += t), (size += Math.abs(t));
+        }
+        const want = before[at(Math.min(i, j), Math.max(i, j))]! - sum;
+        worst = Math.max(worst, Math.abs(h[at(i, j)]! - want) / size); // error relative to the terms' size
+      }
+      expect(worst, `n ${n}, from ${s}, depth ${depth}`).toBeLessThan(2 * depth * Number.EPSILON);
     }
   });
 

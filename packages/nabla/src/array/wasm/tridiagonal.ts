@@ -156,19 +156,27 @@ export function storeMatrix(h: Float64Array, L: ReductionLayout, A: Float64Array
 
 /**
  * The panel's rank-2k update in JavaScript on the layout, for the upper triangle only
- * (row i from column i, i ≥ s): A −= Vᵀ·W, then −= Wᵀ·V, each entry's product summed
- * over q in order, then subtracted (gemmUpdate's bits); then the lower triangle is made
- * its mirror. The update on resident data gives the same bits by blocks of rows.
+ * (row i from column i, i ≥ s): A −= [V; W]ᵀ·[W; V], one product of depth 2·nb whose
+ * V and W rows past `depth` are zero, each entry summed in order, then subtracted
+ * (gemmUpdate's bits). The zero terms are skipped: a sum that starts at +0 is never −0,
+ * so adding ±0 leaves it alone. V and W are read from `vw` (row j holds W[0..nb][j], then
+ * V[0..nb][j]). Then the lower triangle is made the mirror. The update on resident data
+ * gives the same bits by blocks of rows.
  *
  * @example
  * triangularUpdate(h, L, 32, 32); // the trailing block from row and column 32
  */
 export function triangularUpdate(h: Float64Array, L: ReductionLayout, s: number, depth: number): void {
-  const { n, ld, ldv } = L;
+  const { n, ld, nb } = L;
   for (let i = s; i < n; i++) {
-    const c = { data: h, offset: L.a + i * ld + i, ld };
-    jsGemmUpdate(c, { data: h, offset: L.v + i, ld: ldv, transposed: true }, { data: h, offset: L.w + i, ld: ldv }, 1, depth, n - i);
-    jsGemmUpdate(c, { data: h, offset: L.w + i, ld: ldv, transposed: true }, { data: h, offset: L.v + i, ld: ldv }, 1, depth, n - i);
+    const wi = L.vw + i * 2 * nb; // W[·][i], then V[·][i] from nb
+    for (let j = i, at = L.a + i * ld + i; j < n; j++, at++) {
+      const wj = L.vw + j * 2 * nb;
+      let sum = 0;
+      for (let q = 0; q < depth; q++) sum += h[wi + nb + q]! * h[wj + q]!;
+      for (let q = 0; q < depth; q++) sum += h[wi + q]! * h[wj + nb + q]!;
+      h[at] = h[at]! - sum;
+    }
   }
   mirrorUpper(h, L, s);
 }
@@ -211,29 +219,30 @@ export function residentReduction(A: Float64Array, n: number, nb: number): Reduc
   const kern = instantiate();
   if (kern === null || n < 1) return null;
   const L = reductionLayout(n, nb);
-  // After the layout: the update's packed Vᵀ (mPad × nb) and W (nb × nPad), packed Wᵀ
-  // and V, and the products (mPad × nPad), each on 16 bytes.
+  // After the layout: the update's packed [V; W]ᵀ (mPad × 2nb) and [W; V] (2nb × nPad),
+  // then the product (mPad × nPad), each on 16 bytes.
   const mPad = Math.ceil(n / MR) * MR;
   const nPad = Math.ceil(n / NR) * NR;
   const aPacked = L.size + (L.size & 1);
-  const aPacked2 = aPacked + (mPad + nPad) * nb;
-  const cAt = aPacked2 + (mPad + nPad) * nb;
+  const cAt = aPacked + (mPad + nPad) * 2 * nb;
   const h = heap(kern, (cAt + mPad * nPad) * F64);
   if (h === null) return null;
   loadMatrix(h, L, A);
   const { ld, ldv } = L;
-  // Packs op(A) = Xᵀ (its row i is column i of X: lanes step by one slot, k by a row) and
-  // op(B) = Y, for X, Y the panel's V, W from column s (slots), into `at`.
-  const pack = (x: number, y: number, at: number, depth: number, mPanels: number, nPanels: number) => {
-    kern.packA(x * F64, at * F64, mPanels, depth, MR * F64, ldv * F64, F64);
-    kern.packB(y * F64, (at + mPad * depth) * F64, nPanels, depth, NR * F64, ldv * F64, F64);
+  // Packs op(A) = [V; W]ᵀ from column s (its row i is column i of V's and W's rows, which
+  // lie one after another: lanes step by one slot, k by a row) and op(B) = [W; V] from
+  // `vw`, where row j holds column j of [W; V] (lanes step by a row of vw, k by one).
+  const pack = (s: number, depth: number, mPanels: number, nPanels: number) => {
+    const wide = 2 * L.nb * F64;
+    kern.packA((L.v + s) * F64, aPacked * F64, mPanels, depth, MR * F64, ldv * F64, F64);
+    kern.packB((L.vw + s * 2 * L.nb) * F64, (aPacked + mPad * depth) * F64, nPanels, depth, NR * wide, F64, wide);
   };
   // Block row r0..r0+rows of the trailing block at c, columns r0..m: C −= op(A)·op(B)
-  // from the packs at `at` (panels start at r0, a multiple of MR and NR).
-  const blockRow = (c: number, at: number, r0: number, rows: number, depth: number, m: number, nPanels: number, pad: number) => {
+  // from the packs (panels start at r0, a multiple of MR and NR).
+  const blockRow = (c: number, r0: number, rows: number, depth: number, m: number, nPanels: number, pad: number) => {
     const cols = m - r0;
     const origin = cAt + r0 * pad + r0;
-    sweepAll(kern, rows, depth, nPanels - r0 / NR, pad, (at + r0 * depth) * F64, (at + mPad * depth + r0 * depth) * F64, origin * F64, KC, MC_PANELS, MR, NR);
+    sweepAll(kern, rows, depth, nPanels - r0 / NR, pad, (aPacked + r0 * depth) * F64, (aPacked + mPad * depth + r0 * depth) * F64, origin * F64, KC, MC_PANELS, MR, NR);
     const dst = c + r0 * ld + r0;
     if (cols > 1) kern.subtract(dst * F64, origin * F64, rows, cols >> 1, ld * F64, pad * F64);
     if (cols & 1) for (let i = 0, x = dst + cols - 1, y = origin + cols - 1; i < rows; i++, x += ld, y += pad) h[x] = h[x]! - h[y]!;
@@ -256,15 +265,11 @@ export function residentReduction(A: Float64Array, n: number, nb: number): Reduc
       const nPanels = Math.ceil(m / NR);
       const pad = nPanels * NR;
       const c = L.a + s * ld + s;
-      pack(L.v + s, L.w + s, aPacked, depth, mPanels, nPanels);
-      pack(L.w + s, L.v + s, aPacked2, depth, mPanels, nPanels);
-      // Blocks of rows, each from its diagonal on: about half the products' work. The
+      const k = L.nb + depth; // [V; W] and [W; V], zero rows included (see triangularUpdate)
+      pack(s, k, mPanels, nPanels);
+      // Blocks of rows, each from its diagonal on: about half the product's work. The
       // entries below the diagonal inside a block are computed, then mirrored over.
-      for (let r0 = 0; r0 < m; r0 += ROWS) {
-        const rows = Math.min(ROWS, m - r0);
-        blockRow(c, aPacked, r0, rows, depth, m, nPanels, pad);
-        blockRow(c, aPacked2, r0, rows, depth, m, nPanels, pad);
-      }
+      for (let r0 = 0; r0 < m; r0 += ROWS) blockRow(c, r0, Math.min(ROWS, m - r0), k, m, nPanels, pad);
       mirrorUpper(h, L, s);
     },
     finish(dst) {
