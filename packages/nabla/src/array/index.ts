@@ -2,7 +2,7 @@
 export * from "./dtype.js";
 export * from "./shape.js";
 export * from "./check.js";
-export { allocate, checkAllocation, BYTES_PER_ELEMENT } from "./memory.js";
+export { allocate, checkAllocation } from "./memory.js";
 export { Storage } from "./storage.js";
 export { elementwise, ELEMENTWISE_EXPR, type ElementwiseOp } from "./kernels/elementwise.js";
 export { reduce, argReduce, REDUCERS, type ReduceOp } from "./kernels/reduce.js";

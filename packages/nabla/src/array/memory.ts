@@ -4,8 +4,7 @@
 import type { DType, TypedArray } from "./dtype.js";
 import { shapeString, sizeOf, type Shape } from "./shape.js";
 
-/** Bytes of one element of each dtype. */
-export const BYTES_PER_ELEMENT: Record<DType, number> = { float64: 8, float32: 4, int32: 4, bool: 1 };
+const BYTES_PER_ELEMENT: Record<DType, number> = { float64: 8, float32: 4, int32: 4, bool: 1 };
 
 /**
  * The machine's memory, os.totalmem(), read once where Node offers it without an import

@@ -1,6 +1,6 @@
-import { allocate, Storage, canGenerateCode, S, type TypedArray } from "../../array/index.js";
+import { Storage, canGenerateCode, S, type TypedArray } from "../../array/index.js";
 import { ConcreteArray, evalIR, type Equation, type IR, type Runner, type Var } from "../../core/index.js";
-import { Emitter, type ReusedBuffer } from "./emit.js";
+import { Emitter } from "./emit.js";
 import { planOf } from "./plan.js";
 
 /**
@@ -14,11 +14,6 @@ import { planOf } from "./plan.js";
  * are formatted by the generator, names are generated: no user text reaches `new Function`.
  */
 export type Compiled = (consts: readonly TypedArray[], args: readonly TypedArray[]) => TypedArray[];
-
-/** How the generated code calls runner k (a kernel or a compiled body). */
-type Call = (k: number, inputs: TypedArray[]) => TypedArray[];
-/** The generated function. S: the scalar functions that op expressions may call (S.erf(x); kernels/special.ts). */
-type Generated = (consts: readonly TypedArray[], args: readonly TypedArray[], call: Call, s: typeof S, reuse: readonly TypedArray[]) => TypedArray[];
 
 /** Runs a primitive's kernel on buffers. */
 function kernelRunner(eqn: Equation): Runner {
@@ -57,32 +52,12 @@ export function compile(ir: IR, constValues: readonly TypedArray[]): Compiled {
     else if (step.kind === "reduce") emitter.reduction(e, step);
     else if (!(step.kind === "view" && emitter.shares(e, step.map)) && plan.materialized.has(e.outputs[0]!)) emitter.store(e.outputs[0]!);
   }
-  const { source, runners, reused } = emitter.finish(ir.outputs);
-  const call: Call = (k, inputs) => runners[k]!(inputs);
-  const fn = new Function("consts", "args", "call", "S", "reuse", source) as Generated;
-  const compiled: Compiled = reused.length === 0 ? (consts, args) => fn(consts, args, call, S, []) : reusing(fn, call, reused);
+  const { source, runners } = emitter.finish(ir.outputs);
+  const call = (k: number, inputs: TypedArray[]): TypedArray[] => runners[k]!(inputs);
+  // S: the scalar functions that op expressions may call (S.erf(x); kernels/special.ts).
+  type Generated = (c: readonly TypedArray[], a: readonly TypedArray[], run: typeof call, s: typeof S) => TypedArray[];
+  const fn = new Function("consts", "args", "call", "S", source) as Generated;
+  const compiled: Compiled = (consts, args) => fn(consts, args, call, S);
   Object.defineProperty(compiled, "source", { value: source });
   return compiled;
-}
-
-/**
- * The generated code with its reused buffers (emit.ts), allocated at the first call. A
- * call made while another runs (a callback into the same program) gets buffers of its
- * own; an output in the memory of one of them (a runner may return its input, or a view of
- * it) is copied, so what the caller receives is never written again.
- */
-function reusing(fn: Generated, call: Call, reused: readonly ReusedBuffer[]): Compiled {
-  const fresh = () => reused.map(({ dtype, size }) => allocate(dtype, size, "jit"));
-  let buffers: TypedArray[] | undefined;
-  let busy = false;
-  return (consts, args) => {
-    if (busy) return fn(consts, args, call, S, fresh());
-    const own = (buffers ??= fresh());
-    busy = true;
-    try {
-      return fn(consts, args, call, S, own).map((out) => (own.some((b) => b.buffer === out.buffer) ? out.slice() : out));
-    } finally {
-      busy = false;
-    }
-  };
 }

@@ -2,7 +2,7 @@
 // buffers or scalar locals; a fused value becomes an expression for one element, written
 // inside the loop that reads it, and independent loops over the same index space are
 // written as one (see Nest).
-import { BYTES_PER_ELEMENT, broadcastMap, sizeOf, stridesOf, viewStrides, type AxisMap, type DType, type Shape, type TypedArray } from "../../array/index.js";
+import { broadcastMap, sizeOf, stridesOf, viewStrides, type AxisMap, type Shape, type TypedArray } from "../../array/index.js";
 import { numberKey, type Equation, type IR, type Runner, type Var } from "../../core/index.js";
 import { phaseStepOf, type Plan, type Step } from "./plan.js";
 import {
@@ -11,19 +11,6 @@ import {
 
 /** Loops over at most this many elements are written out element by element. */
 const UNROLL_LIMIT = 16;
-/**
- * Internal buffers, up to this many bytes per program, are allocated once and reused by
- * every call: a fresh large typed array costs its allocation and a page fault per 4 KiB
- * on first write (a 320 KB buffer ~0.1 ms here). Larger programs allocate per call, so
- * a compiled function does not hold on to memory of the size of its data.
- */
-const REUSE_LIMIT_BYTES = 4 * 2 ** 20;
-
-/** A buffer the generated code takes from `reuse[k]` instead of allocating it. */
-export interface ReusedBuffer {
-  readonly dtype: DType;
-  readonly size: number;
-}
 
 type StepOf<K extends Step["kind"]> = Extract<Step, { kind: K }>;
 
@@ -58,8 +45,6 @@ export class Emitter {
   private readonly lines: string[] = [];
   /** What the generated code's `call(k, …)` runs: primitives that are not fused. */
   private readonly runners: Runner[] = [];
-  /** Every buffer the code allocates, with its declaration (a line of its own). */
-  private readonly allocations: { name: string; line: string; dtype: DType; size: number }[] = [];
   private open: Nest | undefined;
   private temp = 0;
 
@@ -91,25 +76,11 @@ export class Emitter {
     return t;
   }
 
-  /**
-   * The whole function body, returning `outputs`, the runners it calls, and the buffers
-   * it reuses across calls: those it allocates and does not return (a call's runner
-   * might still return its input: see codegen.ts).
-   */
-  finish(outputs: readonly Var[]): { source: string; runners: Runner[]; reused: ReusedBuffer[] } {
+  /** The whole function body, returning `outputs`, and the runners it calls. */
+  finish(outputs: readonly Var[]): { source: string; runners: Runner[] } {
     this.close();
     this.lines.push(`return [${outputs.map((v) => this.names.get(v)!.name).join(", ")}];`);
-    const returned = new Set(outputs.map((v) => this.names.get(v)!.name));
-    const reused: ReusedBuffer[] = [];
-    const swap = new Map<string, string>();
-    let bytes = 0;
-    for (const { name, line, dtype, size } of this.allocations) {
-      if (returned.has(name) || bytes + size * BYTES_PER_ELEMENT[dtype] > REUSE_LIMIT_BYTES) continue;
-      bytes += size * BYTES_PER_ELEMENT[dtype];
-      swap.set(line, `const ${name} = reuse[${int(reused.length)}];`);
-      reused.push({ dtype, size });
-    }
-    return { source: this.lines.map((l) => swap.get(l) ?? l).join("\n"), runners: this.runners, reused };
+    return { source: this.lines.join("\n"), runners: this.runners };
   }
 
   /** Does computing `v` element by element read a buffer or local that the open nest writes? */
@@ -206,10 +177,7 @@ export class Emitter {
   /** A new buffer for `v` and its write position (named once its loop is written). */
   private allocate(v: Var): [string, string, string[]] {
     const [b, p] = [this.fresh("b"), this.fresh("p")];
-    const { dtype, shape } = v.aval;
-    const line = `const ${b} = new ${ARRAY_TYPE[dtype]}(${int(sizeOf(shape))});`;
-    this.allocations.push({ name: b, line, dtype, size: sizeOf(shape) });
-    return [b, p, [line, `let ${p} = 0;`]];
+    return [b, p, [`const ${b} = new ${ARRAY_TYPE[v.aval.dtype]}(${int(sizeOf(v.aval.shape))});`, `let ${p} = 0;`]];
   }
 
   /**
