@@ -165,15 +165,49 @@ function checkPivots(n: number, lu: Float64Array, ld: number, limit: number, cal
   }
 }
 
-/** max |a_i| over a[off..off + size], NaN if any is NaN (as Math.max would give, without a call per element). */
+/**
+ * max |a_i| over a[off..off + size], NaN if any is NaN (as Math.max would give, without a
+ * call per element). Four running maxima, so that no comparison waits on the one before;
+ * each is compared as !(v ≤ max), true for a NaN too, so the rare taken branch also
+ * catches NaN. max is exact, so the grouping does not change the value.
+ */
 function maxAbs(a: Storage["data"], off: number, size: number): number {
-  let big = 0;
-  for (let i = off, end = off + size; i < end; i++) {
-    const v = Math.abs(a[i]!);
-    if (v > big) big = v;
-    else if (v !== v) return NaN;
+  let b0 = 0;
+  let b1 = 0;
+  let b2 = 0;
+  let b3 = 0;
+  const end = off + size;
+  let i = off;
+  for (; i + 4 <= end; i += 4) {
+    const v0 = Math.abs(a[i]!);
+    const v1 = Math.abs(a[i + 1]!);
+    const v2 = Math.abs(a[i + 2]!);
+    const v3 = Math.abs(a[i + 3]!);
+    if (!(v0 <= b0)) {
+      if (v0 !== v0) return NaN;
+      b0 = v0;
+    }
+    if (!(v1 <= b1)) {
+      if (v1 !== v1) return NaN;
+      b1 = v1;
+    }
+    if (!(v2 <= b2)) {
+      if (v2 !== v2) return NaN;
+      b2 = v2;
+    }
+    if (!(v3 <= b3)) {
+      if (v3 !== v3) return NaN;
+      b3 = v3;
+    }
   }
-  return big;
+  for (; i < end; i++) {
+    const v = Math.abs(a[i]!);
+    if (!(v <= b0)) {
+      if (v !== v) return NaN;
+      b0 = v;
+    }
+  }
+  return Math.max(b0, b1, b2, b3);
 }
 
 /** a⁻ᵀ, for the derivatives of det and log|det a|; errors name `caller`. */

@@ -86,13 +86,31 @@ function substituteVector(t: Float64Array, to: number, ldt: number, n: number, b
   const sj = o.transpose ? ldt : 1;
   if (o.lower !== o.transpose) return substituteForward(t, to, si, sj, n, b, bo, ldb, o.unitDiagonal);
   for (let i = n - 1; i >= 0; i--) {
-    let x = b[bo + i * ldb]!;
-    for (let j = i + 1, at = to + i * si + j * sj; j < n; j++, at += sj) {
-      const tij = t[at]!;
-      if (tij !== 0) x -= tij * b[bo + j * ldb]!;
-    }
+    const x = backwardRow(t, to + i * si, sj, i + 1, n, b, bo, ldb, b[bo + i * ldb]!);
     b[bo + i * ldb] = o.unitDiagonal ? x : x / t[to + i * si + i * sj]!;
   }
+}
+
+/**
+ * x less t_j·b_j for j = j0..n−1 in order (zeros skipped; t_j at t[row + j·sj]), two
+ * terms a step: each row of a backward substitution waits on the row below, so only its
+ * own loop's overhead can go, not its chain of subtractions (whose order stays).
+ */
+function backwardRow(t: Float64Array, row: number, sj: number, j0: number, n: number, b: Float64Array, bo: number, ldb: number, x: number): number {
+  let j = j0;
+  for (let at = row + j * sj; j + 1 < n; j += 2, at += 2 * sj) {
+    const t0 = t[at]!;
+    const t1 = t[at + sj]!;
+    const p0 = t0 * b[bo + j * ldb]!;
+    const p1 = t1 * b[bo + (j + 1) * ldb]!;
+    if (t0 !== 0) x -= p0;
+    if (t1 !== 0) x -= p1;
+  }
+  if (j < n) {
+    const tj = t[row + j * sj]!;
+    if (tj !== 0) x -= tj * b[bo + j * ldb]!;
+  }
+  return x;
 }
 
 /**

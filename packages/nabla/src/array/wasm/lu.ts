@@ -135,6 +135,76 @@ export function unitLowerKernel(): FunctionDef {
   return { name: "unitLower", params: new Array<ValType>(5).fill(ValType.i32), body: f };
 }
 
+/** Panel rows at most this long past the pivot column (< 8, an LU's panels) take `shortAxpy`. */
+const SHORT_ROW = 8;
+/** i32.gt_s (module.ts's Op table has no name for it). */
+const I32_GT_S = 0x4a;
+
+/** Locals of `shortAxpy`: the pivot row's pairs and odd last value, how many pairs, the last one's byte offset, whether there is one, the splatted scale, an address. */
+interface ShortLocals {
+  u: [number, number, number];
+  last: number;
+  pairs: number;
+  tail: number;
+  odd: number;
+  sv: number;
+  at: number;
+}
+
+const shortLocals = (f: Body): ShortLocals => ({
+  u: [f.local(ValType.v128), f.local(ValType.v128), f.local(ValType.v128)],
+  last: f.local(ValType.f64),
+  pairs: f.local(ValType.i32),
+  tail: f.local(ValType.i32),
+  odd: f.local(ValType.i32),
+  sv: f.local(ValType.v128),
+  at: f.local(ValType.i32),
+});
+
+/**
+ * Emits, once per column, the load of the pivot row's count < 8 values at address src
+ * into registers (three pairs and the odd last one), so that each row below reuses them.
+ * Loads past the count read at most 48 bytes past row j's end, into the next row or the
+ * zero rows after the matrix, and their lanes are never used.
+ */
+function shortRows(f: Body, S: ShortLocals, src: number, count: number): void {
+  S.u.forEach((u, k) => f.get(src).simd(Simd.v128Load, { ...ALIGN_F64, offset: k * V128 }).set(u));
+  f.get(count).i32(1).op(Op.i32ShrU).tee(S.pairs).i32(V128).op(Op.i32Mul).set(S.tail);
+  f.get(src).get(S.tail).op(Op.i32Add).mem(Op.f64Load, { ...ALIGN_F64, offset: 0 }).set(S.last);
+  f.get(count).i32(1).op(Op.i32And).set(S.odd);
+}
+
+/**
+ * axpy for a row of count < 8 past the pivot column, from the registers `shortRows`
+ * filled: d[c] ← d[c] − s·u[c] at d = at + 8 (at on a_ij, s the f64 local l), pairs
+ * unrolled, then the odd last one: the same multiplies and subtractions, without a loop.
+ */
+function shortAxpy(f: Body, S: ShortLocals, at: number, s: number): void {
+  f.get(s).simd(Simd.f64x2Splat).set(S.sv);
+  const pair = (k: number) => {
+    f.get(at).get(at).simd(Simd.v128Load, { ...ALIGN_F64, offset: F64 + k * V128 });
+    f.get(S.sv).get(S.u[k]!).simd(Simd.f64x2Mul).simd(Simd.f64x2Sub);
+    f.simd(Simd.v128Store, { ...ALIGN_F64, offset: F64 + k * V128 });
+  };
+  // Nested: pair k runs when pairs > k.
+  const from = (k: number) => {
+    f.get(S.pairs).i32(k).op(I32_GT_S);
+    when(f, () => {
+      pair(k);
+      if (k < 2) from(k + 1);
+    });
+  };
+  from(0);
+  // The odd last value, at d + 16·pairs.
+  f.get(S.odd);
+  when(f, () => {
+    f.get(at).get(S.tail).op(Op.i32Add).tee(S.at);
+    f.get(S.at).mem(Op.f64Load, { ...ALIGN_F64, offset: F64 });
+    f.get(s).get(S.last).op(Op.f64Mul, Op.f64Sub);
+    f.mem(Op.f64Store, { ...ALIGN_F64, offset: F64 });
+  });
+}
+
 /**
  * `luPanel(ld, m, pairs, c0, c1, piv)`: Gaussian elimination with partial pivoting on
  * columns c0..c1 of the matrix at address 0 (rows `ld` bytes apart, m rows): for each
@@ -161,6 +231,12 @@ export function luPanelKernel(): FunctionDef {
   const pivot = f.local(ValType.f64);
   const tmp = f.local(ValType.v128);
   const L = axpyLocals(f);
+  const S = shortLocals(f);
+  // l = a_ij / a_jj stored, and whether it is non-zero on the stack.
+  const scaleRow = () => {
+    f.get(at).get(at).mem(Op.f64Load, { ...ALIGN_F64, offset: 0 }).get(pivot).op(Op.f64Div).tee(v).mem(Op.f64Store, { ...ALIGN_F64, offset: 0 });
+    f.get(v).op(...F64_ZERO).op(Op.f64Ne);
+  };
   const rowsBelow = (body: () => void) => {
     // i from j + 1 while i < m, `at` on a[i][j].
     f.get(j).i32(1).op(Op.i32Add).tee(i).get(P.m).op(Op.i32LtS);
@@ -204,14 +280,24 @@ export function luPanelKernel(): FunctionDef {
       // Columns j+1..c1 of each row below: cnt of them, from q = &a[j][j+1].
       f.get(P.c1).get(j).op(Op.i32Sub).i32(1).op(Op.i32Sub).set(cnt);
       f.get(diag).i32(F64).op(Op.i32Add).set(q);
-      rowsBelow(() => {
-        f.get(at).get(at).mem(Op.f64Load, { ...ALIGN_F64, offset: 0 }).get(pivot).op(Op.f64Div).tee(v).mem(Op.f64Store, { ...ALIGN_F64, offset: 0 });
-        f.get(v).op(...F64_ZERO).op(Op.f64Ne);
-        when(f, () => {
-          f.get(at).i32(F64).op(Op.i32Add).set(p); // p is free now: &a[i][j+1]
-          axpy(f, L, p, q, v, cnt);
-        });
-      });
+      f.get(cnt).i32(SHORT_ROW).op(Op.i32LtS);
+      f.ifElse(
+        () => {
+          shortRows(f, S, q, cnt);
+          rowsBelow(() => {
+            scaleRow();
+            when(f, () => shortAxpy(f, S, at, v));
+          });
+        },
+        () =>
+          rowsBelow(() => {
+            scaleRow();
+            when(f, () => {
+              f.get(at).i32(F64).op(Op.i32Add).set(p); // p is free now: &a[i][j+1]
+              axpy(f, L, p, q, v, cnt);
+            });
+          }),
+      );
     });
     f.get(j).i32(1).op(Op.i32Add).tee(j).get(P.c1).op(Op.i32LtS).brIf(0); // next column
   });
