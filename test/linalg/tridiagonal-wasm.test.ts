@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { reductionLayout, residentReduction, setWasmEnabled, triangularUpdate, wasmAvailable } from "../../packages/nabla/src/array/index.js";
+import { reductionLayout, residentReduction, setWasmEnabled, symvJs, triangularUpdate, wasmAvailable } from "../../packages/nabla/src/array/index.js";
 import { symmetricEigen } from "../../packages/nabla/src/linalg/eigh.js";
 import { householderProduct, tridiagonalize } from "../../packages/nabla/src/linalg/tridiagonal.js";
 
@@ -137,6 +137,38 @@ describe("the tridiagonal reduction resident in WebAssembly", () => {
     }
   });
 
+  it("multiplies by the trailing block from its upper triangle as the JavaScript loop does, bit for bit", () => {
+    const next = uniformFrom(SEED + 2);
+    const n = 70;
+    // Block sizes: odd and even, one and two rows, row starts on both parities of a slot.
+    for (const [start, m] of [[0, 70], [1, 69], [2, 1], [5, 2], [6, 3], [9, 4], [30, 17], [33, 36]] as const) {
+      const A = spread(n * n, next);
+      const work = residentReduction(A, n, 32)!;
+      const { h, L } = work;
+      const a = L.a + start * L.ld + start;
+      const x = L.v + start;
+      const y = L.w + start;
+      h.set(spread(m, next), x);
+      h.fill(NaN, y, y + L.ldv - start); // symv zeroes y itself, and writes nothing past y[m − 1]
+      const expected = h.slice(0, L.size);
+      symvJs(expected, a, x, y, m, L.ld);
+      work.symv(a, x, y, m);
+      expect(firstDifference(h.slice(0, L.size), expected), `start ${start}, m ${m}`).toBe(-1);
+      // And it is S·x with S the upper triangle mirrored, to rounding.
+      for (let i = 0; i < m; i++) {
+        let sum = 0;
+        let size = 0;
+        for (let j = 0; j < m; j++) {
+          const t = h[a + Math.min(i, j) * L.ld + Math.max(i, j)]! * h[x + j]!;
+          sum += t;
+          size += Math.abs(t);
+        }
+        expect(Math.abs(h[y + i]! - sum), `start ${start}, m ${m}, row ${i}`).toBeLessThanOrEqual(2 * m * EPS * size);
+      }
+      expect(Number.isNaN(h[y + m]!) || m + start >= L.ldv, `start ${start}, m ${m}: past y`).toBe(true);
+    }
+  });
+
   it("updates the trailing block by blocks of rows as the JavaScript update does, bit for bit", () => {
     const next = uniformFrom(SEED + 1);
     for (const [n, s, depth] of [[97, 32, 32], [140, 3, 32], [200, 64, 17], [50, 0, 32]] as const) {
@@ -158,18 +190,24 @@ describe("the tridiagonal reduction resident in WebAssembly", () => {
       const expected = h.slice(0, L.size);
       triangularUpdate(expected, reductionLayout(n, 32), s, depth);
       work.update(s, depth);
-      expect(firstDifference(h.slice(0, L.size), expected), `n ${n}, from ${s}, depth ${depth}`).toBe(-1);
+      // The upper triangle and everything around the matrix: the strict lower triangle of
+      // the trailing block is never read, and the two updates leave it differently.
+      const upper = (x: Float64Array) => {
+        for (let i = s; i < n; i++) for (let j = s; j < i; j++) x[L.a + i * L.ld + j] = 0;
+        return x;
+      };
+      expect(firstDifference(upper(h.slice(0, L.size)), upper(expected)), `n ${n}, from ${s}, depth ${depth}`).toBe(-1);
       // And it is the update: A[i][j] − Σ_q (V[q][i]·W[q][j] + W[q][i]·V[q][j]), to rounding.
       const at = (i: number, j: number) => L.a + i * L.ld + j;
       let worst = 0;
-      for (const [i, j] of [[s, s], [s, n - 1], [n - 1, s], [n - 1, n - 1], [(s + n) >> 1, s + 1]] as const) {
+      for (const [i, j] of [[s, s], [s, n - 1], [n - 1, n - 1], [s + 1, (s + n) >> 1]] as const) {
         let sum = 0;
-        let size = Math.abs(before[at(Math.min(i, j), Math.max(i, j))]!);
+        let size = Math.abs(before[at(i, j)]!);
         for (let q = 0; q < depth; q++) {
           const terms = [before[L.v + q * L.ldv + i]! * before[L.w + q * L.ldv + j]!, before[L.w + q * L.ldv + i]! * before[L.v + q * L.ldv + j]!];
           for (const t of terms) (sum += t), (size += Math.abs(t));
         }
-        const want = before[at(Math.min(i, j), Math.max(i, j))]! - sum;
+        const want = before[at(i, j)]! - sum;
         worst = Math.max(worst, Math.abs(h[at(i, j)]! - want) / size); // error relative to the terms' size
       }
       expect(worst, `n ${n}, from ${s}, depth ${depth}`).toBeLessThan(2 * depth * Number.EPSILON);

@@ -29,7 +29,7 @@ export { matmulStorage } from "./kernels/matmul.js";
 export { setWasmEnabled, wasmAvailable, gemmUpdate, type MatrixBlock } from "./wasm/index.js";
 export { residentRows, type ResidentRows } from "./wasm/index.js";
 export { residentMatrix, type ResidentMatrix } from "./wasm/index.js";
-export { residentReduction, reductionLayout, loadMatrix, storeMatrix, triangularUpdate, type ReductionWork, type ReductionLayout } from "./wasm/index.js";
+export { residentReduction, reductionLayout, loadMatrix, storeMatrix, triangularUpdate, symvJs, type ReductionWork, type ReductionLayout } from "./wasm/index.js";
 export { residentAccumulation, accumulationLayout, storeTransposed, type AccumulationWork, type AccumulationLayout, type SlotBlock } from "./wasm/index.js";
 export { setThreads, activeThreads } from "./wasm/index.js";
 export { cumulativeStorage, type CumulativeOp } from "./kernels/cumulative.js";

@@ -2,22 +2,24 @@
 // sytrd/latrd: each panel of NB reflectors is built with the trailing matrix left as it
 // was at the panel's start, its effect kept in two thin matrices V and W so that the
 // pending update is A − V·Wᵀ − W·Vᵀ; one rank-2k update per panel then brings the rest
-// up to date, computed on the upper triangle only (by blocks of rows, as syr2k) and
-// mirrored, so the trailing matrix stays exactly symmetric. The orthogonal factor is
+// up to date, computed on the upper triangle only (by blocks of rows, as syr2k), the only
+// part the reduction reads (its products by the trailing matrix too, as symv does from
+// one triangle). The orthogonal factor is
 // accumulated backwards in blocks of NB reflectors in compact WY form,
 // H_k⋯H_{k+b−1} = I − Y·T·Yᵀ (Schreiber & Van Loan 1989; LAPACK's larft/larfb), as products.
 // Both run on a working set resident in WebAssembly memory (array/wasm/tridiagonal.ts),
 // or, without WebAssembly, on a plain array of the same layout with JavaScript kernels
 // doing the same operations in the same order: the same bits either way.
-import { accumulationLayout, gemmUpdate, loadMatrix, reductionLayout, residentAccumulation, residentReduction, storeMatrix, storeTransposed, triangularUpdate } from "../array/index.js";
+import { accumulationLayout, gemmUpdate, loadMatrix, reductionLayout, residentAccumulation, residentReduction, storeMatrix, storeTransposed, symvJs, triangularUpdate } from "../array/index.js";
 import type { AccumulationWork, ReductionWork } from "../array/index.js";
 
 /** Reflectors per panel and per block of the back-transformation (a multiple of 16: gemv's strips). */
 const NB = 32;
 
 /**
- * Householder tridiagonalization A = Q·T·Qᵀ of a full symmetric n×n matrix, overwritten
- * by the reflectors (v_k in row k, entries k+1..). Returns T's diagonal d, its
+ * Householder tridiagonalization A = Q·T·Qᵀ of a symmetric n×n matrix, of which only the
+ * upper triangle is read, overwritten by the reflectors (v_k in row k, entries k+1..; the
+ * strict lower triangle is left stale). Returns T's diagonal d, its
  * off-diagonal e (e[i] couples i and i+1; e[n-1] = 0) and the reflectors' β, from which
  * `householderProduct` builds Q, or applies it.
  *
@@ -44,7 +46,7 @@ export function tridiagonalize(A: Float64Array, n: number): { d: Float64Array; e
   }
   work.finish(A);
   for (let i = 0; i < n; i++) d[i] = A[i * n + i]!;
-  if (n >= 2) e[n - 2] = A[(n - 1) * n + n - 2]!;
+  if (n >= 2) e[n - 2] = A[(n - 2) * n + n - 1]!; // the upper triangle: the lower one is stale
   return { d, e, betas };
 }
 
@@ -92,10 +94,9 @@ function reduceColumn(work: ReductionWork, k: number, t: number, betas: Float64A
   h.copyWithin(vt, row + k + 1, row + n);
   for (let j = 0; j < m; j++) h[vw + j * 2 * nb + nb + t] = h[vt + j]!;
   // p = β·(A·v − V·(Wᵀv) − W·(Vᵀv)) on rows k+1..: the rows below k still hold A as at
-  // the panel's start, so the panel's earlier updates enter through V and W. A·v is read
-  // as Aᵀ·v, sums down columns, which the kernels run on whole rows at a time: the same
-  // for a symmetric input, and each update leaves the trailing block exactly symmetric.
-  work.columns(row + ld + k + 1, vt, pt, m, m, ld);
+  // the panel's start, so the panel's earlier updates enter through V and W. A·v comes
+  // from the trailing block's upper triangle, read row by row (symv).
+  work.symv(row + ld + k + 1, vt, pt, m);
   if (t > 0) {
     work.columns(vw, vt, L.wv, m, t, 2 * nb); // W·v
     work.columns(vw + nb, vt, L.vv, m, t, 2 * nb); // V·v
@@ -142,6 +143,9 @@ function jsReduction(A: Float64Array, n: number): ReductionWork {
         const yq = y + q * ldv;
         for (let c = 0; c < count; c++) h[dst + c] = h[dst + c]! - h[xq + c]! * s - h[yq + c]! * r;
       }
+    },
+    symv(a, x, y, m) {
+      symvJs(h, a, x, y, m, ld);
     },
     update(s, depth) {
       triangularUpdate(h, L, s, depth);

@@ -8,5 +8,6 @@ export { gemmUpdate, wasmMatmulInto, type MatrixBlock } from "./product.js";
 export { residentRows, type ResidentRows } from "./rotations.js";
 export { residentMatrix, type ResidentMatrix } from "./lu.js";
 export { residentReduction, reductionLayout, loadMatrix, storeMatrix, triangularUpdate, type ReductionWork, type ReductionLayout } from "./tridiagonal.js";
+export { symvJs } from "./gemv.js";
 export { residentAccumulation, accumulationLayout, storeTransposed, type AccumulationWork, type AccumulationLayout, type SlotBlock } from "./tridiagonal.js";
 export { setThreads, activeThreads, stopWorker } from "./threads.js";

@@ -9,7 +9,7 @@
 import { emitModule } from "./module.js";
 import { MR, NR, packKernel, panelKernel } from "./matmul.js";
 import { rotateKernel } from "./rotations.js";
-import { columnsKernel } from "./gemv.js";
+import { columnsKernel, symvKernel } from "./gemv.js";
 import { luPanelKernel, subtractKernel, unitLowerKernel } from "./lu.js";
 import { correctionsKernel } from "./tridiagonal.js";
 
@@ -29,6 +29,7 @@ export type PanelFn = (a: number, b: number, c: number, tiles: number, kc: numbe
 export type PackFn = (src: number, dst: number, panels: number, steps: number, panelStride: number, stepStride: number, laneStride: number) => void;
 export type RotateFn = (z: number, table: number, sweeps: number, strips: number, ld: number) => void;
 export type ColumnsFn = (a: number, x: number, y: number, count: number, strips: number, ld: number) => void;
+export type SymvFn = (a: number, x: number, y: number, m: number, ld: number) => void;
 export type SubtractFn = (c: number, t: number, rows: number, pairs: number, ldc: number, ldt: number) => void;
 export type LuPanelFn = (ld: number, m: number, pairs: number, c0: number, c1: number, piv: number) => void;
 export type UnitLowerFn = (t: number, b: number, n: number, k: number, ld: number) => void;
@@ -48,6 +49,7 @@ export interface Kernel {
   packB: PackFn;
   rotate: RotateFn;
   columns: ColumnsFn;
+  symv: SymvFn;
   subtract: SubtractFn;
   luPanel: LuPanelFn;
   unitLower: UnitLowerFn;
@@ -104,7 +106,7 @@ export function compileKernel(): Kernel | null {
     const sharedMem = sharedMemory(api);
     const shared = sharedMem !== null;
     const memory = sharedMem ?? new api.Memory({ initial: 1 });
-    const functions = [panelKernel(), packKernel("packA", MR), packKernel("packB", NR), rotateKernel(), columnsKernel(), subtractKernel(), luPanelKernel(), unitLowerKernel(), correctionsKernel()];
+    const functions = [panelKernel(), packKernel("packA", MR), packKernel("packB", NR), rotateKernel(), columnsKernel(), subtractKernel(), luPanelKernel(), unitLowerKernel(), correctionsKernel(), symvKernel()];
     const bytes = emitModule(functions, shared ? MAX_PAGES : undefined);
     // validate() is false where the engine lacks 128-bit SIMD; compiling may still be
     // refused (CSP), which throws.
@@ -117,6 +119,7 @@ export function compileKernel(): Kernel | null {
       packB: exports.packB as PackFn,
       rotate: exports.rotate as RotateFn,
       columns: exports.columns as ColumnsFn,
+      symv: exports.symv as SymvFn,
       subtract: exports.subtract as SubtractFn,
       luPanel: exports.luPanel as LuPanelFn,
       unitLower: exports.unitLower as UnitLowerFn,

@@ -1,17 +1,18 @@
 // The Householder tridiagonalization's working sets (linalg/tridiagonal.ts) held in
 // WebAssembly memory, as lu.ts does for the LU. The reduction: the matrix, the panel's
 // reflectors V and update vectors W (rows of `ldv`), and W, V transposed side by side
-// (for the panel's dot products); the products by the trailing matrix (`columns`,
-// gemv.ts's kernel, reading Aᵀ·v straight from the row-major matrix, which the mirrored
-// update keeps exactly symmetric), the corrections by V and W (`corrections`) and the
-// rank-2k update (matmul.ts's kernels, on the upper triangle by blocks of rows) run on
-// it without copies; the O(n) steps of each column run in JavaScript on the same memory.
+// (for the panel's dot products); the products by the trailing matrix (`symv`, gemv.ts's
+// kernel, reading its upper triangle row by row), the corrections by V and W
+// (`corrections`) and the rank-2k update (matmul.ts's kernels, on the upper triangle by
+// blocks of rows) run on it without copies; the O(n) steps of each column run in
+// JavaScript on the same memory. Only the upper triangle is read, so only it is kept up
+// to date: the strict lower triangle holds no meaning.
 // The back-transformation: Q, the block's reflectors and the products' operands, for
 // gemmUpdate's products without copies in and out. The JavaScript path does every
 // operation in the same order on the same layouts, so d, e and Z are the same bits.
 import { Body, Op, Simd, ValType, type FunctionDef } from "./module.js";
 import { MR, NR } from "./matmul.js";
-import { STRIP } from "./gemv.js";
+import { STRIP, symvJs } from "./gemv.js";
 import { KC, MC_PANELS, WASM_MIN_WORK, jsGemmUpdate } from "./product.js";
 import { evenSlots as even, heap, instantiate } from "./runtime.js";
 import { sweepAll } from "./threads.js";
@@ -114,18 +115,21 @@ export function reductionLayout(n: number, nb: number): ReductionLayout {
  * The reduction's kernels on `h` (laid out by `L`), in slots: `columns(a, x, y, count,
  * outputs, ld)` sets y[i] = Σ_{j < count} h[a + j·ld + i]·h[x + j] for i < outputs, each
  * summed in order of j from zero (up to STRIP − 1 more outputs may be written past them);
+ * `symv(a, x, y, m)` sets y = S·x for the m×m block S at a (rows ld apart) from its upper
+ * triangle (gemv.ts's symvKernel, whose bits `symvJs` gives);
  * `corrections(d, x, y, sx, sy, stride, count, t)` does, for q < t in order, d[c] ←
  * (d[c] − x_q[c]·s_q) − y_q[c]·r_q on c < count (x_q = x + q·ldv, s_q = h[sx + q·stride];
  * with an odd count d[count] may change too: padding); `update(s, nb)` subtracts
  * V[0..nb][s..]ᵀ·W[0..nb][s..], then W's transpose times V, from the upper triangle of
  * the trailing block A[s.., s..], each entry's product summed over q in order, then
- * subtracted (gemmUpdate's bits), and mirrors it into the lower triangle
- * (`triangularUpdate`'s bits). `finish` copies the matrix back to the n×n array given.
+ * subtracted (gemmUpdate's bits; `triangularUpdate`'s, whose strict lower triangle may differ).
+ * `finish` copies the matrix back to the n×n array given.
  */
 export interface ReductionWork {
   readonly h: Float64Array;
   readonly L: ReductionLayout;
   columns(a: number, x: number, y: number, count: number, outputs: number, ld: number): void;
+  symv(a: number, x: number, y: number, m: number): void;
   corrections(d: number, x: number, y: number, sx: number, sy: number, stride: number, count: number, t: number): void;
   update(s: number, nb: number): void;
   finish(A: Float64Array): void;
@@ -160,8 +164,8 @@ export function storeMatrix(h: Float64Array, L: ReductionLayout, A: Float64Array
  * V and W rows past `depth` are zero, each entry summed in order, then subtracted
  * (gemmUpdate's bits). The zero terms are skipped: a sum that starts at +0 is never −0,
  * so adding ±0 leaves it alone. V and W are read from `vw` (row j holds W[0..nb][j], then
- * V[0..nb][j]). Then the lower triangle is made the mirror. The update on resident data
- * gives the same bits by blocks of rows.
+ * V[0..nb][j]). The update on resident data gives the same bits on the upper triangle,
+ * by blocks of rows.
  *
  * @example
  * triangularUpdate(h, L, 32, 32); // the trailing block from row and column 32
@@ -178,32 +182,10 @@ export function triangularUpdate(h: Float64Array, L: ReductionLayout, s: number,
       h[at] = h[at]! - sum;
     }
   }
-  mirrorUpper(h, L, s);
 }
 
-/** Tiles of the mirror: a tile's rows and columns stay in cache together. */
+/** Tiles of a transposing copy: a tile's rows and columns stay in cache together. */
 const MIRROR_TILE = 32;
-
-/**
- * A[i][j] ← A[j][i] for s ≤ j < i on the layout's matrix: the trailing block made exactly
- * symmetric from its upper triangle (which the update computes; the products by it read
- * whole rows).
- *
- * @example
- * mirrorUpper(h, L, 0);
- */
-export function mirrorUpper(h: Float64Array, L: ReductionLayout, s: number): void {
-  const { n, ld, a } = L;
-  for (let i0 = s; i0 < n; i0 += MIRROR_TILE) {
-    const i1 = Math.min(i0 + MIRROR_TILE, n);
-    for (let j0 = s; j0 <= i0; j0 += MIRROR_TILE) {
-      for (let i = i0; i < i1; i++) {
-        const j1 = Math.min(j0 + MIRROR_TILE, i);
-        for (let j = j0; j < j1; j++) h[a + i * ld + j] = h[a + j * ld + i]!;
-      }
-    }
-  }
-}
 
 /**
  * The reduction of the symmetric n×n `A` set up in WebAssembly memory (panels of nb), or
@@ -253,6 +235,10 @@ export function residentReduction(A: Float64Array, n: number, nb: number): Reduc
     columns(a, x, y, count, outputs, stride) {
       if (count > 0 && outputs > 0) kern.columns(a * F64, x * F64, y * F64, count, Math.ceil(outputs / STRIP), stride * F64);
     },
+    symv(a, x, y, m) {
+      h.fill(0, y, y + m);
+      if (m > 0) kern.symv(a * F64, x * F64, y * F64, m, ld * F64);
+    },
     corrections(d, x, y, sx, sy, stride, count, t) {
       if (count > 0 && t > 0) kern.corrections(d * F64, x * F64, y * F64, sx * F64, sy * F64, stride * F64, (count + 1) >> 1, t, ldv * F64);
     },
@@ -268,9 +254,8 @@ export function residentReduction(A: Float64Array, n: number, nb: number): Reduc
       const k = L.nb + depth; // [V; W] and [W; V], zero rows included (see triangularUpdate)
       pack(s, k, mPanels, nPanels);
       // Blocks of rows, each from its diagonal on: about half the product's work. The
-      // entries below the diagonal inside a block are computed, then mirrored over.
+      // entries below the diagonal inside a block are computed too, and never read.
       for (let r0 = 0; r0 < m; r0 += ROWS) blockRow(c, r0, Math.min(ROWS, m - r0), k, m, nPanels, pad);
-      mirrorUpper(h, L, s);
     },
     finish(dst) {
       storeMatrix(h, L, dst);
