@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { setWasmEnabled } from "../../packages/nabla/src/array/index.js";
 import { symmetricEigen, symmetricEigenBy } from "../../packages/nabla/src/linalg/eigh.js";
 import { tridiagonalDivide } from "../../packages/nabla/src/linalg/divide.js";
-import { secularRoots, secularVectors } from "../../packages/nabla/src/linalg/secular.js";
+import { secularRoots } from "../../packages/nabla/src/linalg/secular.js";
+import { secularVectors } from "../../packages/nabla/src/linalg/secular-vectors.js";
 import { uniformFrom } from "../helpers.js";
 
 // symmetricEigen by divide and conquer (divide.ts, secular.ts; symmetricEigen uses it from

@@ -11,7 +11,8 @@
 // is frequent in practice; small blocks go to the QR iteration.
 import { gemmUpdate } from "../array/index.js";
 import { tridiagonalEigen } from "./tridiagonal-qr.js";
-import { secularRoots, secularVectors, type SecularRoots } from "./secular.js";
+import { secularRoots, type SecularRoots } from "./secular.js";
+import { secularVectors } from "./secular-vectors.js";
 
 const EPS = 2 ** -52;
 /** Blocks of at most this many rows are solved by the QR iteration. */
