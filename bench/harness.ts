@@ -28,24 +28,29 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
+// The machine check's loops live at module level: made as closures anew on every call,
+// the memory pass ran 2× slower from the second call on (V8 compiled it again, less
+// well), which read as the machine drifting.
+function chainLoop(): number {
+  let s = 0.5;
+  for (let i = 0; i < 1e7; i++) s = s * 0.999999 + 1e-7;
+  return s;
+}
+function passLoop(data: Float64Array): number {
+  let s = 0;
+  for (let r = 0; r < 40; r++) for (let i = 0; i < data.length; i += 2) s += data[i]! + data[i + 1]!;
+  return s;
+}
+let passData: Float64Array | undefined;
+
 /**
  * The machine's speed at the moment, for comparing runs: this project's 2-core machine
- * drifts by up to 2× between minutes. Times two fixed loops (no library code): a chain
- * of 10⁷ dependent float64 multiply-adds (latency-bound) and 40 passes over an 8 MB array
+ * drifts between minutes. Times two fixed loops (no library code): a chain of 10⁷
+ * dependent float64 multiply-adds (latency-bound) and 40 passes over an 8 MB array
  * (memory-bound). Medians of 5.
  */
 export function machineCheck(): { chainMs: number; passMs: number } {
-  const chain = () => {
-    let s = 0.5;
-    for (let i = 0; i < 1e7; i++) s = s * 0.999999 + 1e-7;
-    return s;
-  };
-  const data = new Float64Array(1 << 20).fill(1);
-  const pass = () => {
-    let s = 0;
-    for (let r = 0; r < 40; r++) for (let i = 0; i < data.length; i += 2) s += data[i]! + data[i + 1]!;
-    return s;
-  };
+  const data = (passData ??= new Float64Array(1 << 20).fill(1));
   const time = (fn: () => number) => {
     const t: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -55,7 +60,7 @@ export function machineCheck(): { chainMs: number; passMs: number } {
     }
     return median(t);
   };
-  return { chainMs: time(chain), passMs: time(pass) };
+  return { chainMs: time(chainLoop), passMs: time(() => passLoop(data)) };
 }
 
 const printed: string[] = [];
