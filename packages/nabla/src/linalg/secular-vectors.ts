@@ -85,19 +85,11 @@ function reciprocalPair(d: Float64Array, base: Float64Array, tau: Float64Array, 
   const k = d.length;
   const dA = d[j]!;
   const dB = d[j + 1]!;
-  let pA = 1;
-  let pB = 1;
-  for (let i = 0; i < j; i++) {
-    const bi = base[i]!;
-    const ti = tau[i]!;
-    const di = d[i]!;
-    const gA = bi - dA + ti;
-    const gB = bi - dB + ti;
-    U[rowA + i] = 1 / gA;
-    U[rowB + i] = 1 / gB;
-    pA *= gA / (di - dA);
-    pB *= gB / (di - dB);
-  }
+  out[0] = 1;
+  out[1] = 1;
+  ratios(d, base, tau, U, rowA, rowB, dA, dB, 0, j, out);
+  let pA = out[0]!;
+  let pB = out[1]!;
   // i = j: row j's own factor; i = j + 1: row j + 1's.
   const ownA = base[j]! - dA + tau[j]!;
   const gapB = base[j]! - dB + tau[j]!;
@@ -111,7 +103,16 @@ function reciprocalPair(d: Float64Array, base: Float64Array, tau: Float64Array, 
   U[rowB + j + 1] = 1 / ownB;
   pA *= gapA / (d[j + 1]! - dA);
   pB *= ownB;
-  for (let i = j + 2; i < k; i++) {
+  out[0] = pA;
+  out[1] = pB;
+  ratios(d, base, tau, U, rowA, rowB, dA, dB, j + 2, k, out);
+}
+
+/** reciprocalPair's factors for i in [from, to), none of them a row's own: out[0], out[1] times each ratio. */
+function ratios(d: Float64Array, base: Float64Array, tau: Float64Array, U: Float64Array, rowA: number, rowB: number, dA: number, dB: number, from: number, to: number, out: Float64Array): void {
+  let pA = out[0]!;
+  let pB = out[1]!;
+  for (let i = from; i < to; i++) {
     const bi = base[i]!;
     const ti = tau[i]!;
     const di = d[i]!;
