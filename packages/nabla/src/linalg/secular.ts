@@ -132,54 +132,49 @@ function evaluate(d: Float64Array, z: Float64Array, rho: number, K: number, tau:
 
 /**
  * evaluate for two points at once (pa ≤ pb), in one pass over the poles: every sum takes
- * its terms in the same order as evaluate's, so the results are the same bits.
+ * its terms in the same order as evaluate's, so the results are the same bits. The
+ * poles up to pa go to both ψ's, those up to pb to A's φ and B's ψ, the rest to both φ's.
  */
 function evaluatePair(d: Float64Array, z: Float64Array, rho: number, a: Search, b: Search): void {
-  let psiA = 0;
-  let dpsiA = 0;
-  let phiA = 0;
-  let dphiA = 0;
-  let psiB = 0;
-  let dpsiB = 0;
-  let phiB = 0;
-  let dphiB = 0;
+  const sums = pairSums.fill(0); // ψ, ψ′, φ, φ′ of A, then of B
   const dA = d[a.K]!;
   const dB = d[b.K]!;
   const tA = a.tau;
   const tB = b.tau;
-  const k = d.length;
-  for (let j = 0; j <= a.p; j++) {
+  terms(d, z, dA, tA, dB, tB, 0, a.p + 1, 0, 4);
+  terms(d, z, dA, tA, dB, tB, a.p + 1, b.p + 1, 2, 4);
+  terms(d, z, dA, tA, dB, tB, b.p + 1, d.length, 2, 6);
+  finish(rho, tA, sums[0]!, sums[1]!, sums[2]!, sums[3]!, a.at);
+  finish(rho, tB, sums[4]!, sums[5]!, sums[6]!, sums[7]!, b.at);
+}
+
+/** evaluatePair's running sums: the iteration allocates nothing. */
+const pairSums = new Float64Array(8);
+
+/**
+ * Poles j in [from, to) of evaluatePair: zⱼ²/(dⱼ − λ) and its square added to the sums at
+ * pairSums[sa], [sa + 1] for point A (d_K = dA, τ = tA), at [sb], [sb + 1] for point B.
+ */
+function terms(d: Float64Array, z: Float64Array, dA: number, tA: number, dB: number, tB: number, from: number, to: number, sa: number, sb: number): void {
+  const sums = pairSums;
+  let sA = sums[sa]!;
+  let dsA = sums[sa + 1]!;
+  let sB = sums[sb]!;
+  let dsB = sums[sb + 1]!;
+  for (let j = from; j < to; j++) {
     const zj = z[j]!;
     const dj = d[j]!;
     const x = zj / (dj - dA - tA);
     const y = zj / (dj - dB - tB);
-    psiA += zj * x;
-    dpsiA += x * x;
-    psiB += zj * y;
-    dpsiB += y * y;
+    sA += zj * x;
+    dsA += x * x;
+    sB += zj * y;
+    dsB += y * y;
   }
-  for (let j = a.p + 1; j <= b.p; j++) {
-    const zj = z[j]!;
-    const dj = d[j]!;
-    const x = zj / (dj - dA - tA);
-    const y = zj / (dj - dB - tB);
-    phiA += zj * x;
-    dphiA += x * x;
-    psiB += zj * y;
-    dpsiB += y * y;
-  }
-  for (let j = b.p + 1; j < k; j++) {
-    const zj = z[j]!;
-    const dj = d[j]!;
-    const x = zj / (dj - dA - tA);
-    const y = zj / (dj - dB - tB);
-    phiA += zj * x;
-    dphiA += x * x;
-    phiB += zj * y;
-    dphiB += y * y;
-  }
-  finish(rho, tA, psiA, dpsiA, phiA, dphiA, a.at);
-  finish(rho, tB, psiB, dpsiB, phiB, dphiB, b.at);
+  sums[sa] = sA;
+  sums[sa + 1] = dsA;
+  sums[sb] = sB;
+  sums[sb + 1] = dsB;
 }
 
 /** g and its error bound from the sums. */
