@@ -90,7 +90,7 @@ export function symvKernel(): FunctionDef {
   f.get(P.x).set(xp);
   f.get(P.y).set(yp);
   f.get(P.m).set(left);
-  f.i32(1).get(left).op(Op.i32LtS);
+  f.get(left).i32(1).op(Op.i32GtS);
   when(f, () =>
     f.loop(() => {
       loadF(xp).set(xi);
@@ -143,7 +143,7 @@ export function symvKernel(): FunctionDef {
       step(xp, 2 * F64);
       step(yp, 2 * F64);
       f.get(left).i32(2).op(Op.i32Sub).set(left);
-      f.i32(1).get(left).op(Op.i32LtS).brIf(0); // two rows or more left
+      f.get(left).i32(1).op(Op.i32GtS).brIf(0); // two rows or more left
     }),
   );
   f.get(left).i32(1).op(Op.i32And); // an odd last row

@@ -137,8 +137,6 @@ export function unitLowerKernel(): FunctionDef {
 
 /** Panel rows at most this long past the pivot column (< 8, an LU's panels) take `shortAxpy`. */
 const SHORT_ROW = 8;
-/** i32.gt_s (module.ts's Op table has no name for it). */
-const I32_GT_S = 0x4a;
 
 /** Locals of `shortAxpy`: the pivot row's pairs and odd last value, how many pairs, the last one's byte offset, whether there is one, the splatted scale, an address. */
 interface ShortLocals {
@@ -188,7 +186,7 @@ function shortAxpy(f: Body, S: ShortLocals, at: number, s: number): void {
   };
   // Nested: pair k runs when pairs > k.
   const from = (k: number) => {
-    f.get(S.pairs).i32(k).op(I32_GT_S);
+    f.get(S.pairs).i32(k).op(Op.i32GtS);
     when(f, () => {
       pair(k);
       if (k < 2) from(k + 1);

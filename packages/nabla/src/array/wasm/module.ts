@@ -25,6 +25,7 @@ export const Op = {
   f64Const: 0x44,
   i32Ne: 0x47,
   i32LtS: 0x48,
+  i32GtS: 0x4a,
   f64Ne: 0x62,
   f64Gt: 0x64,
   i32Add: 0x6a,
