@@ -4,7 +4,7 @@
 // outputs at a time, each output summed in order of j from zero (the panel's products by
 // V and W). `symv`: y = S·x for the symmetric trailing block, from its upper triangle
 // read row by row (see symvKernel).
-import { Body, Op, Simd, ValType, type FunctionDef } from "./module.js";
+import { Body, F64_ZERO, Op, Simd, ValType, when, type FunctionDef } from "./module.js";
 
 /**
  * Outputs per strip: STRIP/2 f64x2 accumulators, two cache lines of each row read per
@@ -14,10 +14,6 @@ export const STRIP = 16;
 const V128 = 16;
 const F64 = 8;
 const ALIGN_F64 = { align: 3 };
-/** f64.const 0: the opcode and the eight bytes of +0. */
-const F64_ZERO = [Op.f64Const, 0, 0, 0, 0, 0, 0, 0, 0];
-/** `if … end` on the i32 on the stack (an empty else). */
-const when = (f: Body, then: () => void) => f.ifElse(then, () => undefined);
 
 /**
  * `columns(a, x, y, count, strips, ld)`: for each of `strips` strips of STRIP outputs,

@@ -6,7 +6,7 @@
 // (products summed over k from zero, then subtracted; separate multiplies and adds, no
 // FMA), so the factors are bit for bit those of the JavaScript path (blocked.ts).
 import { MR, NR } from "./matmul.js";
-import { Body, Op, Simd, ValType, type FunctionDef } from "./module.js";
+import { Body, F64_ZERO, Op, Simd, ValType, when, type FunctionDef } from "./module.js";
 import type { TypedArray } from "../dtype.js";
 import { KC, MC_PANELS, WASM_MIN_WORK, jsGemmUpdate } from "./product.js";
 import { evenSlots as even, heap, instantiate } from "./runtime.js";
@@ -50,11 +50,7 @@ export function subtractKernel(): FunctionDef {
   return { name: "subtract", params: new Array<ValType>(6).fill(ValType.i32), body: f };
 }
 
-/** f64.const 0: the opcode and the eight bytes of +0. */
-const F64_ZERO = [Op.f64Const, 0, 0, 0, 0, 0, 0, 0, 0];
 
-/** `if … end` on the i32 on the stack (an empty else). */
-const when = (f: Body, then: () => void) => f.ifElse(then, () => undefined);
 
 /** Locals of `axpy`: two addresses, a count and the splatted scale. */
 interface AxpyLocals {

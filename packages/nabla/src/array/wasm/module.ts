@@ -52,6 +52,8 @@ export const Simd = {
   f64x2Sub: 241,
   f64x2Mul: 242,
 } as const;
+/** f64.const 0: the opcode and the eight bytes of +0. */
+export const F64_ZERO = [Op.f64Const, 0, 0, 0, 0, 0, 0, 0, 0];
 const SIMD_PREFIX = 0xfd;
 const BLOCK_VOID = 0x40;
 
@@ -217,4 +219,14 @@ export function emitModule(functions: FunctionDef[], sharedMaxPages?: number): U
     ...section(7, vec(exports)),
     ...section(10, vec(functions.map((f) => f.body.encode()))),
   ]);
+}
+
+/**
+ * `if … end` on the i32 on the stack (an empty else).
+ *
+ * @example
+ * f.get(count); when(f, () => f.get(0).get(1).op(Op.i32Add).set(2));
+ */
+export function when(f: Body, then: () => void): void {
+  f.ifElse(then, () => undefined);
 }
