@@ -372,8 +372,8 @@ export function residentMatrix(src: TypedArray, m: number, n: number, offset = 0
       const nPanels = Math.ceil(cols / NR);
       const nPad = nPanels * NR;
       kern.packA(a * F64, aAt * F64, mPanels, depth, MR * ld * F64, F64, ld * F64);
-      kern.packB(b * F64, bAt * F64, nPanels, depth, NR * F64, ld * F64, F64);
-      sweepAll(kern, rows, depth, nPanels, nPad, aAt * F64, bAt * F64, cAt * F64, KC, MC_PANELS, MR, NR);
+      const unpacked = { src: b * F64, panelStride: NR * F64, stepStride: ld * F64, laneStride: F64 };
+      sweepAll(kern, rows, depth, nPanels, nPad, aAt * F64, bAt * F64, cAt * F64, KC, MC_PANELS, MR, NR, unpacked);
       kern.subtract(c * F64, cAt * F64, rows, cols >> 1, ld * F64, nPad * F64);
       // An odd last column here: a pair would write the column after the block.
       if (cols & 1) for (let i = 0, x = c + cols - 1, y = cAt + cols - 1; i < rows; i++, x += ld, y += nPad) h[x] = h[x]! - h[y]!;

@@ -133,14 +133,11 @@ function product(a: MatrixBlock, b: MatrixBlock, m: number, k: number, n: number
     copyRows(h, aRaw, a, m, k, k, mPad);
     kern.packA(aRaw * F, aPacked * F, mPanels, k, MR * k * F, F, k * F);
   }
-  if (b.transposed) {
-    copyRows(h, bRaw, b, n, k, k, nPad); // op(B)'s columns as rows
-    kern.packB(bRaw * F, bPacked * F, nPanels, k, NR * k * F, F, k * F);
-  } else {
-    copyRows(h, bRaw, b, k, n, nPad, k);
-    kern.packB(bRaw * F, bPacked * F, nPanels, k, NR * F, nPad * F, F);
-  }
-  sweepAll(kern, m, k, nPanels, nPad, aPacked * F, bPacked * F, cAt * F, KC, MC_PANELS, MR, NR);
+  // B's panels are packed by the threads that sweep them (threads.ts).
+  if (b.transposed) copyRows(h, bRaw, b, n, k, k, nPad); // op(B)'s columns as rows
+  else copyRows(h, bRaw, b, k, n, nPad, k);
+  const unpacked = b.transposed ? { src: bRaw * F, panelStride: NR * k * F, stepStride: F, laneStride: k * F } : { src: bRaw * F, panelStride: NR * F, stepStride: nPad * F, laneStride: F };
+  sweepAll(kern, m, k, nPanels, nPad, aPacked * F, bPacked * F, cAt * F, KC, MC_PANELS, MR, NR, unpacked);
   return { h, at: cAt, ld: nPad };
 }
 

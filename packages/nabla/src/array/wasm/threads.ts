@@ -14,7 +14,7 @@
 // this thread finished the same amount of work, is given up: this thread does its share,
 // and products run on one thread from then on.
 import { canGenerateCode } from "../codegen.js";
-import type { Kernel, PanelFn } from "./runtime.js";
+import type { Kernel, PackFn, PanelFn } from "./runtime.js";
 
 /**
  * Products with fewer multiply-adds than this stay on one thread: measured on this
@@ -31,8 +31,8 @@ const DONE = 1; // the last job number the worker finished
 const READY = 2; // 1 once the worker has instantiated the module
 const FAILED = 3; // 1 if the worker's share threw (this thread then redoes it)
 const NEXT = 4; // the next chunk of column panels to take (Atomics.add)
-const ARGS = 5; // the job: sweepChunks's arguments after `panel` and the control block
-const SLOTS = ARGS + 12;
+const ARGS = 5; // the job: sweepChunks's arguments after the kernels and the control block
+const SLOTS = ARGS + 16;
 /** Chunks a threaded product is cut into: enough that the two threads end close together. */
 const CHUNKS = 16;
 
@@ -98,18 +98,52 @@ export function sweep(panel: PanelFn, k: number, mPanels: number, jb0: number, j
 }
 
 /**
- * `sweep` over chunks of `chunk` column panels of B, taken from the shared counter at
- * `control[next]` until all `nPanels` are taken; returns the chunks this thread took.
+ * B not yet packed: where its first column panel starts and packB's strides (bytes), so
+ * that each thread packs the panels it takes just before sweeping them. Packing then runs
+ * on both threads, and a panel is still in cache when the kernel reads it.
+ */
+export interface UnpackedB {
+  src: number;
+  panelStride: number;
+  stepStride: number;
+  laneStride: number;
+}
+
+/**
+ * A threaded product's arguments, as the control block carries them to the worker:
+ * `sweep`'s, B's panels cut into chunks of `chunk`, and B's source as `UnpackedB` (all 0
+ * when B is packed already).
+ */
+export type Job = readonly [chunk: number, k: number, mPanels: number, nPanels: number, nPad: number, aBytes: number, bBytes: number, cBytes: number, kcMax: number, mc: number, mr: number, nr: number, src: number, panelStride: number, stepStride: number, laneStride: number];
+
+/**
+ * Chunk `i` of a job: packs its panels of B if they are not packed yet, then sweeps
+ * them. Self-contained on purpose, as `sweep`: the worker runs its source.
+ *
+ * @example
+ * sweepChunk(kern.panel, kern.packB, sweep, 0, job);
+ */
+export function sweepChunk(panel: PanelFn, packB: PackFn, sweepFn: typeof sweep, i: number, job: Job): void {
+  const [chunk, k, mPanels, nPanels, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr, src, panelStride, stepStride, laneStride] = job;
+  const jb0 = i * chunk;
+  const jb1 = Math.min(nPanels, jb0 + chunk);
+  if (panelStride !== 0) packB(src + jb0 * panelStride, bBytes + jb0 * k * nr * 8, jb1 - jb0, k, panelStride, stepStride, laneStride);
+  sweepFn(panel, k, mPanels, jb0, jb1, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr);
+}
+
+/**
+ * The job's chunks taken from the shared counter at `control[next]` until all are
+ * taken, each run by `chunkFn` (`sweepChunk`); returns the chunks this thread took.
  * Self-contained on purpose, as `sweep`: the worker runs its source.
  *
  * @example
- * const mine = sweepChunks(kern.panel, sweep, control, 4, 8, k, mPanels, nPanels, nPad, a, b, c, 256, 32, 4, 4);
+ * const mine = sweepChunks(kern.panel, kern.packB, sweep, sweepChunk, control, 4, job);
  */
-export function sweepChunks(panel: PanelFn, sweepFn: typeof sweep, control: Int32Array, next: number, chunk: number, k: number, mPanels: number, nPanels: number, nPad: number, aBytes: number, bBytes: number, cBytes: number, kcMax: number, mc: number, mr: number, nr: number): number[] {
+export function sweepChunks(panel: PanelFn, packB: PackFn, sweepFn: typeof sweep, chunkFn: typeof sweepChunk, control: Int32Array, next: number, job: Job): number[] {
   const taken: number[] = [];
-  for (let i = Atomics.add(control, next, 1); i * chunk < nPanels; i = Atomics.add(control, next, 1)) {
+  for (let i = Atomics.add(control, next, 1); i * job[0] < job[3]; i = Atomics.add(control, next, 1)) {
     taken.push(i);
-    sweepFn(panel, k, mPanels, i * chunk, Math.min(nPanels, (i + 1) * chunk), nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr);
+    chunkFn(panel, packB, sweepFn, i, job);
   }
   return taken;
 }
@@ -117,27 +151,31 @@ export function sweepChunks(panel: PanelFn, sweepFn: typeof sweep, control: Int3
 /**
  * C = A·B from packed panels, over all `nPanels` column panels of B: split with the
  * worker when the product (m·k·n multiply-adds) is large and the worker is ready, else
- * swept here alone. Arguments as `sweep`'s, with m rows instead of row panels.
+ * swept here alone. Arguments as `sweep`'s, with m rows instead of row panels; with
+ * `unpacked`, B's panels are packed to `bBytes` here first, by the thread that sweeps them.
  *
  * @example
  * sweepAll(kern, m, k, nPanels, nPad, aBytes, bBytes, cBytes, 256, 32, 4, 4);
  */
-export function sweepAll(kern: Kernel, m: number, k: number, nPanels: number, nPad: number, aBytes: number, bBytes: number, cBytes: number, kcMax: number, mc: number, mr: number, nr: number): void {
+export function sweepAll(kern: Kernel, m: number, k: number, nPanels: number, nPad: number, aBytes: number, bBytes: number, cBytes: number, kcMax: number, mc: number, mr: number, nr: number, unpacked?: UnpackedB): void {
   const mPanels = Math.ceil(m / mr);
+  const { src, panelStride, stepStride, laneStride } = unpacked ?? { src: 0, panelStride: 0, stepStride: 0, laneStride: 0 };
   const helper = threads === 2 && nPanels >= 2 && m * k * nPanels * nr >= THREADED_MIN_WORK ? workerFor(kern) : null;
   if (helper === null || helper.kern !== kern || Atomics.load(helper.control, READY) !== 1) {
+    if (panelStride !== 0) kern.packB(src, bBytes, nPanels, k, panelStride, stepStride, laneStride);
     return sweep(kern.panel, k, mPanels, 0, nPanels, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr);
   }
   const ctl = helper.control;
   const chunk = Math.ceil(nPanels / CHUNKS);
-  ctl.set([chunk, k, mPanels, nPanels, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr], ARGS);
+  const job: Job = [chunk, k, mPanels, nPanels, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr, src, panelStride, stepStride, laneStride];
+  ctl.set(job, ARGS);
   Atomics.store(ctl, NEXT, 0);
   Atomics.store(ctl, FAILED, 0);
   const seq = ++helper.seq;
   Atomics.store(ctl, SEQ, seq);
   Atomics.notify(ctl, SEQ);
   const start = performance.now();
-  const mine = sweepChunks(kern.panel, sweep, ctl, NEXT, chunk, k, mPanels, nPanels, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr);
+  const mine = sweepChunks(kern.panel, kern.packB, sweep, sweepChunk, ctl, NEXT, job);
   const deadline = performance.now() + Math.max(PATIENCE_MS, 50 * (performance.now() - start));
   let finished = true;
   for (let done = Atomics.load(ctl, DONE); done !== seq; done = Atomics.load(ctl, DONE)) {
@@ -149,14 +187,12 @@ export function sweepAll(kern: Kernel, m: number, k: number, nPanels: number, nP
     Atomics.wait(ctl, DONE, done, left);
   }
   // Our fixed code should not throw there; if it did, or the worker is gone, the chunks
-  // this thread did not take are redone here (a worker merely late writes the same bits
-  // to the same places).
+  // this thread did not take are redone here, packing included (a worker merely late
+  // writes the same bits to the same places).
   if (!finished) giveUp(helper);
   if (!finished || Atomics.load(ctl, FAILED) === 1) {
     const chunks = Math.ceil(nPanels / chunk);
-    for (let i = 0; i < chunks; i++) {
-      if (!mine.includes(i)) sweep(kern.panel, k, mPanels, i * chunk, Math.min(nPanels, (i + 1) * chunk), nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr);
-    }
+    for (let i = 0; i < chunks; i++) if (!mine.includes(i)) sweepChunk(kern.panel, kern.packB, sweep, i, job);
   }
 }
 
@@ -232,15 +268,15 @@ function workerSource(): string {
 const { workerData } = process.getBuiltinModule?.("node:worker_threads") ?? require("node:worker_threads");
 const { bytes, memory, control } = workerData;
 const sweep = ${sweep.toString()};
+const sweepChunk = ${sweepChunk.toString()};
 const sweepChunks = ${sweepChunks.toString()};
-const { panel } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
+const { panel, packB } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
 Atomics.store(control, ${READY}, 1);
 for (let seen = 0; ; ) {
   Atomics.wait(control, ${SEQ}, seen);
   seen = Atomics.load(control, ${SEQ});
   try {
-    const [chunk, k, mPanels, nPanels, nPad, a, b, c, kc, mc, mr, nr] = control.subarray(${ARGS}, ${SLOTS});
-    sweepChunks(panel, sweep, control, ${NEXT}, chunk, k, mPanels, nPanels, nPad, a, b, c, kc, mc, mr, nr);
+    sweepChunks(panel, packB, sweep, sweepChunk, control, ${NEXT}, control.slice(${ARGS}, ${SLOTS}));
   } catch {
     Atomics.store(control, ${FAILED}, 1);
   }

@@ -370,9 +370,9 @@ export function residentAccumulation(n: number, nb: number): AccumulationWork | 
       // Strides (bytes) of op(A) along its rows' panels, k and lanes; op(B)'s likewise.
       if (a.transposed) kern.packA(a.offset * F64, packA * F64, mPanels, k, MR * F64, a.ld * F64, F64);
       else kern.packA(a.offset * F64, packA * F64, mPanels, k, MR * a.ld * F64, F64, a.ld * F64);
-      if (b.transposed) kern.packB(b.offset * F64, packB * F64, nPanels, k, NR * b.ld * F64, F64, b.ld * F64);
-      else kern.packB(b.offset * F64, packB * F64, nPanels, k, NR * F64, b.ld * F64, F64);
-      sweepAll(kern, m, k, nPanels, pad, packA * F64, packB * F64, cAt * F64, KC, MC_PANELS, MR, NR);
+      const src = b.offset * F64;
+      const unpacked = b.transposed ? { src, panelStride: NR * b.ld * F64, stepStride: F64, laneStride: b.ld * F64 } : { src, panelStride: NR * F64, stepStride: b.ld * F64, laneStride: F64 };
+      sweepAll(kern, m, k, nPanels, pad, packA * F64, packB * F64, cAt * F64, KC, MC_PANELS, MR, NR, unpacked);
       kern.subtract(c.offset * F64, cAt * F64, m, cols >> 1, c.ld * F64, pad * F64);
       if (cols & 1) for (let i = 0, x = c.offset + cols - 1, y = cAt + cols - 1; i < m; i++, x += c.ld, y += pad) h[x] = h[x]! - h[y]!;
     },
