@@ -42,21 +42,20 @@ interface NablaRun {
   liveMB: number;
 }
 
+/** One timed L-BFGS run with no callback, after a full collection. */
+function timeNabla(p: optim.problems.Problem, x0: Array): { ms: number; res: MinimizeResult<Array> } {
+  gc();
+  const t = performance.now();
+  const res = minimize(p.f, x0, { method: "lbfgs" });
+  return { ms: performance.now() - t, res };
+}
+
 /**
- * Median wall time of `reps` L-BFGS runs with no callback, then two untimed runs that
- * sample memory in the callback (sampling costs ~0.1 ms, a lot beside an iteration at n = 1e3).
+ * Two untimed runs that sample memory in the callback (sampling costs ~0.1 ms, a lot
+ * beside an iteration at n = 1e3): the peak, and the live figure with a collection before
+ * each sample.
  */
-function runNabla(n: number, reps: number): NablaRun {
-  const p = optim.problems.extendedRosenbrock(n);
-  const x0 = np.array(Float64Array.from(p.x0));
-  const times: number[] = [];
-  let res!: MinimizeResult<Array>;
-  for (let r = 0; r < reps; r++) {
-    gc();
-    const t = performance.now();
-    res = minimize(p.f, x0, { method: "lbfgs" });
-    times.push(performance.now() - t);
-  }
+function nablaMemory(p: optim.problems.Problem, x0: Array): { peakMB: number; liveMB: number } {
   const growth = (collect: boolean) => {
     gc();
     const base = liveBytes();
@@ -70,9 +69,7 @@ function runNabla(n: number, reps: number): NablaRun {
     });
     return (top - base) / 2 ** 20;
   };
-  const { f, gInf } = judge(p.f, res.x);
-  times.sort((a, b) => a - b);
-  return { ms: times[Math.floor(reps / 2)]!, nit: res.nit, nfev: res.nfev, f, gInf, peakMB: growth(false), liveMB: growth(true) };
+  return { peakMB: growth(false), liveMB: growth(true) };
 }
 
 interface ScipyRun {
@@ -96,11 +93,41 @@ function findScipy(): { versions: string } | { missing: string } {
 }
 
 /** scipy in a child process; `oneThread` pins OpenBLAS (which numpy and L-BFGS-B call) to one thread. */
-function runScipy(n: number, reps: number, oneThread: boolean): ScipyRun | string {
+function runScipy(n: number, reps: number, oneThread: boolean, memory = false): ScipyRun | string {
   const env = oneThread ? { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1" } : process.env;
-  const r = spawnSync("python3", [scipyScript, String(n), String(reps), ...(oneThread ? ["--memory"] : [])], { encoding: "utf8", env, timeout: 600_000 });
+  const r = spawnSync("python3", [scipyScript, String(n), String(reps), ...(memory ? ["--memory"] : [])], { encoding: "utf8", env, timeout: 600_000 });
   if (r.status !== 0) return `scipy run failed: ${r.error?.message ?? r.stderr.trim().split("\n").pop()}`;
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as ScipyRun;
+}
+
+const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * nabla and scipy (threaded, then one thread) run in turn, `reps` times, so that both
+ * meet the machine in the same state: on this 2-core machine memory bandwidth can halve
+ * for minutes, and L-BFGS at n ≥ 1e5 is bound by it. Medians; scipy's nit, nfev, f and ‖g‖
+ * from its last run, its traced memory from one more (one thread).
+ */
+function alternate(n: number, reps: number, withScipy: boolean): { nabla: NablaRun; threaded: ScipyRun | string; single: ScipyRun | string } {
+  const p = optim.problems.extendedRosenbrock(n);
+  const x0 = np.array(Float64Array.from(p.x0));
+  const ms: number[] = [];
+  const scipyMs: [number[], number[]] = [[], []];
+  let res!: MinimizeResult<Array>;
+  let scipyRuns: (ScipyRun | string)[] = ["skipped", "skipped"];
+  for (let r = 0; r < reps; r++) {
+    const run = timeNabla(p, x0);
+    ms.push(run.ms);
+    res = run.res;
+    if (!withScipy) continue;
+    scipyRuns = [runScipy(n, 1, false), runScipy(n, 1, true)];
+    scipyRuns.forEach((s, i) => typeof s !== "string" && scipyMs[i]!.push(s.ms));
+  }
+  const [threaded, single] = scipyRuns.map((s, i) => (typeof s === "string" ? s : { ...s, ms: medianOf(scipyMs[i]!) }));
+  const traced = withScipy ? runScipy(n, 1, true, true) : "skipped";
+  const singleRun = typeof single === "string" ? single : { ...single!, peakTracedMB: typeof traced === "string" ? null : traced.peakTracedMB };
+  const { f, gInf } = judge(p.f, res.x);
+  return { nabla: { ms: medianOf(ms), nit: res.nit, nfev: res.nfev, f, gInf, ...nablaMemory(p, x0) }, threaded: threaded!, single: singleRun };
 }
 
 const e = (v: number) => v.toExponential(2);
@@ -121,7 +148,8 @@ function largeScale(): void {
   print("\n## L-BFGS on extended Rosenbrock (MGH pairs) from the standard start, against scipy L-BFGS-B\n");
   print('nabla `minimize(f, x0, { method: "lbfgs" })`, gradient by autodiff (jit); scipy `minimize(fg, x0, jac=True, method="L-BFGS-B")`,');
   print("default options (m = 10), a hand-written numpy gradient, in a python3 child process. Times are medians of 7 / 3 / 1 runs at");
-  print("n = 1e3 / 1e5 / 1e6 (scipy's exclude interpreter start and imports). scipy is run twice: with OpenBLAS's default threads,");
+  print("n = 1e3 / 1e5 / 1e6, nabla's and scipy's taken in turn (scipy's exclude interpreter start and imports), as memory bandwidth");
+  print("drifts between minutes on this machine. scipy is run twice: with OpenBLAS's default threads,");
   print("and pinned to one thread (OPENBLAS_NUM_THREADS=1; nabla is single-threaded) — on a small, busy machine the threaded run");
   print("can be much slower, so the ratio is taken against the faster of the two. nit / nfev / f / ‖g‖∞ for scipy are from the");
   print("one-thread run; f and ‖g‖∞ are recomputed at the returned x on both sides.");
@@ -131,9 +159,7 @@ function largeScale(): void {
   row(["---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---"]);
   const memory: string[][] = [];
   for (const n of sizes) {
-    const a = runNabla(n, reps(n));
-    const threaded = missing ? `skipped` : runScipy(n, reps(n), false);
-    const single = missing ? `skipped` : runScipy(n, reps(n), true);
+    const { nabla: a, threaded, single } = alternate(n, reps(n), !missing);
     const ms = (r: ScipyRun | string) => (typeof r === "string" ? r : r.ms.toFixed(1));
     const sc = typeof single === "string" ? ["", "", "", ""] : [single.nit, single.nfev, e(single.fun), e(single.gInf)];
     const times = [threaded, single].flatMap((r) => (typeof r === "string" ? [] : [r.ms]));
