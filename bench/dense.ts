@@ -8,6 +8,7 @@ import { activeThreads, setThreads, setWasmEnabled } from "nabla-internal/array/
 import { compileKernel } from "nabla-internal/array/wasm/index.js";
 import { MR, NR } from "nabla-internal/array/wasm/matmul.js";
 import { mulberry32, print, timePair } from "./harness.js";
+import { corePeakGflops } from "./peak.js";
 
 const SIZES = [64, 128, 256, 512, 1024];
 /** Timed runs per size (the JavaScript kernel takes about a second at 1024). */
@@ -95,10 +96,13 @@ function benchMatmul(): void {
   print(`WebAssembly on one thread: f64x2 SIMD, ${MR}×${NR} register tiles, packed panels, blocks of 256 over k; results bit-identical to the JavaScript kernel.`);
   print(`Module build + compile: ${compileMs().toFixed(2)} ms. "first call" is the first product of that size in this process (memory growth, code not yet tiered up).`);
   print("version" in numpy ? `numpy ${numpy.version}, one OpenBLAS thread, median of 7.` : `numpy column skipped: ${numpy.missing}.`);
+  print("\"core peak\": this core's rate for the kernel's arithmetic, f64x2 multiplies and adds with no FMA (Node 20's WebAssembly has");
+  print("none), measured right after each row by independent chains of them (bench/peak.ts): this machine's speed moves by up to 40%");
+  print("from one run to the next, seconds apart, so the peak says what the row's absolute figures were up against.");
   print();
   const line = (cells: string[]) => print(`| ${cells.join(" | ")} |`);
-  line(["n", "WASM ms", "WASM GFLOP/s", "JS ms", "JS GFLOP/s", "WASM ÷ JS speed", "numpy GFLOP/s", "WASM ÷ numpy", "first call ms", "goal"]);
-  line(["---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---"]);
+  line(["n", "WASM ms", "WASM GFLOP/s", "JS ms", "JS GFLOP/s", "WASM ÷ JS speed", "numpy GFLOP/s", "WASM ÷ numpy", "core peak GFLOP/s", "WASM ÷ peak", "first call ms", "goal"]);
+  line(["---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---"]);
   for (const n of SIZES) {
     const a = randomMatrix(n, n);
     const b = randomMatrix(n, n + 1);
@@ -111,6 +115,7 @@ function benchMatmul(): void {
     const js = () => (setWasmEnabled(false), np.matmul(a, b));
     const [wasmMs, jsMs] = timePair(wasm, js, { reps: REPS[n], warmupMs: 200 });
     setWasmEnabled(true);
+    const peak = corePeakGflops();
     const py = "gflops" in numpy ? numpy.gflops[n] : undefined;
     line([
       String(n),
@@ -121,6 +126,8 @@ function benchMatmul(): void {
       (jsMs / wasmMs).toFixed(2) + "×",
       py === undefined ? "—" : py.toFixed(1),
       py === undefined ? "—" : (gflops(wasmMs) / py).toFixed(2) + "×",
+      peak.toFixed(2),
+      (gflops(wasmMs) / peak).toFixed(2) + "×",
       first.toFixed(2),
       n >= 256 ? "≥ 10 GFLOP/s" : "",
     ]);
