@@ -1,8 +1,10 @@
 // The ceiling the matmul kernel works under, measured on this core now: WebAssembly in
 // Node 20 has no fused multiply-add (relaxed SIMD is behind a flag), so the kernel's
 // arithmetic is f64x2 multiplies and f64x2 adds, and this core retires at most so many of
-// them per cycle whatever the code. A loop of 12 independent chains (6 of adds, 6 of
-// multiplies: enough to cover their latency) times that rate, in GFLOP/s (2 per vector op).
+// them per cycle whatever the code. A loop of 14 independent chains (7 of adds, 7 of
+// multiplies; here each takes 4 cycles and up to 3 start per cycle, so 12 chains only just
+// cover the latency) times that rate, in GFLOP/s (2 per vector op). The rate itself moves
+// by up to 40% from one second to the next on this machine, as a neighbour shares the core.
 import { Body, Op, Simd, ValType, emitModule } from "nabla-internal/array/wasm/module.js";
 
 // The few WebAssembly JS-API members used here (the repository's lib has no DOM types).
@@ -13,12 +15,12 @@ interface WasmApi {
 }
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-const CHAINS = 12;
+const CHAINS = 14;
 const ITERATIONS = 2_000_000;
 
 let peakFn: ((iterations: number) => void) | undefined;
 
-/** `peak(iterations)`: 6 chains of x += d and 6 of x *= m, then every x stored (so none is dead code). */
+/** `peak(iterations)`: 7 chains of x += d and 7 of x *= m, then every x stored (so none is dead code). */
 function build(): (iterations: number) => void {
   const P = { iterations: 0 };
   const f = new Body(1);
