@@ -5,6 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { np } from "nabla";
 import { activeThreads, gemmUpdate, matmulStorage, setThreads, setWasmEnabled, Storage } from "../../packages/nabla/src/array/index.js";
 import { stopWorker, wasmMatmulInto } from "../../packages/nabla/src/array/wasm/index.js";
+import { sweep, sweepChunk, sweepChunks, type Job } from "../../packages/nabla/src/array/wasm/threads.js";
 import { firstDifference, uniformFrom } from "../helpers.js";
 
 // Large float64 products split B's column panels between this thread and one worker
@@ -165,6 +166,45 @@ describe("a process that used the worker", () => {
     expect(normal.threads).toBe(2);
     expect(child.sum).toBe(normal.sum);
   }, 60_000);
+});
+
+// The claim protocol alone, with a recording chunk function: NEXT holds tag · 32 + the
+// next chunk, FINISHED the chunks done.
+describe("claiming chunks", () => {
+  const NEXT = 0;
+  const FINISHED = 1;
+  // 10 panels in chunks of 3: chunks 0..3, the last one short.
+  const job: Job = [3, 8, 2, 10, 40, 0, 0, 0, 256, 32, 4, 4, 0, 0, 0, 0];
+  const noKernel = () => {
+    throw new Error("the recording chunk function runs no kernel");
+  };
+  const run = (control: Int32Array, tag: number) => {
+    const ran: number[] = [];
+    const record: typeof sweepChunk = (_panel, _packB, _sweep, i) => void ran.push(i);
+    const taken = sweepChunks(noKernel, noKernel, sweep, record, control, NEXT, FINISHED, tag, job);
+    return { taken, ran };
+  };
+
+  it("takes every chunk of its own job once, in order, and counts them finished", () => {
+    const control = Int32Array.of(7 * 32, 0);
+    const { taken, ran } = run(control, 7);
+    expect(taken).toEqual([0, 1, 2, 3]);
+    expect(ran).toEqual([0, 1, 2, 3]);
+    expect(control[FINISHED]).toBe(4);
+    expect(control[NEXT]).toBe(7 * 32 + 4);
+  });
+
+  it("takes what is left after another thread's claims", () => {
+    const control = Int32Array.of(7 * 32 + 2, 1);
+    expect(run(control, 7).taken).toEqual([2, 3]);
+    expect(control[FINISHED]).toBe(3);
+  });
+
+  it("claims nothing of a newer job, as a worker that woke late for an older one", () => {
+    const control = Int32Array.of(8 * 32, 0);
+    expect(run(control, 7)).toEqual({ taken: [], ran: [] });
+    expect(Array.from(control)).toEqual([8 * 32, 0]);
+  });
 });
 
 // Last in this file: from here on this process's products run on one thread.
