@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { np } from "nabla";
 import { matmulStorage, setWasmEnabled, Storage, wasmAvailable } from "../../packages/nabla/src/array/index.js";
-import { wasmMatmulInto } from "../../packages/nabla/src/array/wasm/index.js";
+import { compileKernel, wasmMatmulInto } from "../../packages/nabla/src/array/wasm/index.js";
 import { sleb, uleb } from "../../packages/nabla/src/array/wasm/module.js";
 import { uniformFrom, firstDifference } from "../helpers.js";
 
@@ -197,6 +197,12 @@ describe("fallback to the JavaScript kernel", () => {
 });
 
 describe("module builder", () => {
+  it("the module stays under 4 KiB: above that, Chrome refuses to compile it on the main thread", () => {
+    const kernel = compileKernel();
+    expect(kernel?.sharedBytes).toBeInstanceOf(Uint8Array); // Node: a shared memory, its bytes kept
+    expect(kernel!.sharedBytes!.length).toBeLessThan(4096);
+  });
+
   it("LEB128 as the specification's examples", () => {
     expect(uleb(0)).toEqual([0x00]);
     expect(uleb(127)).toEqual([0x7f]);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { linalg, np } from "nabla";
 import { residentMatrix, setThreads, setWasmEnabled, wasmAvailable } from "../../packages/nabla/src/array/index.js";
-import { luBlocked } from "../../packages/nabla/src/linalg/blocked.js";
+import { luBlocked, maxAbs } from "../../packages/nabla/src/linalg/blocked.js";
 import { firstDifference, uniformFrom } from "../helpers.js";
 
 // The LU kept resident in WebAssembly memory (array/wasm/lu.ts: the panel's elimination,
@@ -216,6 +216,38 @@ describe("LU resident in WebAssembly memory", () => {
       scale = Math.max(scale, sAbs);
     }
     expect(r / (n * EPS * scale), `seed ${SEED + 5}: backward error in units of nε`).toBeLessThanOrEqual(4);
+  });
+
+  it("residentMatrix.maxAbs is max |a_ij| as the JavaScript scan gives it: odd widths (zero padding), few pairs, NaN and ±∞", () => {
+    for (const [m, n] of [[1, 2], [3, 3], [7, 5], [41, 37], [64, 64]] as const) {
+      const A = randomMatrix(SEED + m * n, m, n);
+      const cases: [string, (B: Float64Array) => void][] = [
+        ["random", () => undefined],
+        ["the largest negative, last", (B) => (B[m * n - 1] = -1e300)],
+        ["a NaN", (B) => (B[(m * n) >> 1] = NaN)],
+        ["−∞ first", (B) => (B[0] = -Infinity)],
+        ["all zero", (B) => B.fill(0)],
+      ];
+      for (const [what, change] of cases) {
+        const B = A.slice();
+        change(B);
+        const want = maxAbs(B, 0, m * n);
+        const got = residentMatrix(B, m, n)!.maxAbs();
+        expect(Object.is(got, want), `seed ${SEED + m * n}, ${m}×${n}, ${what}: ${got} against ${want}`).toBe(true);
+      }
+    }
+    expect(maxAbs(Float64Array.of(1, -3, NaN, 2), 0, 4)).toBeNaN();
+    expect(maxAbs(Float64Array.of(9, 1, -3, 2), 1, 3)).toBe(3); // from the offset on
+  });
+
+  it("linalg.solve's singularity test measures pivots against max |A| scanned in WebAssembly: a rank-deficient 40×40 is refused, the same with WebAssembly off", () => {
+    const n = 40;
+    const A = randomMatrix(SEED + 11, n, n);
+    for (let j = 0; j < n; j++) A[39 * n + j] = 2 * A[3 * n + j]! - A[17 * n + j]!; // row 39 = 2·row 3 − row 17
+    const solve = () => linalg.solve(np.array(A).reshape([n, n]), np.ones([n]));
+    expect(solve).toThrow(/singular/);
+    setWasmEnabled(false);
+    expect(solve).toThrow(/singular/);
   });
 
   it("residentMatrix.update subtracts the product on its block only (odd widths, the last row and column), and finish copies back", () => {

@@ -85,25 +85,78 @@ export function luBlocked(lu: Float64Array, m: number, n: number, piv: Int32Arra
 
 /**
  * luBlocked of the m×n matrix at `a[offset..]`, handing `use` the packed factors where
- * they were made, rows `ld` apart: in WebAssembly memory (ld ≥ n), or in a float64 copy.
- * They are valid only during the call, and no WebAssembly kernel may run inside it.
+ * they were made, rows `ld` apart: in WebAssembly memory (ld ≥ n), or in a float64 copy,
+ * and max |A| (NaN if A holds a NaN), which a singularity test measures pivots against:
+ * scanned in WebAssembly too where the matrix is there, 5–10× faster than here. The
+ * factors are valid only during the call, and no WebAssembly kernel may run inside it.
  * Factors used once (a solve by substitution) so skip their copy out of WebAssembly memory.
  *
  * @example
  * const piv = new Int32Array(2), perm = Int32Array.of(0, 1);
- * luFactorWith(Float64Array.of(1, 2, 3, 4), 0, 2, 2, piv, perm, (f, ld) => f[ld + 1]); // 2/3
+ * luFactorWith(Float64Array.of(1, 2, 3, 4), 0, 2, 2, piv, perm, (f, ld, maxAbsA) => f[ld + 1] * maxAbsA); // 8/3
  */
-export function luFactorWith<T>(a: TypedArray, offset: number, m: number, n: number, piv: Int32Array, perm: Int32Array, use: (f: Float64Array, ld: number) => T): T {
+export function luFactorWith<T>(a: TypedArray, offset: number, m: number, n: number, piv: Int32Array, perm: Int32Array, use: (f: Float64Array, ld: number, maxAbsA: number) => T): T {
   const resident = Math.min(m, n) >= RESIDENT_MIN ? residentMatrix(a, m, n, offset) : null;
   if (resident !== null) {
+    const maxAbsA = resident.maxAbs();
     factorOn(resident, m, n, piv, perm);
-    return use(resident.data, resident.ld);
+    return use(resident.data, resident.ld, maxAbsA);
   }
+  const maxAbsA = maxAbs(a, offset, m * n);
   const lu = new Float64Array(m * n);
   lu.set(a.subarray(offset, offset + m * n));
   factorOn(inPlace(lu, m, n), m, n, piv, perm);
-  return use(lu, n);
+  return use(lu, n, maxAbsA);
 }
+
+/**
+ * max |a_i| over a[off..off + size], NaN if any is NaN (as Math.max would give, without a
+ * call per element). Four running maxima, so that no comparison waits on the one before;
+ * each is compared as !(v ≤ max), true for a NaN too, so the rare taken branch also
+ * catches NaN. max is exact, so the grouping does not change the value.
+ *
+ * @example
+ * maxAbs(Float64Array.of(1, -3, 2), 0, 3); // 3
+ */
+export function maxAbs(a: TypedArray, off: number, size: number): number {
+  let b0 = 0;
+  let b1 = 0;
+  let b2 = 0;
+  let b3 = 0;
+  const end = off + size;
+  let i = off;
+  for (; i + 4 <= end; i += 4) {
+    const v0 = Math.abs(a[i]!);
+    const v1 = Math.abs(a[i + 1]!);
+    const v2 = Math.abs(a[i + 2]!);
+    const v3 = Math.abs(a[i + 3]!);
+    if (!(v0 <= b0)) {
+      if (v0 !== v0) return NaN;
+      b0 = v0;
+    }
+    if (!(v1 <= b1)) {
+      if (v1 !== v1) return NaN;
+      b1 = v1;
+    }
+    if (!(v2 <= b2)) {
+      if (v2 !== v2) return NaN;
+      b2 = v2;
+    }
+    if (!(v3 <= b3)) {
+      if (v3 !== v3) return NaN;
+      b3 = v3;
+    }
+  }
+  for (; i < end; i++) {
+    const v = Math.abs(a[i]!);
+    if (!(v <= b0)) {
+      if (v !== v) return NaN;
+      b0 = v;
+    }
+  }
+  return Math.max(b0, b1, b2, b3);
+}
+
 
 /** The recursive LU on its store, then piv's interchanges composed into perm. */
 function factorOn(s: LuStore, m: number, n: number, piv: Int32Array, perm: Int32Array): void {

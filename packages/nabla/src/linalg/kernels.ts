@@ -2,10 +2,11 @@
 // float64 (float32 inputs are widened on read and rounded on write). Nothing here knows
 // about Arrays, tracing or derivatives; the primitives in primitives.ts call these.
 import { sizeOf, stridesOf, type DType, type Shape, type TypedArray } from "../array/index.js";
-import { choleskyBlocked, luBlocked, luFactorWith, solveTriangularBlocked, substitutesOnly, type TriangularOptions } from "./blocked.js";
+import { choleskyBlocked, luBlocked, luFactorWith, maxAbs, solveTriangularBlocked, substitutesOnly, type TriangularOptions } from "./blocked.js";
 import { blockedQR } from "./qr.js";
 
 export type { TriangularOptions } from "./blocked.js";
+export { maxAbs } from "./blocked.js";
 
 /** Unit roundoff of the dtype the data came in: what "numerically zero" is measured by. */
 export function epsOf(dtype: DType): number {
@@ -107,22 +108,22 @@ export function luSolve({ lu, perm }: Pick<LU, "lu" | "perm">, n: number, B: Flo
 
 /**
  * op(A)·X = B (B n×k) by LU of the n×n matrix at `a[off..]`, the factors not kept:
- * `check(lu, ld)` sees them first (and may throw). With few right-hand sides the
+ * `check(lu, ld, maxAbsA)` sees them and max |A| first (and may throw). With few right-hand sides the
  * substitutions run where the factors were made, so they are never copied out of
  * WebAssembly memory; the same operations as luFactor then luSolve, so the same bits.
  *
  * @example
  * luFactorSolve(Float64Array.of(3, 1, 1, 2), 0, 2, Float64Array.of(9, 8), 1, false, () => undefined); // [2, 3]
  */
-export function luFactorSolve(a: TypedArray, off: number, n: number, B: Float64Array, k: number, transpose: boolean, check: (lu: Float64Array, ld: number) => void): Float64Array {
+export function luFactorSolve(a: TypedArray, off: number, n: number, B: Float64Array, k: number, transpose: boolean, check: (lu: Float64Array, ld: number, maxAbsA: number) => void): Float64Array {
   if (!substitutesOnly(n, k)) {
     const f = luFactor(a, off, n);
-    check(f.lu, n);
+    check(f.lu, n, maxAbs(a, off, n * n));
     return luSolve(f, n, B, k, transpose);
   }
   const perm = Int32Array.from({ length: n }, (_, i) => i);
-  return luFactorWith(a, off, n, n, new Int32Array(n), perm, (lu, ld) => {
-    check(lu, ld);
+  return luFactorWith(a, off, n, n, new Int32Array(n), perm, (lu, ld, maxAbsA) => {
+    check(lu, ld, maxAbsA);
     return luSolve({ lu, perm }, n, B, k, transpose, ld);
   });
 }

@@ -3,7 +3,7 @@
 // derivative of a solve is a solve and derivatives of any order work.
 import { allocate, broadcastShapes, shapeString, sizeOf, Storage } from "../array/index.js";
 import { bind, bind1, definePrimitive, np, type Array, type Aval, type Primitive, alignForBroadcast, unbroadcast } from "../core/index.js";
-import { batchOffsets, epsOf, luFactor, luFactorSolve, luSolve, readMatrix, triangularSolveInPlace } from "./kernels.js";
+import { batchOffsets, epsOf, luFactor, luFactorSolve, luSolve, maxAbs, readMatrix, triangularSolveInPlace } from "./kernels.js";
 import { eye, mT, squareAval, tril, triu } from "./util.js";
 
 type Tangent = Array | null;
@@ -128,22 +128,19 @@ export const luSolveP: Primitive<LuSolveParams> = definePrimitive<LuSolveParams>
   impl([a, b], p, [out]) {
     const n = a!.shape[a!.shape.length - 1]!;
     const count = sizeOf(out!.shape.slice(0, -2));
-    // max|a| is scanned first, so that the factorization's copy of a finds it in cache.
-    const check = (off: number, index: number) => {
-      const limit = n * epsOf(a!.dtype) * maxAbs(a!.data, off, n * n);
-      return (lu: Float64Array, ld: number) => checkPivots(n, lu, ld, limit, p.caller, located(a!.shape, index, count));
-    };
+    // max|a| comes with the factors: where they are made in WebAssembly, it is scanned there.
+    const check = (index: number) => (lu: Float64Array, ld: number, maxAbsA: number) =>
+      checkPivots(n, lu, ld, n * epsOf(a!.dtype) * maxAbsA, p.caller, located(a!.shape, index, count));
     if (sizeOf(a!.shape.slice(0, -2)) === count) {
       // Each a solved against one b: its factors are used once.
-      return solveEach(a!, b!, out!, (off, B, k, index) => luFactorSolve(a!.data, off, n, B, k, p.transpose, check(off, index)));
+      return solveEach(a!, b!, out!, (off, B, k, index) => luFactorSolve(a!.data, off, n, B, k, p.transpose, check(index)));
     }
     const factors = new Map<number, ReturnType<typeof luFactor>>(); // a broadcast over b is factored once
     return solveEach(a!, b!, out!, (off, B, k, index) => {
       let f = factors.get(off);
       if (!f) {
-        const checkFactors = check(off, index);
         f = luFactor(a!.data, off, n);
-        checkFactors(f.lu, n);
+        check(index)(f.lu, n, maxAbs(a!.data, off, n * n));
         factors.set(off, f);
       }
       return luSolve(f, n, B, k, p.transpose);
@@ -163,51 +160,6 @@ function checkPivots(n: number, lu: Float64Array, ld: number, limit: number, cal
       );
     }
   }
-}
-
-/**
- * max |a_i| over a[off..off + size], NaN if any is NaN (as Math.max would give, without a
- * call per element). Four running maxima, so that no comparison waits on the one before;
- * each is compared as !(v ≤ max), true for a NaN too, so the rare taken branch also
- * catches NaN. max is exact, so the grouping does not change the value.
- */
-function maxAbs(a: Storage["data"], off: number, size: number): number {
-  let b0 = 0;
-  let b1 = 0;
-  let b2 = 0;
-  let b3 = 0;
-  const end = off + size;
-  let i = off;
-  for (; i + 4 <= end; i += 4) {
-    const v0 = Math.abs(a[i]!);
-    const v1 = Math.abs(a[i + 1]!);
-    const v2 = Math.abs(a[i + 2]!);
-    const v3 = Math.abs(a[i + 3]!);
-    if (!(v0 <= b0)) {
-      if (v0 !== v0) return NaN;
-      b0 = v0;
-    }
-    if (!(v1 <= b1)) {
-      if (v1 !== v1) return NaN;
-      b1 = v1;
-    }
-    if (!(v2 <= b2)) {
-      if (v2 !== v2) return NaN;
-      b2 = v2;
-    }
-    if (!(v3 <= b3)) {
-      if (v3 !== v3) return NaN;
-      b3 = v3;
-    }
-  }
-  for (; i < end; i++) {
-    const v = Math.abs(a[i]!);
-    if (!(v <= b0)) {
-      if (v !== v) return NaN;
-      b0 = v;
-    }
-  }
-  return Math.max(b0, b1, b2, b3);
 }
 
 /** a⁻ᵀ, for the derivatives of det and log|det a|; errors name `caller`. */

@@ -50,6 +50,43 @@ export function subtractKernel(): FunctionDef {
   return { name: "subtract", params: new Array<ValType>(6).fill(ValType.i32), body: f };
 }
 
+/**
+ * `maxAbs(src, pairs, out)`: max |x| over the 2·`pairs` ≥ 2 values at `src`, stored as a
+ * float64 at `out`; NaN if any is NaN (f64x2.max and f64.max give NaN when either operand
+ * is). Four running maxima, four pairs a step. Addresses in bytes.
+ *
+ * @example
+ * const bytes = emitModule([maxAbsKernel()]); // exports maxAbs(…)
+ */
+export function maxAbsKernel(): FunctionDef {
+  const P = { src: 0, pairs: 1, out: 2 };
+  const f = new Body(3);
+  const left = f.local(ValType.i32);
+  // v128 locals start at zero, a max of absolute values can start there.
+  const acc = [f.local(ValType.v128), f.local(ValType.v128), f.local(ValType.v128), f.local(ValType.v128)];
+  const step = (x: number, offset: number) => f.get(x).get(P.src).simd(Simd.v128Load, { ...ALIGN_F64, offset }).simd(Simd.f64x2Abs).simd(Simd.f64x2Max).set(x);
+  f.get(P.pairs).i32(2).op(Op.i32ShrU).tee(left);
+  when(f, () =>
+    f.loop(() => {
+      acc.forEach((x, r) => step(x, r * V128));
+      f.get(P.src).i32(4 * V128).op(Op.i32Add).set(P.src);
+      f.get(left).i32(1).op(Op.i32Sub).tee(left).brIf(0); // next four pairs
+    }),
+  );
+  f.get(P.pairs).i32(3).op(Op.i32And).tee(left);
+  when(f, () =>
+    f.loop(() => {
+      step(acc[0]!, 0);
+      f.get(P.src).i32(V128).op(Op.i32Add).set(P.src);
+      f.get(left).i32(1).op(Op.i32Sub).tee(left).brIf(0); // next pair
+    }),
+  );
+  f.get(acc[0]!).get(acc[1]!).simd(Simd.f64x2Max).get(acc[2]!).get(acc[3]!).simd(Simd.f64x2Max).simd(Simd.f64x2Max).set(acc[0]!);
+  f.get(P.out).get(acc[0]!).simd(Simd.f64x2ExtractLane).op(0).get(acc[0]!).simd(Simd.f64x2ExtractLane).op(1).op(Op.f64Max);
+  f.mem(Op.f64Store, { ...ALIGN_F64, offset: 0 });
+  return { name: "maxAbs", params: new Array<ValType>(3).fill(ValType.i32), body: f };
+}
+
 
 
 /** Locals of `axpy`: two addresses, a count and the splatted scale. */
@@ -315,6 +352,8 @@ export interface ResidentMatrix {
   update(c: number, a: number, b: number, rows: number, k: number, cols: number): void;
   panel(c0: number, c1: number, piv: Int32Array): void;
   unitLower(t: number, n: number, b: number, k: number): void;
+  /** max |a_ij| over the matrix as it is now (NaN if any is NaN): before factoring, max |A|. */
+  maxAbs(): number;
   finish(into?: Float64Array): void;
 }
 
@@ -385,6 +424,11 @@ export function residentMatrix(src: TypedArray, m: number, n: number, offset = 0
     },
     unitLower(t, size, b, cols) {
       if (size > 0 && cols > 0) kern.unitLower(t * F64, b * F64, size, cols, ld * F64);
+    },
+    maxAbs() {
+      // Rows' padding slots hold zeros; the result goes to the product's room, free now.
+      kern.maxAbs(0, (m * ld) >> 1, cAt * F64);
+      return h[cAt]!;
     },
     finish(into) {
       const [dst, at] = into ? [into, 0] : [src, offset];

@@ -38,6 +38,7 @@ export const Op = {
   f64Sub: 0xa1,
   f64Mul: 0xa2,
   f64Div: 0xa3,
+  f64Max: 0xa5,
 } as const;
 
 /** SIMD instructions: the prefix byte 0xfd, then this sub-opcode as unsigned LEB128. */
@@ -48,9 +49,11 @@ export const Simd = {
   v128Const: 12,
   f64x2Splat: 20,
   f64x2ExtractLane: 33,
+  f64x2Abs: 236,
   f64x2Add: 240,
   f64x2Sub: 241,
   f64x2Mul: 242,
+  f64x2Max: 245,
 } as const;
 /** f64.const 0: the opcode and the eight bytes of +0. */
 export const F64_ZERO = [Op.f64Const, 0, 0, 0, 0, 0, 0, 0, 0];

@@ -3,14 +3,14 @@
 // WebAssembly, its SIMD or compiling it is unavailable (an old engine; a
 // Content-Security-Policy without 'wasm-unsafe-eval'), `instantiate` answers null and
 // every entry point falls back to its JavaScript kernel, whose results are the same bit
-// for bit. The module is about 2.6 KiB, so it compiles synchronously even on a browser's
+// for bit. The module is about 3.7 KiB, so it compiles synchronously even on a browser's
 // main thread (Chrome refuses that above 4 KiB). In Node the memory is shared, so a
 // worker can run the same kernels on it (threads.ts); elsewhere it is a plain one.
 import { emitModule } from "./module.js";
 import { MR, NR, packKernel, panelKernel } from "./matmul.js";
 import { rotateKernel } from "./rotations.js";
 import { columnsKernel, symvKernel } from "./gemv.js";
-import { luPanelKernel, subtractKernel, unitLowerKernel } from "./lu.js";
+import { luPanelKernel, maxAbsKernel, subtractKernel, unitLowerKernel } from "./lu.js";
 import { correctionsKernel } from "./tridiagonal.js";
 
 // The few WebAssembly JS-API members used here (the repository's lib has no DOM types).
@@ -33,6 +33,7 @@ export type SymvFn = (a: number, x: number, y: number, m: number, ld: number) =>
 export type SubtractFn = (c: number, t: number, rows: number, pairs: number, ldc: number, ldt: number) => void;
 export type LuPanelFn = (ld: number, m: number, pairs: number, c0: number, c1: number, piv: number) => void;
 export type UnitLowerFn = (t: number, b: number, n: number, k: number, ld: number) => void;
+export type MaxAbsFn = (src: number, pairs: number, out: number) => void;
 export type CorrectionsFn = (d: number, x: number, y: number, sx: number, sy: number, stride: number, pairs: number, t: number, ldx: number) => void;
 
 const PAGE = 65536;
@@ -53,6 +54,7 @@ export interface Kernel {
   subtract: SubtractFn;
   luPanel: LuPanelFn;
   unitLower: UnitLowerFn;
+  maxAbs: MaxAbsFn;
   corrections: CorrectionsFn;
   view: Float64Array;
   /** The module's bytes when its memory is shared, so a worker can run the same kernels on it; else null. */
@@ -106,7 +108,7 @@ export function compileKernel(): Kernel | null {
     const sharedMem = sharedMemory(api);
     const shared = sharedMem !== null;
     const memory = sharedMem ?? new api.Memory({ initial: 1 });
-    const functions = [panelKernel(), packKernel("packA", MR), packKernel("packB", NR), rotateKernel(), columnsKernel(), subtractKernel(), luPanelKernel(), unitLowerKernel(), correctionsKernel(), symvKernel()];
+    const functions = [panelKernel(), packKernel("packA", MR), packKernel("packB", NR), rotateKernel(), columnsKernel(), subtractKernel(), luPanelKernel(), unitLowerKernel(), correctionsKernel(), symvKernel(), maxAbsKernel()];
     const bytes = emitModule(functions, shared ? MAX_PAGES : undefined);
     // validate() is false where the engine lacks 128-bit SIMD; compiling may still be
     // refused (CSP), which throws.
@@ -123,6 +125,7 @@ export function compileKernel(): Kernel | null {
       subtract: exports.subtract as SubtractFn,
       luPanel: exports.luPanel as LuPanelFn,
       unitLower: exports.unitLower as UnitLowerFn,
+      maxAbs: exports.maxAbs as MaxAbsFn,
       corrections: exports.corrections as CorrectionsFn,
       view: new Float64Array(memory.buffer),
       sharedBytes: shared ? bytes : null,
