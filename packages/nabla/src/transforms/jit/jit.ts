@@ -101,6 +101,9 @@ function staticKeyOf(op: string, value: unknown, i: number, within: [object, str
   return `{${entries.map((k) => `${JSON.stringify(k)}:${keyOf(k)}`).join(",")}}`;
 }
 
+/** An output's data as a concrete Array. */
+const wrap = (aval: Aval, data: TypedArray): Array => new ConcreteArray(new Storage(aval.dtype, aval.shape, data));
+
 /** Stages f on this call (see `readCall`): flat leaves in, flat leaves out, and the output's structure. */
 function trace(f: (...args: any[]) => any, args: readonly unknown[], statics: ReadonlySet<number>, call: ReturnType<typeof readCall>): Traced {
   let outDef: TreeDef | undefined;
@@ -149,27 +152,30 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
     if (last?.traced === evicted) last = undefined;
   });
   registerCache(cache);
-  const sameAsLast = (args: readonly unknown[]) => {
+  // Whether `args` are Arrays of the last call's avals (with `concrete`, concrete ones):
+  // then its program is reused without building a key. Plain loops, no allocation: this
+  // is the per-call path of small problems (an optimizer's thousands of evaluations).
+  const matchesLast = (args: readonly unknown[], concrete: boolean) => {
     if (!last || args.length !== last.avals.length) return false;
     for (let i = 0; i < args.length; i++) {
       const a = args[i];
       const b = last.avals[i]!;
-      if (!(a instanceof Array) || a.dtype !== b.dtype || a.weak !== b.weak || !sameShape(a.shape, b.shape)) return false;
+      if (!(a instanceof Array) || (concrete && !(a instanceof ConcreteArray)) || a.dtype !== b.dtype || a.weak !== b.weak || !sameShape(a.shape, b.shape)) return false;
     }
     return true;
   };
   const run = ({ program, outDef }: Traced, arrays: readonly Array[]) => {
-    // Plain loops: this is the per-call path of small problems, where every allocation shows.
     const data = new globalThis.Array<TypedArray>(arrays.length);
     for (let i = 0; i < arrays.length; i++) data[i] = (arrays[i] as ConcreteArray).storage.data;
     const outs = program.run(data);
     const avals = program.outAvals;
+    if (outDef.node.kind === "leaf") return wrap(avals[0]!, outs[0]!);
     const results = new globalThis.Array<Array>(outs.length);
-    for (let i = 0; i < outs.length; i++) results[i] = new ConcreteArray(new Storage(avals[i]!.dtype, avals[i]!.shape, outs[i]!));
-    return outDef.node.kind === "leaf" ? results[0] : tree.unflatten(outDef, results);
+    for (let i = 0; i < outs.length; i++) results[i] = wrap(avals[i]!, outs[i]!);
+    return tree.unflatten(outDef, results);
   };
   const lookup = (args: readonly unknown[]): [Traced, readonly Array[]] => {
-    if (sameAsLast(args)) return [last!.traced, args as Array[]];
+    if (matchesLast(args, false)) return [last!.traced, args as Array[]];
     const call = readCall("jit", args, statics);
     let traced = cache.get(call.signature);
     if (!traced) {
@@ -181,6 +187,8 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
     return [traced, call.arrays];
   };
   const jitted = (...args: any[]) => {
+    // No transformation running, concrete Arrays as last time: run at once.
+    if (currentInterpreter() === evalInterpreter && matchesLast(args, true)) return run(last!.traced, args as Array[]);
     const [traced, arrays] = lookup(args);
     const eager = currentInterpreter() === evalInterpreter && traced.lifted.length === 0 && arrays.every((a) => a instanceof ConcreteArray);
     // Under a transformation, jit_call's rules transform the program. With none running, a
