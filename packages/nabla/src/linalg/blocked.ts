@@ -87,8 +87,9 @@ export function luBlocked(lu: Float64Array, m: number, n: number, piv: Int32Arra
  * luBlocked of the m×n matrix at `a[offset..]`, handing `use` the packed factors where
  * they were made, rows `ld` apart: in WebAssembly memory (ld ≥ n), or in a float64 copy,
  * and max |A| (NaN if A holds a NaN), which a singularity test measures pivots against:
- * scanned in WebAssembly too where the matrix is there, 5–10× faster than here. The
- * factors are valid only during the call, and no WebAssembly kernel may run inside it.
+ * scanned in WebAssembly too where the matrix is there (at n = 500, 0.32 ms against 0.49
+ * here: bound by memory). The factors are valid only during the call, and no WebAssembly
+ * kernel may run inside it.
  * Factors used once (a solve by substitution) so skip their copy out of WebAssembly memory.
  *
  * @example
@@ -156,7 +157,6 @@ export function maxAbs(a: TypedArray, off: number, size: number): number {
   }
   return Math.max(b0, b1, b2, b3);
 }
-
 
 /** The recursive LU on its store, then piv's interchanges composed into perm. */
 function factorOn(s: LuStore, m: number, n: number, piv: Int32Array, perm: Int32Array): void {

@@ -108,9 +108,10 @@ export function luSolve({ lu, perm }: Pick<LU, "lu" | "perm">, n: number, B: Flo
 
 /**
  * op(A)·X = B (B n×k) by LU of the n×n matrix at `a[off..]`, the factors not kept:
- * `check(lu, ld, maxAbsA)` sees them and max |A| first (and may throw). With few right-hand sides the
- * substitutions run where the factors were made, so they are never copied out of
- * WebAssembly memory; the same operations as luFactor then luSolve, so the same bits.
+ * `check(lu, ld, maxAbsA)` sees them and max |A| first (and may throw). With few
+ * right-hand sides the substitutions run where the factors were made, so they are never
+ * copied out of WebAssembly memory; the same operations as luFactor then luSolve, so the
+ * same bits.
  *
  * @example
  * luFactorSolve(Float64Array.of(3, 1, 1, 2), 0, 2, Float64Array.of(9, 8), 1, false, () => undefined); // [2, 3]

@@ -87,8 +87,6 @@ export function maxAbsKernel(): FunctionDef {
   return { name: "maxAbs", params: new Array<ValType>(3).fill(ValType.i32), body: f };
 }
 
-
-
 /** Locals of `axpy`: two addresses, a count and the splatted scale. */
 interface AxpyLocals {
   d: number;
