@@ -4,7 +4,7 @@ import { promisify } from "node:util";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { np } from "nabla";
 import { activeThreads, gemmUpdate, matmulStorage, setThreads, setWasmEnabled, Storage } from "../../packages/nabla/src/array/index.js";
-import { stopWorker, wasmMatmulInto } from "../../packages/nabla/src/array/wasm/index.js";
+import { stopWorker, wasmMatmulInto, workerChunks } from "../../packages/nabla/src/array/wasm/index.js";
 import { sweep, sweepChunk, sweepChunks, type Job } from "../../packages/nabla/src/array/wasm/threads.js";
 import { firstDifference, uniformFrom } from "../helpers.js";
 
@@ -58,6 +58,17 @@ describe("float64 matmul on two threads", () => {
       expect(i, `seed ${SEED}, ${m}×${k}·${k}×${n}: element ${i} is ${two[i]} on two threads, ${one[i]} on one`).toBe(-1);
       expect(one.some(Number.isNaN), `${m}×${k}·${k}×${n}: C not fully written`).toBe(false);
     }
+  });
+
+  it("really shares the work: the worker sweeps chunks of large products", async () => {
+    const next = generator(SEED + 5);
+    const [m, k, n] = [256, 256, 256];
+    const a = Float64Array.from({ length: m * k }, next);
+    const b = Float64Array.from({ length: k * n }, next);
+    const before = workerChunks();
+    // Usually the first product; a worker that wakes too late for one gets more (≤ 10 s).
+    for (const deadline = Date.now() + 10_000; workerChunks() === before && Date.now() < deadline; await sleep(1)) product(2, a, b, m, k, n);
+    expect(workerChunks() - before, "chunks the worker swept").toBeGreaterThan(0);
   });
 
   it("agrees with the JavaScript kernel too (two threads are not merely self-consistent)", () => {

@@ -38,12 +38,13 @@ export interface Served {
 }
 
 /**
- * Serves `dir` on 127.0.0.1 at a free port (GET only, no directory escapes).
+ * Serves `dir` on 127.0.0.1 at a free port (GET only, no directory escapes), with
+ * `headers` on every response.
  *
  * @example
  * const { url, close } = await serve("web/dist");
  */
-export async function serve(dir: string): Promise<Served> {
+export async function serve(dir: string, headers: Record<string, string> = {}): Promise<Served> {
   const server = createServer((req, res) => {
     void (async () => {
       const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname)).replace(/^([/\\])+/, "");
@@ -52,12 +53,14 @@ export async function serve(dir: string): Promise<Served> {
         res.writeHead(404).end("not found");
         return;
       }
-      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(await readFile(file));
+      res.writeHead(200, { ...headers, "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(await readFile(file));
     })();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  // Closing also drops the browser's keep-alive connections, which would hold it open.
+  const close = () => new Promise<void>((resolve) => (server.close(() => resolve()), server.closeAllConnections()));
+  return { url: `http://127.0.0.1:${port}/`, close };
 }
 
 /** A browser context on a fresh profile, and how to dispose of both. */

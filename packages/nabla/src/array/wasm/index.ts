@@ -2,7 +2,8 @@
 // its fallback, product.ts for the products, matmul.ts for the micro-kernel; eigh's
 // kernels: rotations.ts for the QR sweeps, tridiagonal.ts for the reduction's working
 // set kept in WebAssembly memory, gemv.ts for its matrix–vector products; lu.ts for the
-// LU's matrix kept there; threads.ts for large products split with a worker thread).
+// LU's matrix kept there; threads.ts for large products split with a worker thread,
+// host.ts for starting it in Node or a browser).
 export { compileKernel, setWasmEnabled, wasmAvailable, type Kernel } from "./runtime.js";
 export { gemmUpdate, wasmMatmulInto, type MatrixBlock } from "./product.js";
 export { residentRows, type ResidentRows } from "./rotations.js";
@@ -10,4 +11,4 @@ export { residentMatrix, type ResidentMatrix } from "./lu.js";
 export { residentReduction, reductionLayout, loadMatrix, storeMatrix, triangularUpdate, type ReductionWork, type ReductionLayout } from "./tridiagonal.js";
 export { symvJs } from "./gemv.js";
 export { residentAccumulation, accumulationLayout, storeTransposed, type AccumulationWork, type AccumulationLayout, type SlotBlock } from "./tridiagonal.js";
-export { setThreads, activeThreads, stopWorker } from "./threads.js";
+export { setThreads, activeThreads, stopWorker, workerChunks } from "./threads.js";

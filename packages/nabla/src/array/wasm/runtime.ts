@@ -4,8 +4,9 @@
 // Content-Security-Policy without 'wasm-unsafe-eval'), `instantiate` answers null and
 // every entry point falls back to its JavaScript kernel, whose results are the same bit
 // for bit. The module is about 3.7 KiB, so it compiles synchronously even on a browser's
-// main thread (Chrome refuses that above 4 KiB). In Node the memory is shared, so a
-// worker can run the same kernels on it (threads.ts); elsewhere it is a plain one.
+// main thread (Chrome refuses that above 4 KiB). In Node and on cross-origin-isolated
+// pages the memory is shared, so a worker can run the same kernels on it (threads.ts);
+// elsewhere it is a plain one.
 import { emitModule } from "./module.js";
 import { MR, NR, packKernel, panelKernel } from "./matmul.js";
 import { rotateKernel } from "./rotations.js";
@@ -136,12 +137,13 @@ export function compileKernel(): Kernel | null {
 }
 
 /**
- * A shared memory where a second thread can use it (Node, with SharedArrayBuffer), so
- * large products can split between threads (threads.ts); null elsewhere or if refused.
+ * A shared memory where a second thread can use it, so large products can split between
+ * threads (threads.ts): in Node, and on a cross-origin-isolated web page (elsewhere a
+ * browser withholds SharedArrayBuffer); null elsewhere or if refused.
  */
 function sharedMemory(api: WasmApi): WasmMemory | null {
-  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  if (typeof proc?.versions?.node !== "string" || typeof SharedArrayBuffer !== "function") return null;
+  const g = globalThis as { process?: { versions?: { node?: string } }; crossOriginIsolated?: boolean };
+  if (typeof SharedArrayBuffer !== "function" || (typeof g.process?.versions?.node !== "string" && g.crossOriginIsolated !== true)) return null;
   try {
     return new api.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
   } catch {

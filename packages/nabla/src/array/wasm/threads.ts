@@ -1,22 +1,25 @@
-// A second thread for large products, in Node: one worker (worker_threads) instantiates
-// the same module against the same shared memory, and the two threads take chunks of B's
-// column panels from a shared counter until none are left, so a thread that runs slower
-// (a busy core, code not yet optimized) takes fewer. Every tile of C gets the same calls
-// of the same `panel` kernel in the same order of k whichever thread runs it, so results
-// are bit-identical to one thread.
+// A second thread for large products, in Node and on cross-origin-isolated web pages: one
+// worker instantiates the same module against the same shared memory, and the two threads
+// take chunks of B's column panels from a shared counter until none are left, so a
+// thread that runs slower (a busy core, code not yet optimized) takes fewer. Every tile of
+// C gets the same calls of the same `panel` kernel in the same order of k whichever
+// thread runs it, so results are bit-identical to one thread.
 //
-// The worker is started on the first large product and `unref()`ed (it never keeps a
-// process alive). Until it reports ready, and wherever it cannot start (a browser, no
-// shared memory, code from strings forbidden, worker creation refused), products run on
-// one thread. The two threads meet on a small shared Int32Array with Atomics.wait/notify:
-// Node allows waiting on its main thread, and the wait is short (the chunks the worker
-// took, which this thread did not). Chunks are claimed with the job's number in the same
-// word, so a worker that wakes after this thread has done every chunk claims none, and is
-// never waited for: waking takes 75 µs (median) to 235 µs (p90) here, the time of a whole
-// mid-sized product. A worker that exits, or does not finish the chunks it took long after
-// this thread finished the same amount of work, is given up: this thread redoes them, and
-// products run on one thread from then on.
+// The worker is started on the first large product (host.ts: Node's worker_threads, or
+// a Web Worker) and never keeps a process alive. Until it reports ready, and wherever it
+// cannot start (no shared memory, as on a page that is not cross-origin isolated; code
+// from strings forbidden; worker creation refused), products run on one thread. The two
+// threads meet on a small shared Int32Array: the worker sleeps in Atomics.wait, and this
+// thread waits only for the chunks the worker took, which it did not (in Atomics.wait,
+// or polling on a browser's main thread, where blocking is not allowed). Chunks are
+// claimed with the job's number in the same word, so a worker that wakes after this
+// thread has done every chunk claims none, and is never waited for: waking takes 75 µs
+// (median) to 235 µs (p90) here, the time of a whole mid-sized product. A worker that
+// exits, or does not finish the chunks it took long after this thread finished the same
+// amount of work, is given up: this thread redoes them, and products run on one thread
+// from then on.
 import { canGenerateCode } from "../codegen.js";
+import { startWorker, waitWhile, type WorkerHandle } from "./host.js";
 import type { Kernel, PackFn, PanelFn } from "./runtime.js";
 
 /**
@@ -47,7 +50,7 @@ let threads: 1 | 2 = 2;
 
 interface Pool {
   control: Int32Array;
-  worker: WorkerLike;
+  worker: WorkerHandle;
   seq: number;
   /** The kernel whose memory the worker shares: only its products can be split. */
   kern: Kernel;
@@ -57,8 +60,8 @@ let pool: Pool | null | undefined;
 
 /**
  * How many threads large float64 products may use (internal: tests and benchmarks
- * compare one with two, whose results are the same bits). 2 by default, where Node's
- * worker_threads and shared WebAssembly memory are available; 1 elsewhere whatever is set.
+ * compare one with two, whose results are the same bits). 2 by default, where a worker
+ * and shared WebAssembly memory are available; 1 elsewhere whatever is set.
  *
  * @example
  * setThreads(1); // every product now runs on the calling thread only
@@ -201,7 +204,7 @@ export function sweepAll(kern: Kernel, m: number, k: number, nPanels: number, nP
       finished = false;
       break;
     }
-    Atomics.wait(ctl, FINISHED, done, left);
+    waitWhile(ctl, FINISHED, done, left);
   }
   // Our fixed code should not throw there; if it did, or the worker is gone, the chunks
   // this thread did not take are redone here, packing included (a worker merely late
@@ -209,7 +212,21 @@ export function sweepAll(kern: Kernel, m: number, k: number, nPanels: number, nP
   if (!finished) giveUp(helper);
   if (!finished || Atomics.load(ctl, FAILED) === 1) {
     for (let i = 0; i < chunks; i++) if (!mine.includes(i)) sweepChunk(kern.panel, kern.packB, sweep, i, job);
-  }
+  } else byWorker += chunks - mine.length;
+}
+
+/** Chunks the worker has swept, over the process's life. */
+let byWorker = 0;
+
+/**
+ * How many chunks of products the worker has swept so far (internal: tests check that
+ * two threads really shared the work, not only that the results are right).
+ *
+ * @example
+ * const before = workerChunks(); np.matmul(a, b); workerChunks() - before; // ≥ 0
+ */
+export function workerChunks(): number {
+  return byWorker;
 }
 
 /** Products run on one thread from now on; the worker, if it still runs, is stopped. */
@@ -235,71 +252,52 @@ export async function stopWorker(): Promise<void> {
 function workerFor(kern: Kernel): Pool | null {
   if (pool !== undefined) return pool;
   pool = null;
-  const Worker = workerConstructor();
   // The worker runs from a source string (our fixed code): not where this process
   // forbids code from strings (node --disallow-code-generation-from-strings, a CSP).
-  if (kern.sharedBytes === null || Worker === null || !canGenerateCode()) return pool;
-  try {
-    const control = new Int32Array(new SharedArrayBuffer(SLOTS * 4));
-    // execArgv: [] so the worker loads none of the process's loaders (tsx, --import hooks).
-    const workerData = { bytes: kern.sharedBytes, memory: kern.memory, control };
-    const worker = new Worker(workerSource(), { eval: true, execArgv: [], workerData });
-    worker.unref();
-    // A worker that fails to start never sets READY, so it is never waited for; one that
-    // exits between products is given up before the next (one that dies during a
-    // product, when this thread cannot take events, is given up by the wait's deadline).
-    worker.on("error", () => undefined);
-    const started: Pool = { control, worker, seq: 0, kern };
-    worker.on("exit", () => giveUp(started));
-    pool = started;
-  } catch {
-    pool = null; // eval-style workers refused: one thread
-  }
+  if (kern.sharedBytes === null || !canGenerateCode()) return pool;
+  const control = new Int32Array(new SharedArrayBuffer(SLOTS * 4));
+  // A worker that fails to start never sets READY, so it is never waited for; one that
+  // exits between products is given up before the next (one that dies during a product,
+  // when this thread cannot take events, is given up by the wait's deadline).
+  let started: Pool | null = null;
+  const worker = startWorker(workerSource(), { bytes: kern.sharedBytes, memory: kern.memory, control }, () => {
+    if (started) giveUp(started);
+  });
+  if (worker !== null) pool = started = { control, worker, seq: 0, kern };
   return pool;
 }
 
-interface WorkerLike {
-  unref(): void;
-  on(event: "error" | "exit", listener: (e: unknown) => void): void;
-  terminate(): Promise<number>;
-}
-type WorkerConstructor = new (source: string, options: { eval: true; execArgv: string[]; workerData: unknown }) => WorkerLike;
-
-/** Node's Worker, loaded lazily (browsers never reach this), from ESM and CommonJS alike; or null. */
-function workerConstructor(): WorkerConstructor | null {
-  try {
-    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-    const load = proc?.getBuiltinModule ?? (typeof require === "function" ? require : undefined);
-    const mod = load?.("node:worker_threads") as { Worker?: WorkerConstructor } | undefined;
-    return mod?.Worker ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/** The worker's program: instantiate, report ready, then run each job's share of `sweep`. */
+/**
+ * The worker's program: instantiate, report ready, then run each job's share of `sweep`.
+ * Node hands it the shared memory as workerData, a browser as its first message.
+ */
 function workerSource(): string {
   return `"use strict";
-// A script, or a module under --input-type=module: getBuiltinModule serves both (Node ≥ 20.16).
-const { workerData } = process.getBuiltinModule?.("node:worker_threads") ?? require("node:worker_threads");
-const { bytes, memory, control } = workerData;
 const sweep = ${sweep.toString()};
 const sweepChunk = ${sweepChunk.toString()};
 const sweepChunks = ${sweepChunks.toString()};
-const { panel, packB } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
-Atomics.store(control, ${READY}, 1);
-// The job is read before claiming: if this thread is late and the job it read is
-// being replaced, its tag no longer matches, and nothing read is used.
-for (let seen = 0; ; ) {
-  Atomics.wait(control, ${SEQ}, seen);
-  seen = Atomics.load(control, ${SEQ});
-  try {
-    sweepChunks(panel, packB, sweep, sweepChunk, control, ${NEXT}, ${FINISHED}, seen & ${TAG_MASK}, control.slice(${ARGS}, ${SLOTS}));
-  } catch {
-    Atomics.store(control, ${FAILED}, 1);
-    Atomics.add(control, ${FINISHED}, ${FAILED_MARK});
-    Atomics.notify(control, ${FINISHED});
+function run({ bytes, memory, control }) {
+  const { panel, packB } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
+  Atomics.store(control, ${READY}, 1);
+  // The job is read before claiming: if this thread is late and the job it read is
+  // being replaced, its tag no longer matches, and nothing read is used.
+  for (let seen = 0; ; ) {
+    Atomics.wait(control, ${SEQ}, seen);
+    seen = Atomics.load(control, ${SEQ});
+    try {
+      sweepChunks(panel, packB, sweep, sweepChunk, control, ${NEXT}, ${FINISHED}, seen & ${TAG_MASK}, control.slice(${ARGS}, ${SLOTS}));
+    } catch {
+      Atomics.store(control, ${FAILED}, 1);
+      Atomics.add(control, ${FINISHED}, ${FAILED_MARK});
+      Atomics.notify(control, ${FINISHED});
+    }
   }
+}
+if (typeof process === "object" && typeof process.versions?.node === "string") {
+  // A script, or a module under --input-type=module: getBuiltinModule serves both (Node ≥ 20.16).
+  run((process.getBuiltinModule?.("node:worker_threads") ?? require("node:worker_threads")).workerData);
+} else {
+  self.onmessage = (e) => run(e.data);
 }
 `;
 }
