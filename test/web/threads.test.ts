@@ -1,12 +1,13 @@
 // Products on two threads in a browser: on a cross-origin-isolated page the WebAssembly
 // memory is shared, a Web Worker takes chunks of large products, and the page's main
-// thread (where Atomics.wait is not allowed) waits for it by polling; the results are
-// one thread's bits. On a page that is not isolated, products stay on one thread.
+// thread (where Atomics.wait is not allowed) waits for it by polling; inside a Web Worker
+// the product worker is a nested one and the wait blocks. The results are one thread's
+// bits. On a page that is not isolated, products stay on one thread.
 import { rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ThreadCheck } from "./threads-page/main.js";
+import type { ThreadCheck } from "./threads-page/check.js";
 import { CHROMIUM, hasChromium, launch, serve, tempDir, type Browser } from "./harness.js";
 
 const required = process.env.NABLA_REQUIRE_BROWSER === "1";
@@ -26,7 +27,7 @@ describe.skipIf(!available && !required)("products on two threads in Chromium", 
     if (!available) throw new Error(`NABLA_REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM} (apt-get install chromium)`);
     dir = await tempDir();
     const root = fileURLToPath(new URL("./threads-page/", import.meta.url));
-    await build({ root, configFile: false, logLevel: "warn", base: "./", build: { outDir: dir, emptyOutDir: true, target: "es2022" } });
+    await build({ root, configFile: false, logLevel: "warn", base: "./", worker: { format: "es" }, build: { outDir: dir, emptyOutDir: true, target: "es2022" } });
     browser = await launch();
   }, 60_000);
 
@@ -35,8 +36,11 @@ describe.skipIf(!available && !required)("products on two threads in Chromium", 
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  /** Serves the page with `headers`, opens it and runs its check, which waits ≤ `waitMs` for the worker. */
-  async function check(headers: Record<string, string>, waitMs: number): Promise<{ result: ThreadCheck; errors: string[] }> {
+  /**
+   * Serves the page with `headers`, opens it and runs its check (`where`: on the page's
+   * main thread or in a Web Worker), which waits ≤ `waitMs` for the product worker.
+   */
+  async function check(headers: Record<string, string>, waitMs: number, where: "main" | "worker" = "main"): Promise<{ result: ThreadCheck; errors: string[] }> {
     const server = await serve(dir, headers);
     const page = await browser!.context.newPage();
     const errors: string[] = [];
@@ -47,7 +51,7 @@ describe.skipIf(!available && !required)("products on two threads in Chromium", 
     try {
       await page.goto(server.url);
       await page.waitForFunction("typeof globalThis.threadCheck === 'function'");
-      const result = (await page.evaluate(`globalThis.threadCheck(${waitMs})`)) as ThreadCheck;
+      const result = (await page.evaluate(`globalThis.${where === "main" ? "threadCheck" : "threadCheckInWorker"}(${waitMs})`)) as ThreadCheck;
       return { result, errors };
     } finally {
       await page.close();
@@ -62,6 +66,16 @@ describe.skipIf(!available && !required)("products on two threads in Chromium", 
     expect(result.threads, "the worker became ready").toBe(2);
     expect(result.workerChunks, "the worker swept chunks of the products").toBeGreaterThan(0);
     expect(result.wasm, "every product ran in WebAssembly").toBe(result.compared);
+    expect(result.mismatches).toEqual([]);
+  }, 60_000);
+
+  it("inside a Web Worker on an isolated page, a nested worker shares large products, with one thread's bits", async () => {
+    const { result, errors } = await check(ISOLATED, 10_000, "worker");
+    expect(errors).toEqual([]);
+    expect(result.isolated).toBe(true);
+    expect(result.threads, "the nested worker became ready").toBe(2);
+    expect(result.workerChunks, "the nested worker swept chunks of the products").toBeGreaterThan(0);
+    expect(result.wasm).toBe(result.compared);
     expect(result.mismatches).toEqual([]);
   }, 60_000);
 

@@ -1,0 +1,72 @@
+// What test/web/threads.test.ts checks in the browser: float64 products through the
+// WebAssembly kernel on one thread and on two, compared bit for bit, run on the page's
+// main thread (main.ts) or inside a Web Worker (worker.ts). Typechecked without the DOM's types.
+import { activeThreads, setThreads } from "../../../packages/nabla/src/array/index.js";
+import { wasmMatmulInto, workerChunks } from "../../../packages/nabla/src/array/wasm/index.js";
+
+/** What the page reports. */
+export interface ThreadCheck {
+  isolated: boolean;
+  /** activeThreads() once the worker had time to start. */
+  threads: 1 | 2;
+  /** Chunks the worker swept during the compared products. */
+  workerChunks: number;
+  /** Products that ran in WebAssembly, of those compared. */
+  wasm: number;
+  /** "m×k×n: element i differs" for each product whose two-thread bits differ from one thread's. */
+  mismatches: string[];
+  compared: number;
+}
+
+/** Values across many binades, so that any change of summation order would show. */
+function generator(seed: number): () => number {
+  let s = seed >>> 0;
+  const uniform = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return () => (uniform() - 0.5) * 2 ** Math.round(40 * uniform() - 20);
+}
+
+const pause = () => new Promise((done) => setTimeout(done, 10));
+
+/** Runs the check, waiting at most `waitMs` for the worker to start (and again for it to take a chunk). */
+export async function threadCheck(waitMs: number): Promise<ThreadCheck> {
+  setThreads(2);
+  const ones = new Float64Array(200 * 200).fill(1);
+  const large = () => wasmMatmulInto(ones, 0, ones, 0, new Float64Array(200 * 200), 0, 200, 200, 200);
+  // The worker starts on the first large product and loads while this thread yields.
+  for (const deadline = performance.now() + waitMs; ; await pause()) {
+    large();
+    if (activeThreads() === 2 || performance.now() > deadline) break;
+  }
+  const threads = activeThreads();
+  const next = generator(20261203);
+  const before = workerChunks();
+  const mismatches: string[] = [];
+  let wasm = 0;
+  const shapes: [number, number, number][] = [[129, 300, 131], [256, 256, 256], [67, 1000, 160], [300, 40, 9]];
+  for (const [m, k, n] of shapes) {
+    const a = Float64Array.from({ length: m * k }, next);
+    const b = Float64Array.from({ length: k * n }, next);
+    const product = (t: 1 | 2) => {
+      setThreads(t);
+      const c = new Float64Array(m * n).fill(NaN);
+      if (wasmMatmulInto(a, 0, b, 0, c, 0, m, k, n)) wasm += 0.5;
+      return c;
+    };
+    const one = product(1);
+    const two = product(2);
+    const i = one.findIndex((v, j) => !Object.is(v, two[j]) || Number.isNaN(v));
+    if (i >= 0) mismatches.push(`${m}×${k}×${n}: element ${i} is ${two[i]} on two threads, ${one[i]} on one`);
+  }
+  setThreads(2);
+  // A worker that happened to wake too late for every product above is given more.
+  for (const deadline = performance.now() + waitMs; threads === 2 && workerChunks() === before && performance.now() < deadline; await pause()) large();
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  return { isolated, threads, workerChunks: workerChunks() - before, wasm, mismatches, compared: shapes.length };
+}
+
