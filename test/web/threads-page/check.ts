@@ -11,10 +11,11 @@ export interface ThreadCheck {
   threads: 1 | 2;
   /** Chunks the worker swept during the compared products. */
   workerChunks: number;
-  /** Products that ran in WebAssembly, of those compared. */
-  wasm: number;
+  /** Runs (two per compared product) that took the WebAssembly kernel. */
+  wasmRuns: number;
   /** "m×k×n: element i differs" for each product whose two-thread bits differ from one thread's. */
   mismatches: string[];
+  /** Products compared. */
   compared: number;
 }
 
@@ -44,10 +45,11 @@ export async function threadCheck(waitMs: number): Promise<ThreadCheck> {
     if (activeThreads() === 2 || performance.now() > deadline) break;
   }
   const threads = activeThreads();
-  const next = generator(20261203);
+  const seed = 20261203;
+  const next = generator(seed);
   const before = workerChunks();
   const mismatches: string[] = [];
-  let wasm = 0;
+  let wasmRuns = 0;
   const shapes: [number, number, number][] = [[129, 300, 131], [256, 256, 256], [67, 1000, 160], [300, 40, 9]];
   for (const [m, k, n] of shapes) {
     const a = Float64Array.from({ length: m * k }, next);
@@ -55,18 +57,18 @@ export async function threadCheck(waitMs: number): Promise<ThreadCheck> {
     const product = (t: 1 | 2) => {
       setThreads(t);
       const c = new Float64Array(m * n).fill(NaN);
-      if (wasmMatmulInto(a, 0, b, 0, c, 0, m, k, n)) wasm += 0.5;
+      if (wasmMatmulInto(a, 0, b, 0, c, 0, m, k, n)) wasmRuns++;
       return c;
     };
     const one = product(1);
     const two = product(2);
     const i = one.findIndex((v, j) => !Object.is(v, two[j]) || Number.isNaN(v));
-    if (i >= 0) mismatches.push(`${m}×${k}×${n}: element ${i} is ${two[i]} on two threads, ${one[i]} on one`);
+    if (i >= 0) mismatches.push(`seed ${seed}, ${m}×${k}×${n}: element ${i} is ${two[i]} on two threads, ${one[i]} on one`);
   }
   setThreads(2);
   // A worker that happened to wake too late for every product above is given more.
   for (const deadline = performance.now() + waitMs; threads === 2 && workerChunks() === before && performance.now() < deadline; await pause()) large();
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  return { isolated, threads, workerChunks: workerChunks() - before, wasm, mismatches, compared: shapes.length };
+  return { isolated, threads, workerChunks: workerChunks() - before, wasmRuns, mismatches, compared: shapes.length };
 }
 
