@@ -59,7 +59,11 @@ export async function serve(dir: string, headers: Record<string, string> = {}): 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   // Closing also drops the browser's keep-alive connections, which would hold it open.
-  const close = () => new Promise<void>((resolve) => (server.close(() => resolve()), server.closeAllConnections()));
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
   return { url: `http://127.0.0.1:${port}/`, close };
 }
 
