@@ -103,6 +103,50 @@ describe("WebAssembly float64 matmul", () => {
   });
 });
 
+// float32 products run on f32x4: every multiply and add rounded to float32, summed in
+// order of k. Math.fround on each operation in float64 gives the same bits (a product of
+// two floats is exact in a double; a double sum of two floats rounds to the float sum, as
+// 53 ≥ 2·24 + 2), which is what the reference here and the JavaScript kernel compute.
+describe("WebAssembly float32 matmul (f32x4)", () => {
+  const reference = (a: Float32Array, b: Float32Array, m: number, k: number, n: number, bt: boolean, widened = false) => {
+    const c = new Float32Array(m * n);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) {
+          const x = a[i * k + p]! * (bt ? b[j * k + p]! : b[p * n + j]!);
+          s = widened ? s + x : Math.fround(s + Math.fround(x));
+        }
+        c[i * n + j] = s;
+      }
+    }
+    return c;
+  };
+  const next = generator(SEED + 50);
+  const f32 = (length: number) => Float32Array.from({ length }, next);
+
+  it("computes in float32, summing k in order, on ragged and blocked shapes, B plain or transposed", () => {
+    const shapes: [number, number, number][] = [[2, 3, 2], [5, 9, 6], [4, 4, 8], [9, 1, 17], [13, 300, 37], [33, 520, 66], [129, 20, 131]];
+    for (const [m, k, n] of shapes) {
+      for (const bt of [false, true]) {
+        const [a, b] = [f32(m * k), f32(k * n)];
+        const c = new Float32Array(m * n).fill(NaN);
+        expect(wasmMatmulInto(a, 0, b, 0, c, 0, m, k, n, bt, true)).toBe(true);
+        const i = firstDifference(c, reference(a, b, m, k, n, bt));
+        expect(i, `seed ${SEED + 50}, shape ${m}×${k}·${k}×${n}${bt ? " (B transposed)" : ""}: element ${i} differs`).toBe(-1);
+      }
+    }
+  });
+
+  it("differs from summing in float64 and rounding once (so the check above can fail)", () => {
+    const [m, k, n] = [6, 300, 6];
+    const [a, b] = [f32(m * k), f32(k * n)];
+    const c = new Float32Array(m * n);
+    wasmMatmulInto(a, 0, b, 0, c, 0, m, k, n, false, true);
+    expect(firstDifference(c, reference(a, b, m, k, n, false, true))).not.toBe(-1);
+  });
+});
+
 describe("np.matmul through the WebAssembly kernel", () => {
   const both = (f: () => Float64Array) => {
     setWasmEnabled(false);
@@ -134,15 +178,24 @@ describe("np.matmul through the WebAssembly kernel", () => {
     });
   });
 
-  it("float32: widened to float64 and rounded once, as the JavaScript kernel does", () => {
-    const a = random([37, 45], SEED + 30, "float32");
-    const b = random([45, 29], SEED + 31, "float32");
-    const [wasm, js] = both(() => {
-      const c = np.matmul(a, b);
-      expect(c.dtype).toBe("float32");
-      return c.toFloat64Array();
+  it("float32: the f32x4 kernel gives the JavaScript kernel's bits (float32 arithmetic in both)", () => {
+    const cases: [number[], number[]][] = [
+      [[37, 45], [45, 29]],
+      [[129, 300], [300, 131]], // past one block over k, ragged against 4×8 tiles
+      [[3, 4, 19, 21], [21, 13]],
+      [[37, 300], [29, 300, 1]], // a batch of vectors with one matrix: B transposed
+    ];
+    cases.forEach(([sa, sb], t) => {
+      const a = random(sa, SEED + 30 + t, "float32");
+      const b = random(sb, SEED + 40 + t, "float32");
+      const [wasm, js] = both(() => {
+        const c = np.matmul(a, b);
+        expect(c.dtype).toBe("float32");
+        return c.toFloat64Array();
+      });
+      const i = firstDifference(wasm, js);
+      expect(i, `seed ${SEED + 30 + t}/${SEED + 40 + t}, shapes [${sa}]·[${sb}]: element ${i} differs`).toBe(-1);
     });
-    expect(firstDifference(wasm, js)).toBe(-1);
   });
 });
 
@@ -197,10 +250,10 @@ describe("fallback to the JavaScript kernel", () => {
 });
 
 describe("module builder", () => {
-  it("the module stays under 4 KiB: above that, Chrome refuses to compile it on the main thread", () => {
+  it("each module stays under 4 KiB: above that, Chrome refuses to compile it on the main thread", () => {
     const kernel = compileKernel();
-    expect(kernel?.sharedBytes).toBeInstanceOf(Uint8Array); // Node: a shared memory, its bytes kept
-    expect(kernel!.sharedBytes!.length).toBeLessThan(4096);
+    expect(kernel?.sharedBytes).toHaveLength(2); // Node: a shared memory, float64's and float32's modules kept
+    for (const bytes of kernel!.sharedBytes!) expect(bytes.length).toBeLessThan(4096);
   });
 
   it("LEB128 as the specification's examples", () => {

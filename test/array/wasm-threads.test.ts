@@ -8,7 +8,7 @@ import { stopWorker, wasmMatmulInto, workerChunks } from "../../packages/nabla/s
 import { sweep, sweepChunk, sweepChunks, type Job } from "../../packages/nabla/src/array/wasm/threads.js";
 import { firstDifference, uniformFrom } from "../helpers.js";
 
-// Large float64 products split B's column panels between this thread and one worker
+// Large products (float64 and float32) split B's column panels between this thread and one worker
 // running the same WebAssembly kernel on the same shared memory. Each element of C gets
 // the same operations in the same order either way, so two threads must give one
 // thread's bits exactly. The data span many binades, so any change of summation order
@@ -56,6 +56,29 @@ describe("float64 matmul on two threads", () => {
       const two = product(2, a, b, m, k, n);
       const i = firstDifference(two, one);
       expect(i, `seed ${SEED}, ${m}×${k}·${k}×${n}: element ${i} is ${two[i]} on two threads, ${one[i]} on one`).toBe(-1);
+      expect(one.some(Number.isNaN), `${m}×${k}·${k}×${n}: C not fully written`).toBe(false);
+    }
+  });
+
+  it("float32 (f32x4): one thread's bits exactly, the worker sweeping chunks too", async () => {
+    const next = generator(SEED + 6);
+    for (const [m, k, n] of [[129, 300, 131], [256, 256, 256], [67, 1000, 160]] as const) {
+      const a = Float32Array.from({ length: m * k }, next);
+      const b = Float32Array.from({ length: k * n }, next);
+      const run = (threads: 1 | 2) => {
+        setThreads(threads);
+        const c = new Float32Array(m * n).fill(NaN);
+        expect(wasmMatmulInto(a, 0, b, 0, c, 0, m, k, n, false, true)).toBe(true);
+        return c;
+      };
+      const one = run(1);
+      const before = workerChunks();
+      let two = run(2);
+      // A worker that wakes too late for one product gets the next (≤ 10 s).
+      for (const deadline = Date.now() + 10_000; workerChunks() === before && Date.now() < deadline; await sleep(1)) two = run(2);
+      expect(workerChunks() - before, `${m}×${k}·${k}×${n}: chunks the worker swept`).toBeGreaterThan(0);
+      const i = firstDifference(two, one);
+      expect(i, `seed ${SEED + 6}, ${m}×${k}·${k}×${n}: element ${i} is ${two[i]} on two threads, ${one[i]} on one`).toBe(-1);
       expect(one.some(Number.isNaN), `${m}×${k}·${k}×${n}: C not fully written`).toBe(false);
     }
   });
@@ -185,14 +208,15 @@ describe("claiming chunks", () => {
   const NEXT = 0;
   const FINISHED = 1;
   // 10 panels in chunks of 3: chunks 0..3, the last one short.
-  const job: Job = [3, 8, 2, 10, 40, 0, 0, 0, 256, 32, 4, 4, 0, 0, 0, 0];
+  const job: Job = [3, 8, 2, 10, 40, 0, 0, 0, 256, 32, 4, 4, 0, 0, 0, 0, 8];
   const noKernel = () => {
     throw new Error("the recording chunk function runs no kernel");
   };
+  const noKernels = { panel: noKernel, packB: noKernel, panel32: noKernel, packB32: noKernel };
   const run = (control: Int32Array, tag: number) => {
     const ran: number[] = [];
-    const record: typeof sweepChunk = (_panel, _packB, _sweep, i) => void ran.push(i);
-    const taken = sweepChunks(noKernel, noKernel, sweep, record, control, NEXT, FINISHED, tag, job);
+    const record: typeof sweepChunk = (_kernels, _sweep, i) => void ran.push(i);
+    const taken = sweepChunks(noKernels, sweep, record, control, NEXT, FINISHED, tag, job);
     return { taken, ran };
   };
 

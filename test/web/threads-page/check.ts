@@ -1,5 +1,5 @@
-// What test/web/threads.test.ts checks in the browser: float64 products through the
-// WebAssembly kernel on one thread and on two, compared bit for bit, run on the page's
+// What test/web/threads.test.ts checks in the browser: float64 and float32 products
+// through the WebAssembly kernels on one thread and on two, compared bit for bit, run on the page's
 // main thread (main.ts) or inside a Web Worker (worker.ts). Typechecked without the DOM's types.
 import { activeThreads, setThreads } from "../../../packages/nabla/src/array/index.js";
 import { wasmMatmulInto, workerChunks } from "../../../packages/nabla/src/array/wasm/index.js";
@@ -51,24 +51,27 @@ export async function threadCheck(waitMs: number): Promise<ThreadCheck> {
   const mismatches: string[] = [];
   let wasmRuns = 0;
   const shapes: [number, number, number][] = [[129, 300, 131], [256, 256, 256], [67, 1000, 160], [300, 40, 9]];
+  const precisions = [Float64Array, Float32Array] as const;
   for (const [m, k, n] of shapes) {
-    const a = Float64Array.from({ length: m * k }, next);
-    const b = Float64Array.from({ length: k * n }, next);
-    const product = (t: 1 | 2) => {
-      setThreads(t);
-      const c = new Float64Array(m * n).fill(NaN);
-      if (wasmMatmulInto(a, 0, b, 0, c, 0, m, k, n)) wasmRuns++;
-      return c;
-    };
-    const one = product(1);
-    const two = product(2);
-    const i = one.findIndex((v, j) => !Object.is(v, two[j]) || Number.isNaN(v));
-    if (i >= 0) mismatches.push(`seed ${seed}, ${m}×${k}×${n}: element ${i} is ${two[i]} on two threads, ${one[i]} on one`);
+    for (const Data of precisions) {
+      const a = new Data(Array.from({ length: m * k }, next));
+      const b = new Data(Array.from({ length: k * n }, next));
+      const product = (t: 1 | 2) => {
+        setThreads(t);
+        const c = new Data(m * n).fill(NaN);
+        if (wasmMatmulInto(a, 0, b, 0, c, 0, m, k, n, false, Data === Float32Array)) wasmRuns++;
+        return c;
+      };
+      const one = product(1);
+      const two = product(2);
+      const i = one.findIndex((v, j) => !Object.is(v, two[j]) || Number.isNaN(v));
+      if (i >= 0) mismatches.push(`seed ${seed}, ${Data.name} ${m}×${k}×${n}: element ${i} is ${two[i]} on two threads, ${one[i]} on one`);
+    }
   }
   setThreads(2);
   // A worker that happened to wake too late for every product above is given more.
   for (const deadline = performance.now() + waitMs; threads === 2 && workerChunks() === before && performance.now() < deadline; await pause()) large();
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  return { isolated, threads, workerChunks: workerChunks() - before, wasmRuns, mismatches, compared: shapes.length };
+  return { isolated, threads, workerChunks: workerChunks() - before, wasmRuns, mismatches, compared: shapes.length * precisions.length };
 }
 

@@ -1,9 +1,9 @@
 // Products in WebAssembly: operands copied into the kernel's memory (typed-array copies
-// are memcpy-fast and widen float32), packed into panels there (transposed operands just
-// pack with other strides), multiplied by the micro-kernel, and the result read back.
+// are memcpy-fast), packed into panels there (transposed operands just pack with other
+// strides), multiplied by the micro-kernel (float64's, or float32's), and the result read back.
 // `wasmMatmulInto` stores C = A·B; `gemmUpdate` subtracts, C ← C − op(A)·op(B) on blocks
 // with leading dimensions, which is what blocked factorizations spend their flops on.
-import { MR, NR } from "./matmul.js";
+import { MR, NR, NR32 } from "./matmul.js";
 import { heap, instantiate } from "./runtime.js";
 import { sweepAll } from "./threads.js";
 
@@ -29,19 +29,22 @@ export const WASM_MIN_WORK = 8 ** 3;
 
 /**
  * C = A·B for one row-major (m×k)·(k×n) product at the given element offsets, in
- * WebAssembly; with `bTransposed`, C = A·Bᵀ for B stored n×k. Returns false (and leaves C alone) where the kernel is unavailable or
- * disabled, or the data is not floating-point; the caller then runs its JavaScript
- * kernel. float32 operands are widened to float64 and the sums rounded once at the end,
- * as the JavaScript kernel does.
+ * WebAssembly; with `bTransposed`, C = A·Bᵀ for B stored n×k. Returns false (and leaves
+ * C alone) where the kernel is unavailable or disabled, or the data is not
+ * floating-point; the caller then runs its JavaScript kernel. With `single`, the product
+ * is float32's (f32x4): operands rounded to float32 on the way in, every multiply and add
+ * rounded to float32, as numpy's and TF.js's float32 products and the JavaScript
+ * kernel's (Math.fround on each operation) are; without it, float32 operands are widened
+ * and the sums run in float64.
  *
  * @example
  * const c = new Float64Array(4);
  * wasmMatmulInto(Float64Array.of(1, 2, 3, 4), 0, Float64Array.of(5, 6, 7, 8), 0, c, 0, 2, 2, 2);
  * // true, and c is [19, 22, 43, 50]; false where WebAssembly SIMD is unavailable
  */
-export function wasmMatmulInto(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, c: ArrayLike<number>, co: number, m: number, k: number, n: number, bTransposed = false): boolean {
+export function wasmMatmulInto(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, c: ArrayLike<number>, co: number, m: number, k: number, n: number, bTransposed = false, single = false): boolean {
   if (k === 0 || m === 0 || n === 0 || !isFloat(a) || !isFloat(b) || !isFloat(c)) return false;
-  const p = product({ data: a, offset: ao, ld: k }, { data: b, offset: bo, ld: bTransposed ? k : n, transposed: bTransposed }, m, k, n);
+  const p = product({ data: a, offset: ao, ld: k }, { data: b, offset: bo, ld: bTransposed ? k : n, transposed: bTransposed }, m, k, n, single);
   if (p === null) return false;
   const { h, at, ld } = p;
   if (n === ld) c.set(h.subarray(at, at + m * n), co);
@@ -105,39 +108,41 @@ function isFloat(x: ArrayLike<number>): x is FloatData {
 }
 
 /**
- * op(A)·op(B) into the kernel's memory: the heap view, the result's first slot and its
- * row length (n rounded up to whole panels). Null where the kernel is unavailable.
+ * op(A)·op(B) into the kernel's memory (float32's with `single`): the heap view, the
+ * result's first slot and its row length (n rounded up to whole panels). Null where the
+ * kernel is unavailable.
  */
-function product(a: MatrixBlock, b: MatrixBlock, m: number, k: number, n: number): { h: Float64Array; at: number; ld: number } | null {
+function product(a: MatrixBlock, b: MatrixBlock, m: number, k: number, n: number, single = false): { h: FloatData; at: number; ld: number } | null {
   const kern = instantiate();
   if (kern === null) return null;
+  const [F, nr, packA] = single ? ([4, NR32, kern.packA32] as const) : ([8, NR, kern.packA] as const);
   const mPanels = Math.ceil(m / MR);
-  const nPanels = Math.ceil(n / NR);
+  const nPanels = Math.ceil(n / nr);
   const mPad = mPanels * MR;
-  const nPad = nPanels * NR;
-  // Layout in f64 slots: A and B as copied (padded to whole panels with zeros), their
-  // packed panels, then C (mPad × nPad, row-major).
+  const nPad = nPanels * nr;
+  // Layout in element slots: A and B as copied (padded to whole panels with zeros), their
+  // packed panels, then C (mPad × nPad, row-major). Every region is a whole number of
+  // 16-byte vectors long, as MR and the panel widths make them.
   const aRaw = 0;
   const bRaw = aRaw + mPad * k;
   const aPacked = bRaw + k * nPad;
   const bPacked = aPacked + mPad * k;
   const cAt = bPacked + k * nPad;
-  const h = heap(kern, (cAt + mPad * nPad) * 8);
-  if (h === null) return null;
-  const F = 8;
+  if (heap(kern, (cAt + mPad * nPad) * F) === null) return null;
+  const h = single ? kern.view32 : kern.view;
   // The copies keep each operand's stored orientation; the packing strides transpose.
   if (a.transposed) {
     copyRows(h, aRaw, a, k, m, mPad, k); // k rows of op(A)'s columns
-    kern.packA(aRaw * F, aPacked * F, mPanels, k, MR * F, mPad * F, F);
+    packA(aRaw * F, aPacked * F, mPanels, k, MR * F, mPad * F, F);
   } else {
     copyRows(h, aRaw, a, m, k, k, mPad);
-    kern.packA(aRaw * F, aPacked * F, mPanels, k, MR * k * F, F, k * F);
+    packA(aRaw * F, aPacked * F, mPanels, k, MR * k * F, F, k * F);
   }
   // B's panels are packed by the threads that sweep them (threads.ts).
   if (b.transposed) copyRows(h, bRaw, b, n, k, k, nPad); // op(B)'s columns as rows
   else copyRows(h, bRaw, b, k, n, nPad, k);
-  const unpacked = b.transposed ? { src: bRaw * F, panelStride: NR * k * F, stepStride: F, laneStride: k * F } : { src: bRaw * F, panelStride: NR * F, stepStride: nPad * F, laneStride: F };
-  sweepAll(kern, m, k, nPanels, nPad, aPacked * F, bPacked * F, cAt * F, KC, MC_PANELS, MR, NR, unpacked);
+  const unpacked = b.transposed ? { src: bRaw * F, panelStride: nr * k * F, stepStride: F, laneStride: k * F } : { src: bRaw * F, panelStride: nr * F, stepStride: nPad * F, laneStride: F };
+  sweepAll(kern, m, k, nPanels, nPad, aPacked * F, bPacked * F, cAt * F, KC, MC_PANELS, MR, nr, unpacked, F);
   return { h, at: cAt, ld: nPad };
 }
 
@@ -145,7 +150,7 @@ function product(a: MatrixBlock, b: MatrixBlock, m: number, k: number, n: number
 const SHORT_ROW = 64;
 
 /** Copies rows × cols of `src` to `h[dst..]` as rows of `dstLd` (zero-padded), then zero rows up to `dstRows`. */
-function copyRows(h: Float64Array, dst: number, src: MatrixBlock, rows: number, cols: number, dstLd: number, dstRows: number): void {
+function copyRows(h: FloatData, dst: number, src: MatrixBlock, rows: number, cols: number, dstLd: number, dstRows: number): void {
   const { data, offset, ld } = src;
   if (ld === cols && dstLd === cols) h.set(data.subarray(offset, offset + rows * cols), dst);
   else if (cols >= SHORT_ROW) {

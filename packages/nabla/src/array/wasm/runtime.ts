@@ -3,12 +3,13 @@
 // WebAssembly, its SIMD or compiling it is unavailable (an old engine; a
 // Content-Security-Policy without 'wasm-unsafe-eval'), `instantiate` answers null and
 // every entry point falls back to its JavaScript kernel, whose results are the same bit
-// for bit. The module is about 3.7 KiB, so it compiles synchronously even on a browser's
-// main thread (Chrome refuses that above 4 KiB). In Node and on cross-origin-isolated
+// for bit. The kernels come in two modules, float64's (about 3.7 KiB) and float32's
+// matmul (under 1 KiB), so each compiles synchronously even on a browser's main thread
+// (Chrome refuses that above 4 KiB); both run on the one memory. In Node and on cross-origin-isolated
 // pages the memory is shared, so a worker can run the same kernels on it (threads.ts);
 // elsewhere it is a plain one.
 import { emitModule } from "./module.js";
-import { MR, NR, packKernel, panelKernel } from "./matmul.js";
+import { FLOAT32, MR, NR, NR32, packKernel, panelKernel } from "./matmul.js";
 import { rotateKernel } from "./rotations.js";
 import { columnsKernel, symvKernel } from "./gemv.js";
 import { luPanelKernel, maxAbsKernel, subtractKernel, unitLowerKernel } from "./lu.js";
@@ -43,12 +44,16 @@ const MAX_BYTES = 2 ** 31;
 /** A shared memory must declare its maximum: the same 2 GiB (address space only, not committed). */
 const MAX_PAGES = MAX_BYTES / PAGE;
 
-/** The compiled module: its memory, entry points, and a float64 view of the memory. */
+/** The compiled modules: their memory, entry points, and float64 and float32 views of the memory. */
 export interface Kernel {
   memory: WasmMemory;
   panel: PanelFn;
   packA: PackFn;
   packB: PackFn;
+  /** The float32 matmul's kernels (f32x4, tiles MR × NR32). */
+  panel32: PanelFn;
+  packA32: PackFn;
+  packB32: PackFn;
   rotate: RotateFn;
   columns: ColumnsFn;
   symv: SymvFn;
@@ -58,8 +63,9 @@ export interface Kernel {
   maxAbs: MaxAbsFn;
   corrections: CorrectionsFn;
   view: Float64Array;
-  /** The module's bytes when its memory is shared, so a worker can run the same kernels on it; else null. */
-  sharedBytes: Uint8Array | null;
+  view32: Float32Array;
+  /** The modules' bytes when their memory is shared, so a worker can run the same kernels on it; else null. */
+  sharedBytes: readonly Uint8Array[] | null;
 }
 
 let enabled = true;
@@ -109,17 +115,21 @@ export function compileKernel(): Kernel | null {
     const sharedMem = sharedMemory(api);
     const shared = sharedMem !== null;
     const memory = sharedMem ?? new api.Memory({ initial: 1 });
-    const functions = [panelKernel(), packKernel("packA", MR), packKernel("packB", NR), rotateKernel(), columnsKernel(), subtractKernel(), luPanelKernel(), unitLowerKernel(), correctionsKernel(), symvKernel(), maxAbsKernel()];
-    const bytes = emitModule(functions, shared ? MAX_PAGES : undefined);
+    const float64 = [panelKernel(), packKernel("packA", MR), packKernel("packB", NR), rotateKernel(), columnsKernel(), subtractKernel(), luPanelKernel(), unitLowerKernel(), correctionsKernel(), symvKernel(), maxAbsKernel()];
+    const float32 = [panelKernel("panel32", MR, NR32, FLOAT32), packKernel("packA32", MR, FLOAT32), packKernel("packB32", NR32, FLOAT32)];
+    const modules = [float64, float32].map((functions) => emitModule(functions, shared ? MAX_PAGES : undefined));
     // validate() is false where the engine lacks 128-bit SIMD; compiling may still be
     // refused (CSP), which throws.
-    if (!api.validate(bytes)) return null;
-    const { exports } = new api.Instance(new api.Module(bytes), { env: { memory } });
+    if (!modules.every((bytes) => api.validate(bytes))) return null;
+    const exports = Object.assign({}, ...modules.map((bytes) => new api.Instance(new api.Module(bytes), { env: { memory } }).exports)) as Record<string, unknown>;
     return {
       memory,
       panel: exports.panel as PanelFn,
       packA: exports.packA as PackFn,
       packB: exports.packB as PackFn,
+      panel32: exports.panel32 as PanelFn,
+      packA32: exports.packA32 as PackFn,
+      packB32: exports.packB32 as PackFn,
       rotate: exports.rotate as RotateFn,
       columns: exports.columns as ColumnsFn,
       symv: exports.symv as SymvFn,
@@ -129,7 +139,8 @@ export function compileKernel(): Kernel | null {
       maxAbs: exports.maxAbs as MaxAbsFn,
       corrections: exports.corrections as CorrectionsFn,
       view: new Float64Array(memory.buffer),
-      sharedBytes: shared ? bytes : null,
+      view32: new Float32Array(memory.buffer),
+      sharedBytes: shared ? modules : null,
     };
   } catch {
     return null;
@@ -160,7 +171,7 @@ function sharedMemory(api: WasmApi): WasmMemory | null {
  */
 export const evenSlots = (slots: number): number => slots + (slots & 1);
 
-/** A float64 view of the kernel's memory with at least `bytes` bytes, or null if it cannot grow. */
+/** A float64 view of the kernel's memory with at least `bytes` bytes, or null if it cannot grow (`k.view32` is then renewed too). */
 export function heap(k: Kernel, bytes: number): Float64Array | null {
   if (bytes > MAX_BYTES) return null;
   const short = bytes - k.memory.buffer.byteLength;
@@ -172,6 +183,6 @@ export function heap(k: Kernel, bytes: number): Float64Array | null {
     }
   }
   // Growing detaches the old buffer; the view is renewed only then.
-  if (k.view.buffer !== k.memory.buffer) k.view = new Float64Array(k.memory.buffer);
+  if (k.view.buffer !== k.memory.buffer) [k.view, k.view32] = [new Float64Array(k.memory.buffer), new Float32Array(k.memory.buffer)];
   return k.view;
 }

@@ -20,7 +20,7 @@
 // from then on.
 import { canGenerateCode } from "../codegen.js";
 import { startWorker, waitWhile, type WorkerHandle } from "./host.js";
-import type { Kernel, PackFn, PanelFn } from "./runtime.js";
+import type { Kernel, PanelFn } from "./runtime.js";
 
 /**
  * Products with fewer multiply-adds than this stay on one thread: measured on this
@@ -38,7 +38,7 @@ const READY = 2; // 1 once the worker has instantiated the module
 const FAILED = 3; // 1 if the worker's share threw (this thread then redoes it)
 const NEXT = 4; // the job's tag · 32 + the next chunk to take (compareExchange)
 const ARGS = 5; // the job: sweepChunks's arguments after the kernels and the control block
-const SLOTS = ARGS + 16;
+const SLOTS = ARGS + 17;
 /** Chunks a threaded product is cut into: enough that the two threads end close together (≤ 31: NEXT keeps 5 bits). */
 const CHUNKS = 16;
 /** A job's tag in NEXT: its number modulo 2²⁶, so that tag · 32 + chunk fits an int32. */
@@ -83,25 +83,29 @@ export function activeThreads(): 1 | 2 {
   return threads === 2 && pool != null && Atomics.load(pool.control, READY) === 1 ? 2 : 1;
 }
 
+/** The kernels a product runs: float64's, and float32's (`…32`). */
+export type Kernels = Pick<Kernel, "panel" | "packB" | "panel32" | "packB32">;
+
 /**
  * The cache-blocking loops around the micro-kernel over B's column panels [jb0, jb1)
  * (GotoBLAS order): blocks of k, blocks of `mc` row panels of A (kept in L2), then each
- * column panel of B (kept in L1 while the kernel sweeps the block against it). Addresses
- * in bytes. Self-contained on purpose: the worker runs this very function's source.
+ * column panel of B (kept in L1 while the kernel sweeps the block against it). Elements
+ * of `eb` bytes; addresses in bytes. Self-contained on purpose: the worker runs this very
+ * function's source.
  *
  * @example
- * sweep(kern.panel, k, mPanels, 0, nPanels, nPad, aBytes, bBytes, cBytes, 256, 32, 4, 4);
+ * sweep(kern.panel, k, mPanels, 0, nPanels, nPad, aBytes, bBytes, cBytes, 256, 32, 4, 4, 8);
  */
-export function sweep(panel: PanelFn, k: number, mPanels: number, jb0: number, jb1: number, nPad: number, aBytes: number, bBytes: number, cBytes: number, kcMax: number, mc: number, mr: number, nr: number): void {
-  const ldc = nPad * 8;
+export function sweep(panel: PanelFn, k: number, mPanels: number, jb0: number, jb1: number, nPad: number, aBytes: number, bBytes: number, cBytes: number, kcMax: number, mc: number, mr: number, nr: number, eb: number): void {
+  const ldc = nPad * eb;
   for (let pc = 0; pc < k; pc += kcMax) {
     const kc = Math.min(kcMax, k - pc);
     for (let ic = 0; ic < mPanels; ic += mc) {
       const tiles = Math.min(mc, mPanels - ic);
-      const a = aBytes + (ic * k + pc) * mr * 8;
+      const a = aBytes + (ic * k + pc) * mr * eb;
       const c = cBytes + ic * mr * ldc;
       for (let jb = jb0; jb < jb1; jb++) {
-        panel(a, bBytes + (jb * k + pc) * nr * 8, c + jb * nr * 8, tiles, kc, k * mr * 8, mr * ldc, ldc, pc === 0 ? 1 : 0);
+        panel(a, bBytes + (jb * k + pc) * nr * eb, c + jb * nr * eb, tiles, kc, k * mr * eb, mr * ldc, ldc, pc === 0 ? 1 : 0);
       }
     }
   }
@@ -121,24 +125,25 @@ export interface UnpackedB {
 
 /**
  * A threaded product's arguments, as the control block carries them to the worker:
- * `sweep`'s, B's panels cut into chunks of `chunk`, and B's source as `UnpackedB` (all 0
- * when B is packed already).
+ * `sweep`'s, B's panels cut into chunks of `chunk`, B's source as `UnpackedB` (all 0
+ * when B is packed already), and the element size (8: float64's kernels, 4: float32's).
  */
-export type Job = readonly [chunk: number, k: number, mPanels: number, nPanels: number, nPad: number, aBytes: number, bBytes: number, cBytes: number, kcMax: number, mc: number, mr: number, nr: number, src: number, panelStride: number, stepStride: number, laneStride: number];
+export type Job = readonly [chunk: number, k: number, mPanels: number, nPanels: number, nPad: number, aBytes: number, bBytes: number, cBytes: number, kcMax: number, mc: number, mr: number, nr: number, src: number, panelStride: number, stepStride: number, laneStride: number, eb: number];
 
 /**
  * Chunk `i` of a job: packs its panels of B if they are not packed yet, then sweeps
  * them. Self-contained on purpose, as `sweep`: the worker runs its source.
  *
  * @example
- * sweepChunk(kern.panel, kern.packB, sweep, 0, job);
+ * sweepChunk(kern, sweep, 0, job);
  */
-export function sweepChunk(panel: PanelFn, packB: PackFn, sweepFn: typeof sweep, i: number, job: Job): void {
-  const [chunk, k, mPanels, nPanels, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr, src, panelStride, stepStride, laneStride] = job;
+export function sweepChunk(kernels: Kernels, sweepFn: typeof sweep, i: number, job: Job): void {
+  const [chunk, k, mPanels, nPanels, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr, src, panelStride, stepStride, laneStride, eb] = job;
+  const [panel, packB] = eb === 4 ? [kernels.panel32, kernels.packB32] : [kernels.panel, kernels.packB];
   const jb0 = i * chunk;
   const jb1 = Math.min(nPanels, jb0 + chunk);
-  if (panelStride !== 0) packB(src + jb0 * panelStride, bBytes + jb0 * k * nr * 8, jb1 - jb0, k, panelStride, stepStride, laneStride);
-  sweepFn(panel, k, mPanels, jb0, jb1, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr);
+  if (panelStride !== 0) packB(src + jb0 * panelStride, bBytes + jb0 * k * nr * eb, jb1 - jb0, k, panelStride, stepStride, laneStride);
+  sweepFn(panel, k, mPanels, jb0, jb1, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr, eb);
 }
 
 /**
@@ -148,9 +153,9 @@ export function sweepChunk(panel: PanelFn, packB: PackFn, sweepFn: typeof sweep,
  * Self-contained on purpose, as `sweep`: the worker runs its source.
  *
  * @example
- * const mine = sweepChunks(kern.panel, kern.packB, sweep, sweepChunk, control, 4, 1, tag, job);
+ * const mine = sweepChunks(kern, sweep, sweepChunk, control, 4, 1, tag, job);
  */
-export function sweepChunks(panel: PanelFn, packB: PackFn, sweepFn: typeof sweep, chunkFn: typeof sweepChunk, control: Int32Array, next: number, finished: number, tag: number, job: Job): number[] {
+export function sweepChunks(kernels: Kernels, sweepFn: typeof sweep, chunkFn: typeof sweepChunk, control: Int32Array, next: number, finished: number, tag: number, job: Job): number[] {
   const chunks = Math.ceil(job[3] / job[0]);
   const taken: number[] = [];
   for (;;) {
@@ -159,7 +164,7 @@ export function sweepChunks(panel: PanelFn, packB: PackFn, sweepFn: typeof sweep
     if (claim >> 5 !== tag || i >= chunks) return taken; // another job's, or none left
     if (Atomics.compareExchange(control, next, claim, claim + 1) !== claim) continue;
     taken.push(i);
-    chunkFn(panel, packB, sweepFn, i, job);
+    chunkFn(kernels, sweepFn, i, job);
     if (Atomics.add(control, finished, 1) + 1 === chunks) Atomics.notify(control, finished);
   }
 }
@@ -169,22 +174,22 @@ export function sweepChunks(panel: PanelFn, packB: PackFn, sweepFn: typeof sweep
  * worker when the product (m·k·n multiply-adds) is large and the worker is ready, else
  * swept here alone. Arguments as `sweep`'s, with m rows instead of row panels; with
  * `unpacked`, B's panels are packed to `bBytes` here first, by the thread that sweeps them.
+ * `eb` 4 runs float32's kernels, 8 float64's.
  *
  * @example
  * sweepAll(kern, m, k, nPanels, nPad, aBytes, bBytes, cBytes, 256, 32, 4, 4);
  */
-export function sweepAll(kern: Kernel, m: number, k: number, nPanels: number, nPad: number, aBytes: number, bBytes: number, cBytes: number, kcMax: number, mc: number, mr: number, nr: number, unpacked?: UnpackedB): void {
+export function sweepAll(kern: Kernel, m: number, k: number, nPanels: number, nPad: number, aBytes: number, bBytes: number, cBytes: number, kcMax: number, mc: number, mr: number, nr: number, unpacked?: UnpackedB, eb: 8 | 4 = 8): void {
   const mPanels = Math.ceil(m / mr);
   const { src, panelStride, stepStride, laneStride } = unpacked ?? { src: 0, panelStride: 0, stepStride: 0, laneStride: 0 };
+  const cutInto = (chunk: number): Job => [chunk, k, mPanels, nPanels, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr, src, panelStride, stepStride, laneStride, eb];
   const helper = threads === 2 && nPanels >= 2 && m * k * nPanels * nr >= THREADED_MIN_WORK ? workerFor(kern) : null;
-  if (helper === null || helper.kern !== kern || Atomics.load(helper.control, READY) !== 1) {
-    if (panelStride !== 0) kern.packB(src, bBytes, nPanels, k, panelStride, stepStride, laneStride);
-    return sweep(kern.panel, k, mPanels, 0, nPanels, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr);
-  }
+  // One thread: the whole of B as one chunk.
+  if (helper === null || helper.kern !== kern || Atomics.load(helper.control, READY) !== 1) return sweepChunk(kern, sweep, 0, cutInto(nPanels));
   const ctl = helper.control;
   const chunk = Math.ceil(nPanels / CHUNKS);
   const chunks = Math.ceil(nPanels / chunk);
-  const job: Job = [chunk, k, mPanels, nPanels, nPad, aBytes, bBytes, cBytes, kcMax, mc, mr, nr, src, panelStride, stepStride, laneStride];
+  const job = cutInto(chunk);
   // The job is written before its tag opens the claims, and the tag before the wake-up.
   const seq = ++helper.seq;
   const tag = seq & TAG_MASK;
@@ -195,7 +200,7 @@ export function sweepAll(kern: Kernel, m: number, k: number, nPanels: number, nP
   Atomics.store(ctl, SEQ, seq);
   Atomics.notify(ctl, SEQ);
   const start = performance.now();
-  const mine = sweepChunks(kern.panel, kern.packB, sweep, sweepChunk, ctl, NEXT, FINISHED, tag, job);
+  const mine = sweepChunks(kern, sweep, sweepChunk, ctl, NEXT, FINISHED, tag, job);
   const deadline = performance.now() + Math.max(PATIENCE_MS, 50 * (performance.now() - start));
   let finished = true;
   for (let done = Atomics.load(ctl, FINISHED); done < chunks; done = Atomics.load(ctl, FINISHED)) {
@@ -211,7 +216,7 @@ export function sweepAll(kern: Kernel, m: number, k: number, nPanels: number, nP
   // writes the same bits to the same places).
   if (!finished) giveUp(helper);
   if (!finished || Atomics.load(ctl, FAILED) === 1) {
-    for (let i = 0; i < chunks; i++) if (!mine.includes(i)) sweepChunk(kern.panel, kern.packB, sweep, i, job);
+    for (let i = 0; i < chunks; i++) if (!mine.includes(i)) sweepChunk(kern, sweep, i, job);
   } else byWorker += chunks - mine.length;
 }
 
@@ -277,7 +282,7 @@ const sweep = ${sweep.toString()};
 const sweepChunk = ${sweepChunk.toString()};
 const sweepChunks = ${sweepChunks.toString()};
 function run({ bytes, memory, control }) {
-  const { panel, packB } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
+  const kernels = Object.assign({}, ...bytes.map((b) => new WebAssembly.Instance(new WebAssembly.Module(b), { env: { memory } }).exports));
   Atomics.store(control, ${READY}, 1);
   // The job is read before claiming: if this thread is late and the job it read is
   // being replaced, its tag no longer matches, and nothing read is used.
@@ -285,7 +290,7 @@ function run({ bytes, memory, control }) {
     Atomics.wait(control, ${SEQ}, seen);
     seen = Atomics.load(control, ${SEQ});
     try {
-      sweepChunks(panel, packB, sweep, sweepChunk, control, ${NEXT}, ${FINISHED}, seen & ${TAG_MASK}, control.slice(${ARGS}, ${SLOTS}));
+      sweepChunks(kernels, sweep, sweepChunk, control, ${NEXT}, ${FINISHED}, seen & ${TAG_MASK}, control.slice(${ARGS}, ${SLOTS}));
     } catch {
       Atomics.store(control, ${FAILED}, 1);
       Atomics.add(control, ${FINISHED}, ${FAILED_MARK});
