@@ -1,12 +1,13 @@
 // float64 matmul: the WebAssembly SIMD kernel against the JavaScript kernel (same process,
-// interleaved) and numpy (one OpenBLAS thread, in a python3 child process); then the
+// interleaved) and numpy (one OpenBLAS thread, in a python3 child process); float32's
+// f32x4 kernel against float64's and numpy's float32; then the
 // blocked factorizations (eigh, cholesky, solve, qr) through the public linalg functions
 // against numpy/LAPACK.
 import { spawnSync } from "node:child_process";
 import { linalg, np, type Array } from "nabla";
 import { activeThreads, setThreads, setWasmEnabled } from "nabla-internal/array/index.js";
 import { compileKernel } from "nabla-internal/array/wasm/index.js";
-import { MR, NR } from "nabla-internal/array/wasm/matmul.js";
+import { MR, NR, NR32 } from "nabla-internal/array/wasm/matmul.js";
 import { mulberry32, print, timePair } from "./harness.js";
 import { corePeakGflops } from "./peak.js";
 
@@ -23,18 +24,18 @@ function runNumpy<T>(script: string): T | { missing: string } {
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as T;
 }
 
-function randomMatrix(n: number, seed: number): Array {
+function randomMatrix(n: number, seed: number, dtype: "float64" | "float32" = "float64"): Array {
   const next = mulberry32(seed);
-  return np.array(Float64Array.from({ length: n * n }, () => next() - 0.5)).reshape([n, n]);
+  return np.array(Float64Array.from({ length: n * n }, () => next() - 0.5), { dtype }).reshape([n, n]);
 }
 
 /** numpy's `a @ b` GFLOP/s per size with one OpenBLAS thread, or why it cannot run here. */
-function numpyGflops(sizes: number[]): { version: string; gflops: Record<number, number> } | { missing: string } {
+function numpyGflops(sizes: number[], dtype: "float64" | "float32" = "float64"): { version: string; gflops: Record<number, number> } | { missing: string } {
   const script = [
     "import json, sys, time, numpy as np",
     "out = {}",
     `for n in ${JSON.stringify(sizes)}:`,
-    "    rng = np.random.default_rng(0); a = rng.random((n, n)); b = rng.random((n, n))",
+    `    rng = np.random.default_rng(0); a = rng.random((n, n)).astype(np.${dtype}); b = rng.random((n, n)).astype(np.${dtype})`,
     "    reps = max(3, int(3e8 / n**3)); a @ b",
     "    best = []",
     "    for _ in range(7):",
@@ -58,6 +59,7 @@ function compileMs(): number {
 export function benchDense(): void {
   setThreads(1);
   benchMatmul();
+  benchFloat32();
   setThreads(2);
   benchThreads();
   benchFactorizations();
@@ -131,6 +133,28 @@ function benchMatmul(): void {
       first.toFixed(2),
       n >= 256 ? "≥ 10 GFLOP/s" : "",
     ]);
+  }
+}
+
+/** float32 products on one thread: the f32x4 kernel against float64's f64x2, interleaved, and numpy's float32. */
+function benchFloat32(): void {
+  const numpy = numpyGflops(THREAD_SIZES, "float32");
+  print("\n## Dense float32 matmul (n×n · n×n) on one thread, GFLOP/s = 2n³ / time\n");
+  print(`f32x4 SIMD, ${MR}×${NR32} register tiles (as many accumulators as float64's ${MR}×${NR}), every multiply and add in float32 as numpy's`);
+  print("sgemm and TF.js do; bit-identical to the JavaScript kernel (Math.fround on each operation). Timed interleaved with the float64 product.");
+  print("version" in numpy ? `numpy ${numpy.version} float32, one OpenBLAS thread, median of 7.` : `numpy column skipped: ${numpy.missing}.`);
+  print();
+  const line = (cells: string[]) => print(`| ${cells.join(" | ")} |`);
+  line(["n", "float32 ms", "float32 GFLOP/s", "float64 GFLOP/s", "float32 ÷ float64 speed", "numpy float32 GFLOP/s", "float32 ÷ numpy"]);
+  line(["---:", "---:", "---:", "---:", "---:", "---:", "---:"]);
+  for (const n of THREAD_SIZES) {
+    const [a32, b32] = [randomMatrix(n, n, "float32"), randomMatrix(n, n + 1, "float32")];
+    const [a64, b64] = [randomMatrix(n, n), randomMatrix(n, n + 1)];
+    const gflops = (ms: number) => (2 * n ** 3) / ms / 1e6;
+    const [ms32, ms64] = timePair(() => np.matmul(a32, b32), () => np.matmul(a64, b64), { reps: Math.max(7, REPS[n]!), warmupMs: 200 });
+    const py = "gflops" in numpy ? numpy.gflops[n] : undefined;
+    const vsNumpy = py === undefined ? ["—", "—"] : [py.toFixed(1), (gflops(ms32) / py).toFixed(2) + "×"];
+    line([String(n), ms32.toFixed(3), gflops(ms32).toFixed(2), gflops(ms64).toFixed(2), (ms64 / ms32).toFixed(2) + "×", ...vsNumpy]);
   }
 }
 
