@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkGrads, grad, jit, nn, np, vjp, vmap, type Array } from "nabla";
-import { errorOf } from "../helpers.js";
+import { errorOf, firstDifference, uniformFrom } from "../helpers.js";
 import { runs } from "../setup.js";
 import { FIXTURES, dec, expectArrayClose, type Enc } from "./fixtures.js";
 
@@ -41,6 +41,39 @@ describe("nn.conv against numpy (explicit dilation, padding and window loops)", 
   it("float32 derivatives, both modes", () => {
     const c = CONV.find((f) => f.x.dtype === "float32")!;
     checkGrads((x: Array, w: Array) => nn.conv(x, w, c.opts), [dec(c.x), dec(c.w)], { order: 1 });
+  });
+
+  it("float32 computes in float32, as float32 matmul: every multiply and add rounded, over (channel, tap) in order", () => {
+    const SEED = 20261203;
+    const uniform = uniformFrom(SEED);
+    const value = () => Math.fround((uniform() - 0.5) * 2 ** Math.round(30 * uniform() - 15));
+    const [N, I, O, L, KW] = [2, 40, 3, 30, 5]; // 200 terms per output, values over 30 binades
+    const x = Float32Array.from({ length: N * I * L }, value);
+    const w = Float32Array.from({ length: O * I * KW }, value);
+    const out = nn.conv(np.array(x).reshape([N, I, L]), np.array(w).reshape([O, I, KW]));
+    expect(out.dtype).toBe("float32");
+    const reference = (single: boolean) => {
+      const r = new Float32Array(N * O * (L - KW + 1));
+      for (let n = 0, at = 0; n < N; n++) {
+        for (let o = 0; o < O; o++) {
+          for (let y = 0; y <= L - KW; y++, at++) {
+            let acc = 0;
+            for (let i = 0; i < I; i++) {
+              for (let k = 0; k < KW; k++) {
+                const t = x[(n * I + i) * L + y + k]! * w[(o * I + i) * KW + k]!;
+                acc = single ? Math.fround(acc + Math.fround(t)) : acc + t;
+              }
+            }
+            r[at] = acc;
+          }
+        }
+      }
+      return r;
+    };
+    const got = out.toFloat64Array();
+    const i = firstDifference(got, reference(true));
+    expect(i, `seed ${SEED}: element ${i} differs`).toBe(-1);
+    expect(firstDifference(got, reference(false)), "the data tell float32 sums from float64 ones").not.toBe(-1);
   });
 
   it("an empty batch gives an empty result and zero derivatives", () => {

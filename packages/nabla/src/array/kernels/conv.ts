@@ -96,7 +96,9 @@ const BLOCK_ELEMENTS = 1 << 20;
 /**
  * The convolution of `lhs` with `rhs` into `outShape` (already checked by the shape rule):
  * out[n, o, y] = Σ_{i, k} lhs[n', g·I + i, (y·s + k·r − lo) / l] · rhs[o, i, k], over taps
- * that land on input elements. Accumulates in float64 and rounds once to the output dtype.
+ * that land on input elements, as one matmul per block of columns: for float32 in float32
+ * arithmetic, as every float32 product (see matmulStorage); for other dtypes in float64,
+ * rounded once to the output dtype.
  * The columns (example, output position) are processed in blocks, so the column matrix
  * stays within BLOCK_ELEMENTS however large the input.
  */
@@ -120,11 +122,13 @@ export function convStorage(lhs: Storage, rhs: Storage, p: ConvParams, outShape:
   const table = gatherTable(inSp, kSp, outSp, p);
   const total = nOut * P;
   const block = Math.max(1, Math.min(total, Math.floor(BLOCK_ELEMENTS / K)));
-  const cols = allocate("float64", K * block, "conv") as Float64Array;
+  const work = lhs.dtype === "float32" ? "float32" : "float64";
+  const cols = allocate(work, K * block, "conv") as Float64Array | Float32Array;
   const src = lhs.data;
   const dst = out.data;
   for (let g = 0; g < groups; g++) {
-    const weights = new Storage("float64", [perGroup, K], Float64Array.from(rhs.data.subarray(g * perGroup * K, (g + 1) * perGroup * K)));
+    const weights = new Storage(work, [perGroup, K], allocate(work, perGroup * K, "conv"));
+    weights.data.set(rhs.data.subarray(g * perGroup * K, (g + 1) * perGroup * K));
     const channel0 = G > 1 ? g * I : 0;
     const example0 = B > 1 ? g * nOut : 0;
     for (let c0 = 0; c0 < total; c0 += block) {
@@ -147,7 +151,7 @@ export function convStorage(lhs: Storage, rhs: Storage, p: ConvParams, outShape:
         }
         c += q1 - q0;
       }
-      const colStorage = new Storage("float64", [K, width], width === block ? cols : cols.subarray(0, K * width));
+      const colStorage = new Storage(work, [K, width], width === block ? cols : cols.subarray(0, K * width));
       const product = matmulStorage(weights, colStorage, [perGroup, width]).data;
       for (let c = c0; c < c0 + width; ) {
         const j = Math.floor(c / P);
