@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { hessian, landscape, np, random, tree, type Array } from "nabla";
 import { errorOf } from "../helpers.js";
+import { hessianOperator, keysFrom, rademacher } from "../../packages/nabla/src/landscape/spectra-operator.js";
 
 /** ½xᵀTx with T = tridiag(−1, 2, −1) of size n, without forming T. */
 const tridiagonal = (n: number) => (x: Array) => x.square().sum().sub(np.sum(np.mul(np.slice(x, [0, n - 1]), np.slice(x, [1, n]))));
@@ -138,6 +139,40 @@ describe("hessianTrace", () => {
     expect(r.stderr).toBeGreaterThan(0);
     expect(r.trace).toBeCloseTo(r.samples.reduce((s, v) => s + v, 0) / 200, 12);
     expect(landscape.hessianTrace(loss, params, { samples: 1 }).stderr).toBeNaN();
+  });
+});
+
+describe("Hessian-vector products in batches", () => {
+  it("products (vmap) gives what product gives one vector at a time, on a pytree with a number leaf", () => {
+    const { params, loss } = mlp();
+    const withScale = { ...params, scale: 1.5 };
+    const f = (p: Mlp & { scale: Array | number }) => np.mul(p.scale, loss(p)).add(np.mul(p.scale, p.scale));
+    const H = hessianOperator("test", f, withScale);
+    expect(H.n).toBe(51);
+    const vs = keysFrom("test", random.key(3), 5).map((k) => rademacher(k, H.n));
+    const batched = H.products(vs);
+    vs.forEach((v, b) => {
+      const one = H.product(v);
+      for (let i = 0; i < H.n; i++) expect(Math.abs(batched[b]![i]! - one[i]!), `vector ${b}, element ${i}`).toBeLessThanOrEqual(1e-13 * (1 + Math.abs(one[i]!)));
+    });
+    expect(H.count()).toBe(10);
+  });
+
+  it("hessianTrace's samples are each probe's zᵀHz, in order, across a short last batch", () => {
+    const { params, loss } = mlp(); // 50 parameters: batches of 16, so 21 samples are 16 + 5
+    const r = landscape.hessianTrace(loss, params, { samples: 21, key: random.key(5) });
+    const H = hessianOperator("test", loss, params);
+    const expected = keysFrom("test", random.key(5), 21).map((k) => {
+      const z = rademacher(k, H.n);
+      return H.product(z).reduce((s, hz, i) => s + hz * z[i]!, 0);
+    });
+    expect(r.samples).toHaveLength(21);
+    r.samples.forEach((s, i) => expect(Math.abs(s - expected[i]!), `sample ${i}`).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(expected[i]!))));
+    expect(r.nhvp).toBe(21);
+  });
+
+  it("a non-finite product in a batch is an error naming the op", () => {
+    expect(() => landscape.hessianTrace((v: Array) => v.sqrt().sum(), np.array([0, 1, 2]), { samples: 4 })).toThrow(/^landscape\.hessianTrace: a Hessian-vector product is NaN or infinite/);
   });
 });
 
