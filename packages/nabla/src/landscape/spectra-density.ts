@@ -9,7 +9,7 @@
 import { checkOptions, describe, nrm2 } from "../array/index.js";
 import { Array, np } from "../core/index.js";
 import { eigh } from "../linalg/index.js";
-import { atLeast, dot, hessianOperator, keysFrom, meanAndStderr, positiveInt, rademacher } from "./spectra-operator.js";
+import { atLeast, dot, hessianOperator, keysFrom, meanAndStderr, positiveInt, probeBatch, rademacher } from "./spectra-operator.js";
 
 export interface HessianDensityOptions {
   /**
@@ -59,19 +59,36 @@ const OP = "landscape.hessianDensity";
 const KEYS = ["steps", "probes", "sigma", "grid", "key"] as const;
 
 /**
- * m Lanczos steps from the unit vector q0 with full reorthogonalization: the diagonal and
- * off-diagonal of the tridiagonal matrix. Stops early when the Krylov space is invariant
- * (β ≈ 0): then the quadrature is exact.
+ * One probe's m Lanczos steps from the unit vector q0 with full reorthogonalization,
+ * building the diagonal (alpha) and off-diagonal (beta) of the tridiagonal matrix. It is
+ * fed H·q a step at a time, so that several probes can share one batched product. Done
+ * after m steps, or early when the Krylov space is invariant (β ≈ 0): then the
+ * quadrature is exact.
  */
-function tridiagonal(product: (v: Float64Array) => Float64Array, q0: Float64Array, m: number): [number[], number[]] {
-  const Q: Float64Array[] = [q0];
-  const alpha: number[] = [];
-  const beta: number[] = [];
-  let scale = 0;
-  for (let j = 0; j < m; j++) {
-    const q = Q[j]!;
-    const w = product(q);
-    alpha.push(dot(q, w));
+class Lanczos {
+  private readonly Q: Float64Array[];
+  readonly alpha: number[] = [];
+  readonly beta: number[] = [];
+  private scale = 0;
+  done = false;
+
+  constructor(
+    q0: Float64Array,
+    private readonly m: number,
+  ) {
+    this.Q = [q0];
+  }
+
+  /** The vector whose product the next step takes. */
+  get q(): Float64Array {
+    return this.Q[this.Q.length - 1]!;
+  }
+
+  /** One step, given w = H·q (overwritten). */
+  step(w: Float64Array): void {
+    const { Q, alpha, beta } = this;
+    const j = alpha.length;
+    alpha.push(dot(this.q, w));
     // Full reorthogonalization by classical Gram–Schmidt, repeated only where the pass
     // removed most of w (Daniel–Gragg–Kaufman–Stewart), where one pass leaves w short of orthogonal.
     // At 10⁶ parameters these passes over the basis cost as much as the products.
@@ -85,13 +102,15 @@ function tridiagonal(product: (v: Float64Array) => Float64Array, q0: Float64Arra
       b = nrm2(w);
       if (b > Math.SQRT1_2 * before) break;
     }
-    scale = Math.max(scale, Math.abs(alpha[j]!) + b + (j > 0 ? beta[j - 1]! : 0));
-    if (j === m - 1 || b <= 1e-12 * scale) break;
+    this.scale = Math.max(this.scale, Math.abs(alpha[j]!) + b + (j > 0 ? beta[j - 1]! : 0));
+    if (j === this.m - 1 || b <= 1e-12 * this.scale) {
+      this.done = true;
+      return;
+    }
     beta.push(b);
     for (let i = 0; i < w.length; i++) w[i] = w[i]! / b;
     Q.push(w);
   }
-  return [alpha, beta];
 }
 
 /** Ritz values (ascending) and Gauss weights (first components squared) of a tridiagonal matrix. */
@@ -141,7 +160,7 @@ function gridPoints(option: number | undefined | number[], lo: number, hi: numbe
  * and the result is normalized to integrate to 1 over the grid (trapezoid rule). The
  * probes' first Lanczos coefficients also give Hutchinson's trace estimate, with its
  * standard error. Hessian-vector products only (grad(f) linearized once); probes·steps
- * of them.
+ * of them, several probes' at once (vmap) where their Krylov bases fit in 8 MB together.
  *
  * The Ritz values of each probe include H's extreme eigenvalues almost exactly (Lanczos
  * converges there first), while its interior is resolved to about spread/steps, so a
@@ -164,13 +183,20 @@ export function hessianDensity<T>(f: (params: T) => Array | number, params: T, o
   const nodes: number[][] = [];
   const weights: number[][] = [];
   const traces: number[] = [];
-  for (const key of keys) {
-    const z = rademacher(key, n);
-    const [alpha, beta] = tridiagonal(H.product, z.map((x) => x / Math.sqrt(n)), m);
-    traces.push(n * alpha[0]!);
-    const [theta, tau] = quadrature(alpha, beta);
-    nodes.push(theta);
-    weights.push(tau);
+  // Probes in groups whose Krylov bases fit in 8 MB together, each group stepped in
+  // lockstep so its products go through one batched product.
+  const batch = probeBatch(n * (m + 1));
+  for (let first = 0; first < probes; first += batch) {
+    const runs = keys.slice(first, first + batch).map((key) => new Lanczos(rademacher(key, n).map((x) => x / Math.sqrt(n)), m));
+    for (let active = runs; active.length > 0; active = active.filter((r) => !r.done)) {
+      H.products(active.map((r) => r.q)).forEach((w, i) => active[i]!.step(w));
+    }
+    for (const { alpha, beta } of runs) {
+      traces.push(n * alpha[0]!);
+      const [theta, tau] = quadrature(alpha, beta);
+      nodes.push(theta);
+      weights.push(tau);
+    }
   }
   let lo = Infinity;
   let hi = -Infinity;

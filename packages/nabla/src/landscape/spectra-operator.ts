@@ -113,8 +113,14 @@ export function hessianOperator<T>(op: string, f: (params: T) => unknown, params
   return { n, product, products, count: () => count, unflatten };
 }
 
-/** Probe vectors as `n`-long float64 arrays that fit in 8 MB, at most 16: a batch for `products`. @example probeBatch(500); // 16 */
-export const probeBatch = (n: number): number => Math.max(1, Math.min(16, Math.floor(2 ** 20 / n)));
+/**
+ * How many probes to run at once (a batch for `products`, at most 16) when each holds
+ * `elements` float64 values (its vector, or its Krylov basis): as many as fit in 8 MB.
+ *
+ * @example
+ * probeBatch(500); // 16
+ */
+export const probeBatch = (elements: number): number => Math.max(1, Math.min(16, Math.floor(2 ** 20 / elements)));
 
 /** f, checked to return a scalar where it is called (so the error names `op`, not grad). @example scalarOf("landscape.hessianTrace", (x: Array) => x)(np.ones([2])); // Error: … f must return a scalar … */
 export function scalarOf<T>(op: string, f: (params: T) => unknown): (params: T) => Array {
