@@ -178,6 +178,33 @@ describe("divergences and failures", () => {
     }
   });
 
+  it("chains run in lockstep, their gradients evaluated together, and a chain's draws do not depend on the others'", () => {
+    // A logistic regression's posterior: NUTS's chains build trees of different depths, so
+    // the batches mix chains at different stages. Chain 0 starts at the same point in both
+    // runs; chain 1 somewhere else: chain 0's draws must not change.
+    const X = random.normal(random.key(1), [40, 3]);
+    const y = np.sign(random.normal(random.key(2), [40]));
+    let calls = 0;
+    const f = (w: Array) => {
+      calls++;
+      return np.sum(np.log1p(np.exp(np.neg(np.mul(y, np.matmul(X, w)))))).neg().sub(np.sum(np.square(w)).mul(0.5));
+    };
+    for (const sampler of ["nuts", "hmc"] as const) {
+      const run = (other: number) => {
+        calls = 0;
+        const init = [np.array([0.1, -0.2, 0.3]), np.array([other, -other, other])];
+        return bayes[sampler](f, np.zeros([3]), { key: random.key(3), samples: 40, warmup: 40, chains: 2, init, jit: false });
+      };
+      const a = run(1);
+      // Eager (jit: false): f runs once per call of the density, batched or not.
+      expect(calls, `${sampler}: calls of logDensity against ${a.gradientEvaluations} gradient evaluations`).toBeLessThan(0.75 * a.gradientEvaluations);
+      const b = run(-2);
+      const chain0 = (r: bayes.McmcResult<Array>) => r.samples.slice(0).toFloat64Array();
+      expect(chain0(b), `${sampler}: chain 0's draws`).toEqual(chain0(a));
+      expect(b.samples.slice(1).toFloat64Array()).not.toEqual(a.samples.slice(1).toFloat64Array());
+    }
+  });
+
   it("init: 'x0' and one start per chain are honoured; jit: false gives the same draws", () => {
     const f = (x: Array) => x.sub(2).square().sum().mul(-0.5);
     const starts = [np.array([10, 10]), np.array([-10, -10])];

@@ -8,7 +8,7 @@
 //   scaled to 15%/75%/10% of a warm-up shorter than 150;
 // - a starting step size by doubling or halving until one leapfrog step's acceptance
 //   crosses 0.8 (Hoffman & Gelman's heuristic, Stan's init_stepsize).
-import { energy, copyPhase, leapfrog, newPhase, sampleMomentum, type FlatDensity, type Phase, type Point, type RandomStream } from "./hamiltonian.js";
+import { energy, copyPhase, leapfrog, newPhase, sampleMomentum, type NeedsDensity, type Phase, type Point, type RandomStream } from "./hamiltonian.js";
 
 /** Dual averaging of the log step size towards `target` acceptance. */
 export class DualAveraging {
@@ -107,23 +107,23 @@ export function slowWindows(warmup: number): [number, number][] {
  * (with a fresh momentum each try) is accepted with probability above 0.8, or halves
  * until it is: the largest step so found whose acceptance is above 0.8.
  */
-export function findStepSize(point: Point, stepSize: number, invMass: Float64Array, density: FlatDensity, rng: RandomStream): number {
+export function* findStepSize(point: Point, stepSize: number, invMass: Float64Array, rng: RandomStream): NeedsDensity<number> {
   const start: Phase = { ...newPhase(point.q.length), q: point.q, grad: point.grad, logp: point.logp };
   const trial = newPhase(point.q.length);
-  const logAcceptance = (eps: number): number => {
+  function* logAcceptance(eps: number): NeedsDensity<number> {
     sampleMomentum(start.p, invMass, rng);
     copyPhase(trial, start);
-    leapfrog(trial, eps, invMass, density);
+    yield* leapfrog(trial, eps, invMass);
     const delta = energy(start, invMass) - energy(trial, invMass);
     return Number.isNaN(delta) ? -Infinity : delta;
-  };
+  }
   const threshold = Math.log(0.8);
   let eps = stepSize;
-  const up = logAcceptance(eps) > threshold;
+  const up = (yield* logAcceptance(eps)) > threshold;
   // 100 doublings or halvings span 2^±100: past that the density is flat or broken.
   for (let i = 0; i < 100; i++) {
     const next = up ? eps * 2 : eps / 2;
-    if (logAcceptance(next) > threshold !== up) return up ? eps : next;
+    if ((yield* logAcceptance(next)) > threshold !== up) return up ? eps : next;
     eps = next;
   }
   return eps;

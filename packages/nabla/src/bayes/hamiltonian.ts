@@ -2,6 +2,10 @@
 // H(q, p) = −log p(q) + ½·pᵀM⁻¹p with a diagonal inverse mass M⁻¹, the leapfrog
 // integrator, and a buffered stream of random numbers drawn from a key. This is the hot
 // loop: a leapfrog step costs one gradient call and allocates nothing.
+//
+// What needs the density is a generator (`NeedsDensity`) that yields the point to evaluate
+// and resumes once the driver has filled its log density and gradient: so the driver
+// (mcmc.ts) can run every chain in lockstep and evaluate their points in one batched call.
 import { type Array } from "../core/index.js";
 import * as random from "../random/index.js";
 
@@ -10,6 +14,12 @@ export const MAX_ENERGY_ERROR = 1000;
 
 /** Writes ∇log p(q) into `grad` and returns log p(q). */
 export type FlatDensity = (q: Float64Array, grad: Float64Array) => number;
+
+/**
+ * A computation returning R that needs the density: it yields each point whose log
+ * density and gradient it needs, to be filled in (`evaluate`) before it resumes.
+ */
+export type NeedsDensity<R> = Generator<Point, R, void>;
 
 /** A state of a chain: position, log density, gradient. */
 export interface Point {
@@ -63,15 +73,15 @@ export function sampleMomentum(p: Float64Array, invMass: Float64Array, rng: Rand
 
 /**
  * One leapfrog step of size `eps` (negative integrates backwards in time; the momentum
- * keeps its orientation), in place: half kick, drift, gradient, half kick.
+ * keeps its orientation), in place: half kick, drift, gradient (yielded), half kick.
  */
-export function leapfrog(z: Phase, eps: number, invMass: Float64Array, density: FlatDensity): void {
+export function* leapfrog(z: Phase, eps: number, invMass: Float64Array): NeedsDensity<void> {
   const { q, p, grad } = z;
   for (let i = 0; i < q.length; i++) {
     p[i]! += 0.5 * eps * grad[i]!;
     q[i]! += eps * invMass[i]! * p[i]!;
   }
-  z.logp = density(q, grad);
+  yield z;
   for (let i = 0; i < q.length; i++) p[i]! += 0.5 * eps * grad[i]!;
 }
 

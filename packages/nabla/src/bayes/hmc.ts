@@ -2,7 +2,7 @@
 // Metropolis correction (Neal, "MCMC using Hamiltonian dynamics", 2011), inside the
 // shared driver's warm-up (mcmc.ts).
 import { checkInteger, describe } from "../array/index.js";
-import { copyPhase, copyPoint, energy, leapfrog, MAX_ENERGY_ERROR, newPhase, sampleMomentum, type FlatDensity } from "./hamiltonian.js";
+import { copyPhase, copyPoint, energy, leapfrog, MAX_ENERGY_ERROR, newPhase, sampleMomentum } from "./hamiltonian.js";
 import { runSampler, sharedOptions, type McmcOptions, type McmcResult, type Transition } from "./mcmc.js";
 import type { LogDensity } from "./target.js";
 
@@ -20,16 +20,16 @@ export interface HmcOptions<T> extends McmcOptions<T> {
   stepSizeJitter?: number;
 }
 
-function hmcTransition(density: FlatDensity, dim: number, steps: number, jitter: number): Transition {
+function hmcTransition(dim: number, steps: number, jitter: number): Transition {
   const current = newPhase(dim);
   const trial = newPhase(dim);
-  return (state, stepSize, invMass, rng) => {
+  return function* (state, stepSize, invMass, rng) {
     copyPoint(current, state);
     sampleMomentum(current.p, invMass, rng);
     copyPhase(trial, current);
     const eps = jitter > 0 ? stepSize * (1 - jitter * rng.uniform()) : stepSize;
     // A non-finite density ends the trajectory early: the proposal is rejected anyway.
-    for (let i = 0; i < steps && Number.isFinite(trial.logp); i++) leapfrog(trial, eps, invMass, density);
+    for (let i = 0; i < steps && Number.isFinite(trial.logp); i++) yield* leapfrog(trial, eps, invMass);
     const error = energy(trial, invMass) - energy(current, invMass);
     const acceptance = error > 0 ? Math.exp(-error) : 1;
     if (rng.uniform() < acceptance) copyPoint(state, trial);
@@ -43,8 +43,8 @@ function hmcTransition(density: FlatDensity, dim: number, steps: number, jitter:
  * integrates `steps` leapfrog steps (one gradient each) with a jittered step size and is
  * accepted by Metropolis.
  * Warm-up follows Stan: dual averaging of the step size to `targetAcceptance` (0.65) and
- * a diagonal inverse mass matrix from the slow windows. Chains run one after another in
- * this process (a function cannot be sent to a worker thread); chain c draws from
+ * a diagonal inverse mass matrix from the slow windows. Chains run in lockstep in this
+ * process, their gradients evaluated in one batched call (vmap); chain c draws from
  * random.split(key, chains)[c], so the result is determined by the key. A start without
  * a finite log density, or a chain whose every transition diverged, is reported in
  * `status` and `message`; bad options, a non-float x0 or a non-scalar logDensity throw.
@@ -62,7 +62,7 @@ export function hmc<T>(logDensity: LogDensity<T>, x0: T, opts: HmcOptions<T>): M
   if (!(typeof jitter === "number" && jitter >= 0 && jitter < 1)) throw new Error(`hmc: stepSizeJitter must be a number in [0, 1), got ${describe(jitter)}`);
   return runSampler("hmc", logDensity, x0, settings, {
     targetAcceptance: 0.65,
-    transition: (density, dim) => hmcTransition(density, dim, steps, jitter),
+    transition: (dim) => hmcTransition(dim, steps, jitter),
     reportsDepth: false,
   });
 }

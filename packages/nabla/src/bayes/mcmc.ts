@@ -1,12 +1,19 @@
-// The driver both gradient-based samplers share: options, the chains (one after another,
-// in this process), Stan's windowed warm-up around a transition kernel, and the result
-// with its diagnostics. hmc.ts and nuts.ts supply only their transition.
+// The driver both gradient-based samplers share: options, the chains (in lockstep, in this
+// process), Stan's windowed warm-up around a transition kernel, and the result with its
+// diagnostics. hmc.ts and nuts.ts supply only their transition.
+//
+// Each chain is a generator that yields the points it needs evaluated (hamiltonian.ts,
+// `NeedsDensity`); the driver advances every chain to its next such point and evaluates
+// them all in one call of the batched density (target.ts): a function cannot be sent to a
+// worker thread, but its gradient at four points costs little more than at one when its
+// products become matrix products. Each chain's arithmetic and random numbers are its own,
+// so its draws do not depend on the others.
 import { checkFlag, checkInteger, checkOptions, describe } from "../array/index.js";
 import { Array, keyArg, np, type MapLeaves } from "../core/index.js";
 import * as random from "../random/index.js";
 import { DualAveraging, findStepSize, RunningVariance, slowWindows } from "./adapt.js";
 import { essOfChains, rhatOfChains } from "./diagnostics.js";
-import { copyPoint, evaluate, newPoint, RandomStream, type FlatDensity, type Point } from "./hamiltonian.js";
+import { copyPoint, evaluate, newPoint, RandomStream, type NeedsDensity, type Point } from "./hamiltonian.js";
 import { makeTarget, type LogDensity, type Target } from "./target.js";
 
 export interface McmcOptions<T> {
@@ -73,12 +80,13 @@ export interface TransitionStats {
 }
 
 /** One transition from `state` (updated in place) with step size and inverse mass. */
-export type Transition = (state: Point, stepSize: number, invMass: Float64Array, rng: RandomStream) => TransitionStats;
+export type Transition = (state: Point, stepSize: number, invMass: Float64Array, rng: RandomStream) => NeedsDensity<TransitionStats>;
 
 /** How a sampler plugs into the driver. */
 export interface Sampler {
   targetAcceptance: number;
-  transition: (density: FlatDensity, dim: number) => Transition;
+  /** A chain's transition, with its own workspace for points of `dim` coordinates. */
+  transition: (dim: number) => Transition;
   reportsDepth: boolean;
 }
 
@@ -150,16 +158,15 @@ interface ChainRun {
 }
 
 /** One chain: warm-up with adaptation, then `samples` transitions at fixed settings. */
-function runChain(s: Settings, targetAcceptance: number, state: Point, transition: Transition, target: Target<unknown>, rng: RandomStream): ChainRun {
-  const dim = target.dim;
+function* runChain(s: Settings, targetAcceptance: number, state: Point, transition: Transition, dim: number, rng: RandomStream): NeedsDensity<ChainRun> {
   let invMass: Float64Array = new Float64Array(dim).fill(1);
-  let stepSize = s.stepSize ?? findStepSize(state, 1, invMass, target.density, rng);
+  let stepSize = s.stepSize ?? (yield* findStepSize(state, 1, invMass, rng));
   const averaging = new DualAveraging(targetAcceptance, stepSize);
   const windows = s.adaptMass ? slowWindows(s.warmup) : [];
   const variance = new RunningVariance(dim);
   let window = 0;
   for (let i = 0; i < s.warmup; i++) {
-    const { acceptance } = transition(state, stepSize, invMass, rng);
+    const { acceptance } = yield* transition(state, stepSize, invMass, rng);
     if (s.adaptStepSize) stepSize = averaging.update(acceptance);
     const [start, end] = windows[window] ?? [Infinity, Infinity];
     if (i >= start) variance.add(state.q);
@@ -167,7 +174,7 @@ function runChain(s: Settings, targetAcceptance: number, state: Point, transitio
       invMass = variance.takeRegularized();
       window++;
       if (s.adaptStepSize) {
-        stepSize = findStepSize(state, stepSize, invMass, target.density, rng);
+        stepSize = yield* findStepSize(state, stepSize, invMass, rng);
         averaging.restart(stepSize);
       }
     }
@@ -176,7 +183,7 @@ function runChain(s: Settings, targetAcceptance: number, state: Point, transitio
 
   const run: ChainRun = { draws: new Float64Array(s.samples * dim), logp: new Float64Array(s.samples), acceptance: 0, divergences: 0, depth: 0, stepSize, invMass };
   for (let i = 0; i < s.samples; i++) {
-    const stats = transition(state, stepSize, invMass, rng);
+    const stats = yield* transition(state, stepSize, invMass, rng);
     run.acceptance += stats.acceptance / s.samples;
     run.depth += stats.treeDepth / s.samples;
     if (stats.divergent) run.divergences++;
@@ -194,8 +201,30 @@ export function runSampler<T>(op: string, logDensity: LogDensity<T>, x0: T, s: S
   const starts = startingPoints(op, s, target, rngs);
   const bad = starts.findIndex((p) => !Number.isFinite(p.logp));
   const targetAcceptance = s.target ?? sampler.targetAcceptance;
-  const runs = bad >= 0 ? undefined : starts.map((state, c) => runChain(s, targetAcceptance, state, sampler.transition(target.density, target.dim), target as Target<unknown>, rngs[c]!));
-  return assemble(op, target, s, sampler, runs, bad);
+  const chains = starts.map((state, c) => runChain(s, targetAcceptance, state, sampler.transition(target.dim), target.dim, rngs[c]!));
+  return assemble(op, target, s, sampler, bad >= 0 ? undefined : inLockstep(chains, target.densities), bad);
+}
+
+/**
+ * Runs the chains to their ends: each is advanced to the next point it needs, and the
+ * points of all that have not ended are evaluated together by `densities`.
+ */
+function inLockstep<R>(chains: NeedsDensity<R>[], densities: (points: Point[]) => void): R[] {
+  const results = new globalThis.Array<R>(chains.length);
+  let waiting: { chain: number; point: Point }[] = [];
+  const advance = (chain: number) => {
+    const step = chains[chain]!.next();
+    if (step.done) results[chain] = step.value;
+    else waiting.push({ chain, point: step.value });
+  };
+  chains.forEach((_, c) => advance(c));
+  while (waiting.length > 0) {
+    const batch = waiting;
+    waiting = [];
+    densities(batch.map((w) => w.point));
+    for (const { chain } of batch) advance(chain);
+  }
+  return results;
 }
 
 const startName = (init: Settings["init"], chain: number) =>

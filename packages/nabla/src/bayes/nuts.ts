@@ -10,7 +10,7 @@
 //   favours later points and so mixes better.
 // - An energy error above 1000 is a divergence: the subtree is dropped and the tree stops.
 import { checkInteger } from "../array/index.js";
-import { copyPoint, energy, leapfrog, MAX_ENERGY_ERROR, newPhase, newPoint, sampleMomentum, type FlatDensity, type Phase, type Point, type RandomStream } from "./hamiltonian.js";
+import { copyPoint, energy, leapfrog, MAX_ENERGY_ERROR, newPhase, newPoint, sampleMomentum, type NeedsDensity, type Phase, type Point, type RandomStream } from "./hamiltonian.js";
 import { runSampler, sharedOptions, type McmcOptions, type McmcResult, type Transition } from "./mcmc.js";
 import type { LogDensity } from "./target.js";
 
@@ -47,7 +47,7 @@ function noUTurn(a: Float64Array, b: Float64Array, rho: Float64Array, invMass: F
 
 const logAddExp = (a: number, b: number) => (a === -Infinity ? b : b === -Infinity ? a : Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b))));
 
-function nutsTransition(density: FlatDensity, dim: number, maxDepth: number): Transition {
+function nutsTransition(dim: number, maxDepth: number): Transition {
   // Workspace reused by every transition: build(depth) keeps its right half in scratch[depth − 1].
   const scratch = Array.from({ length: maxDepth }, () => newSubtree(dim));
   const whole = newSubtree(dim);
@@ -74,9 +74,9 @@ function nutsTransition(density: FlatDensity, dim: number, maxDepth: number): Tr
   }
 
   /** 2^depth leapfrog steps from `edge` in direction `dir` (±1), into `out`; false if invalid. */
-  function build(depth: number, edge: Phase, stepSize: number, out: Subtree): boolean {
+  function* build(depth: number, edge: Phase, stepSize: number, out: Subtree): NeedsDensity<boolean> {
     if (depth === 0) {
-      leapfrog(edge, stepSize, invMass, density);
+      yield* leapfrog(edge, stepSize, invMass);
       leapfrogs++;
       const error = energy(edge, invMass) - h0;
       acceptanceSum += error > 0 ? Math.exp(-error) : 1;
@@ -89,7 +89,7 @@ function nutsTransition(density: FlatDensity, dim: number, maxDepth: number): Tr
       return true;
     }
     const right = scratch[depth - 1]!;
-    return build(depth - 1, edge, stepSize, out) && build(depth - 1, edge, stepSize, right) && merge(out, right, false);
+    return (yield* build(depth - 1, edge, stepSize, out)) && (yield* build(depth - 1, edge, stepSize, right)) && merge(out, right, false);
   }
 
   /** Swaps the ends of the whole trajectory, to merge a subtree built backwards in time. */
@@ -97,7 +97,7 @@ function nutsTransition(density: FlatDensity, dim: number, maxDepth: number): Tr
     [whole.pBegin, whole.pEnd] = [whole.pEnd, whole.pBegin];
   }
 
-  return (state, stepSize, currentInvMass, stream) => {
+  return function* (state, stepSize, currentInvMass, stream) {
     invMass = currentInvMass;
     rng = stream;
     copyPoint(forward, state);
@@ -117,7 +117,7 @@ function nutsTransition(density: FlatDensity, dim: number, maxDepth: number): Tr
     while (depth < maxDepth) {
       const dir = rng.uniform() < 0.5 ? -1 : 1;
       const subtree = scratch[depth]!;
-      if (!build(depth, dir > 0 ? forward : backward, dir * stepSize, subtree)) break;
+      if (!(yield* build(depth, dir > 0 ? forward : backward, dir * stepSize, subtree))) break;
       depth++;
       if (dir < 0) reverse();
       const goOn = merge(whole, subtree, true);
@@ -136,8 +136,8 @@ function nutsTransition(density: FlatDensity, dim: number, maxDepth: number): Tr
  * log density. Warm-up follows Stan: dual averaging of the step size to
  * `targetAcceptance` (0.8) and a diagonal inverse mass matrix from the slow windows;
  * `treeDepth` reports the mean depth per chain, `divergences` the transitions whose
- * energy error exceeded 1000. Chains run one after another in this process (a function
- * cannot be sent to a worker thread); chain c draws from random.split(key, chains)[c], so
+ * energy error exceeded 1000. Chains run in lockstep in this process, their gradients
+ * evaluated in one batched call (vmap); chain c draws from random.split(key, chains)[c], so
  * the result is determined by the key. Failures are reported in `status` and `message`;
  * bad options, a non-float x0 or a non-scalar logDensity throw.
  *
@@ -154,7 +154,7 @@ export function nuts<T>(logDensity: LogDensity<T>, x0: T, opts: NutsOptions<T>):
   const maxDepth = checkInteger("nuts", "maxTreeDepth", settings.o.maxTreeDepth, 10, 1);
   return runSampler("nuts", logDensity, x0, settings, {
     targetAcceptance: 0.8,
-    transition: (density, dim) => nutsTransition(density, dim, maxDepth),
+    transition: (dim) => nutsTransition(dim, maxDepth),
     reportsDepth: true,
   });
 }

@@ -1,10 +1,11 @@
 // The target distribution as the samplers see it: a log density of one flat float64
 // vector with its gradient (the user's pytree raveled, valueAndGrad staged once with
-// jit), and the way back from flat draws to the user's structure.
+// jit), also at several points in one call (vmap), and the way back from flat draws to
+// the user's structure.
 import { checkFunction, describe, sizeOf } from "../array/index.js";
 import { Array, np, tree, type MapLeaves, type TreeDef } from "../core/index.js";
-import { jit, ravelPytree, valueAndGrad } from "../transforms/index.js";
-import type { FlatDensity } from "./hamiltonian.js";
+import { jit, ravelPytree, valueAndGrad, vmap } from "../transforms/index.js";
+import type { FlatDensity, Point } from "./hamiltonian.js";
 
 /** A log density of a pytree of Arrays shaped as x0 (numbers come back as 0-d Arrays). */
 export type LogDensity<T> = (x: MapLeaves<T, Array>) => Array | number;
@@ -14,7 +15,9 @@ export interface Target<T> {
   /** x0, flat. */
   start: Float64Array;
   density: FlatDensity;
-  /** Gradient evaluations so far. */
+  /** Fills each point's log density and gradient, all in one batched call (one point: `density`). */
+  densities: (points: Point[]) => void;
+  /** Gradient evaluations so far (a batch counts each point). */
   evaluations: () => number;
   /** A pytree like x0 from a pytree of the same structure (an `init` entry), flat. */
   flatten: (x: unknown, name: string) => Float64Array;
@@ -53,12 +56,38 @@ export function makeTarget<T>(op: string, logDensity: LogDensity<T>, x0: T, useJ
   }
   const f = (v: Array): Array => np.asArray(logDensity(unravel(v)));
   const valueGrad = useJit ? jit(valueAndGrad(f)) : valueAndGrad(f);
+  // Of the points' coordinates end to end, one function per batch size: each then takes
+  // jit's fast path for a call like its last, as the batch sizes of NUTS's chains vary.
+  const batched = new Map<number, (qs: Array) => [Array, Array]>();
+  const valueGrads = (qs: Array, size: number) => {
+    let fn = batched.get(size);
+    if (!fn) {
+      const of = (flat: Array) => vmap(valueAndGrad(f))(np.reshape(flat, [size, dim])) as [Array, Array];
+      batched.set(size, (fn = useJit ? jit(of) : of));
+    }
+    return fn(qs);
+  };
   let evaluations = 0;
   const density: FlatDensity = (q, grad) => {
     evaluations++;
     const [v, g] = valueGrad(np.array(q));
     grad.set(g.toFloat64Array());
     return v.item();
+  };
+  const densities = (points: Point[]): void => {
+    if (points.length === 1) {
+      points[0]!.logp = density(points[0]!.q, points[0]!.grad);
+      return;
+    }
+    evaluations += points.length;
+    const qs = new Float64Array(points.length * dim);
+    points.forEach((p, b) => qs.set(p.q, b * dim));
+    const [v, g] = valueGrads(np.array(qs), points.length);
+    const [values, grads] = [v.toFloat64Array(), g.toFloat64Array()];
+    points.forEach((p, b) => {
+      p.logp = values[b]!;
+      p.grad.set(grads.subarray(b * dim, (b + 1) * dim));
+    });
   };
 
   const flatten = (x: unknown, name: string): Float64Array => {
@@ -88,5 +117,5 @@ export function makeTarget<T>(op: string, logDensity: LogDensity<T>, x0: T, useJ
     return tree.unflatten(def, parts) as MapLeaves<T, Array>;
   };
 
-  return { dim, start, density, evaluations: () => evaluations, flatten, unflatten };
+  return { dim, start, density, densities, evaluations: () => evaluations, flatten, unflatten };
 }
