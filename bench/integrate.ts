@@ -221,6 +221,28 @@ function benchMcmc(): void {
     const name = sampler === "nuts" ? `NUTS (mean tree depth ${(r.treeDepth!.reduce((a, b) => a + b) / r.treeDepth!.length).toFixed(1)}, ${perIter})` : `HMC (${perIter})`;
     row([name + (r.status === "success" ? "" : `, ${r.status}`), s.toFixed(1), r.gradientEvaluations, (r.gradientEvaluations / s).toFixed(0), perGrad.toFixed(1), jsUs.toFixed(2), (perGrad / jsUs).toFixed(0) + "×", r.summary.minEss.toFixed(0), (r.summary.minEss / s).toFixed(0), r.summary.maxRhat.toFixed(3)]);
   }
+  benchLockstep();
+}
+
+/**
+ * Chains in lockstep (one run of 4 chains, their gradients evaluated in batches) against
+ * the same work one chain at a time (4 runs of 1 chain), on a logistic regression's
+ * posterior, whose gradient is matrix–vector products.
+ */
+function benchLockstep(): void {
+  const [N, P] = [1000, 50];
+  const X = random.normal(random.key(1), [N, P]);
+  const y = np.sign(random.normal(random.key(2), [N]));
+  const f = (w: Array) => np.sum(np.log1p(np.exp(np.neg(np.mul(y, np.matmul(X, w)))))).neg().sub(np.sum(np.square(w)).mul(0.5));
+  const opts = { samples: 100, warmup: 100 };
+  const together = () => [bayes.nuts(f, np.zeros([P]), { key: random.key(0), chains: 4, ...opts })];
+  const apart = () => [0, 1, 2, 3].map((c) => bayes.nuts(f, np.zeros([P]), { key: random.key(c), chains: 1, ...opts }));
+  const evals = (runs: bayes.McmcResult<Array>[]) => runs.reduce((sum, r) => sum + r.gradientEvaluations, 0);
+  const [evalsTogether, evalsApart] = [evals(together()), evals(apart())]; // and the staging of every batch size
+  const [msTogether, msApart] = timePair(together, apart, { reps: 3, warmupMs: 0 });
+  const [a, b] = [(msTogether * 1000) / evalsTogether, (msApart * 1000) / evalsApart];
+  print(`\nNUTS on a logistic regression's posterior (X ${N} × ${P}), 4 chains of ${opts.warmup} + ${opts.samples} iterations, time per gradient evaluation:`);
+  print(`in lockstep (one run of 4 chains, gradients in batches) ${a.toFixed(1)} µs, one chain at a time (4 runs of 1 chain) ${b.toFixed(1)} µs: ${(b / a).toFixed(2)}× (medians of 3, interleaved).`);
 }
 
 // ---------------------------------------------------------------------------------------
