@@ -42,9 +42,10 @@ const alignOf = (p: Precision) => ({ align: p.bytes === 8 ? 3 : 2 });
 
 /**
  * `name(a, b, c, tiles, kc, aStride, cStride, ldc, first)`, in precision `prec` (elements
- * of `prec.bytes`): for t < tiles, the `mr` × `nr` tile of C at `c + t·cStride` (rows `ldc` bytes apart) gets A's micro-panel at
- * `a + t·aStride` times B's micro-panel at `b`, over `kc` ≥ 1 steps of k. With `first`
- * the tile starts from zero, otherwise from what C holds. Addresses are in bytes.
+ * of `prec.bytes`): for t < tiles, the `mr` × `nr` tile of C at `c + t·cStride` (rows
+ * `ldc` bytes apart) gets A's micro-panel at `a + t·aStride` times B's micro-panel at
+ * `b`, over `kc` ≥ 1 steps of k. With `first` the tile starts from zero, otherwise from
+ * what C holds. Addresses are in bytes.
  *
  * @example
  * const bytes = emitModule([panelKernel(), panelKernel("panel32", MR, NR32, FLOAT32)]); // exports panel, panel32

@@ -1,13 +1,13 @@
-// The WebAssembly module's life: its bytes built once, on first need, compiled and
+// The WebAssembly modules' life: their bytes built once, on first need, compiled and
 // instantiated against one linear memory (grown as needed, never shrunk). Where
 // WebAssembly, its SIMD or compiling it is unavailable (an old engine; a
 // Content-Security-Policy without 'wasm-unsafe-eval'), `instantiate` answers null and
 // every entry point falls back to its JavaScript kernel, whose results are the same bit
-// for bit. The kernels come in two modules, float64's (about 3.7 KiB) and float32's
-// matmul (under 1 KiB), so each compiles synchronously even on a browser's main thread
-// (Chrome refuses that above 4 KiB); both run on the one memory. In Node and on cross-origin-isolated
-// pages the memory is shared, so a worker can run the same kernels on it (threads.ts);
-// elsewhere it is a plain one.
+// for bit. There are two modules, float64's kernels (about 3.7 KiB) and float32's matmul
+// (under 1 KiB), so each compiles synchronously even on a browser's main thread (Chrome
+// refuses that above 4 KiB). In Node and on cross-origin-isolated pages the memory is
+// shared, so a worker can run the same kernels on it (threads.ts); elsewhere it is a
+// plain one.
 import { emitModule } from "./module.js";
 import { FLOAT32, MR, NR, NR32, packKernel, panelKernel } from "./matmul.js";
 import { rotateKernel } from "./rotations.js";
