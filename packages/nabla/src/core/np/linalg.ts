@@ -10,7 +10,10 @@ import { expandDims, reshape, squeeze, transpose } from "./shape.js";
 
 /**
  * Matrix product with numpy's rules: the last two axes multiply, leading axes broadcast,
- * and a 1-D operand is a vector (its added axis is removed from the result).
+ * and a 1-D operand is a vector (its added axis is removed from the result). Each element
+ * sums its products in order; float32 operands compute in float32 (every multiply and add
+ * rounded to float32, as numpy's and TF.js's do), float64 ones in float64, with the same
+ * bits whichever kernel runs (WebAssembly or JavaScript, one thread or two).
  *
  * @example
  * np.matmul(np.eye(2), np.array([1, 2])).toArray(); // [1, 2]
