@@ -5,7 +5,7 @@
 import { checkFunction, describe, sizeOf } from "../array/index.js";
 import { Array, np, tree, type MapLeaves, type TreeDef } from "../core/index.js";
 import { jit, ravelPytree, valueAndGrad, vmap } from "../transforms/index.js";
-import type { FlatDensity, Point } from "./hamiltonian.js";
+import { evaluate, type FlatDensity, type Point } from "./hamiltonian.js";
 
 /** A log density of a pytree of Arrays shaped as x0 (numbers come back as 0-d Arrays). */
 export type LogDensity<T> = (x: MapLeaves<T, Array>) => Array | number;
@@ -75,10 +75,7 @@ export function makeTarget<T>(op: string, logDensity: LogDensity<T>, x0: T, useJ
     return v.item();
   };
   const densities = (points: Point[]): void => {
-    if (points.length === 1) {
-      points[0]!.logp = density(points[0]!.q, points[0]!.grad);
-      return;
-    }
+    if (points.length === 1) return evaluate(points[0]!, density);
     evaluations += points.length;
     const qs = new Float64Array(points.length * dim);
     points.forEach((p, b) => qs.set(p.q, b * dim));
