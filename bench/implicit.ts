@@ -179,7 +179,7 @@ export function benchImplicit(): void {
   print("allowUnconverged (exactly 1,000 iterations); the derivative is one GMRES solve with Jᵀ from VJPs. unrolled: `scan` over 100 or");
   print("1,000 steps of the same layer from the same z0, backpropagated. layer / VJP evals: evaluations of the layer and of its VJP");
   print("(backward steps; GMRES products) in one call. warm ms: median of 5 calls (100) or 1 call (1,000), implicit and unrolled");
-  print("interleaved in one process. first call: a fresh process. peak live: heapUsed + arrayBuffers right after a forced full");
+  print("interleaved in one process. first call: a fresh process. peak live: heapUsed + external right after a forced full");
   print("collection, sampled at every 10th layer or VJP evaluation, less its value before the call — what the method keeps alive,");
   print("which includes the 8 MB gradient in W. peak RSS: resident-set high-water mark less RSS before the call, in the fresh");
   print("process — garbage awaiting collection included.\n");

@@ -3,7 +3,7 @@
 // and the trace (landscape.hessianTrace, 20 Rademacher probes) of a tanh MLP's loss on a
 // small batch; and what one Hessian-vector product costs against one gradient.
 //
-// Memory is "peak live" as bench/memory.ts explains (heapUsed + arrayBuffers right after a
+// Memory is "peak live" as bench/memory.ts explains (heapUsed + external right after a
 // forced full collection, less its value before the call), but sampled by a probe of its
 // own: the spectra linearize grad(f) once and then replay only its tangent program, where
 // memory.ts's probe (which passes tangents through untouched) never runs. This one taps the
@@ -183,7 +183,7 @@ export function benchLandscape(): void {
   ratioRows.forEach(row);
   print(`\nGoal: one HVP ≤ 4× one gradient (warm): ${worst.warm <= 4 ? "met" : "NOT met"}, worst ${worst.warm.toFixed(2)}×.\n`);
   print("The estimators: `landscape.hessianEigs` (k = 1 and k = 10, which \"largest\") and `landscape.hessianTrace`, one call each,");
-  print("after the rows above warmed the code. peak live: heapUsed + arrayBuffers after a forced full collection, sampled at every");
+  print("after the rows above warmed the code. peak live: heapUsed + external after a forced full collection, sampled at every");
   print("product and when the call returns, less its value before the call: the linearization's residuals, the Krylov basis (8.6 MB");
   print("per vector at 10⁶), the eigenvectors returned. wall: that call's time less the time spent sampling. ms per HVP: wall ÷ HVPs,");
   print("linearization, reorthogonalization and eigenvectors included.\n");

@@ -1,6 +1,6 @@
 // Memory measurement shared by bench/implicit.ts and bench/ode.ts. Both measure a call's
 // memory two ways, as growth over the same process just before the call:
-//  • "peak live": the largest heapUsed + arrayBuffers (process.memoryUsage) seen right
+//  • "peak live": the largest heapUsed + external (process.memoryUsage) seen right
 //    after a forced full collection, sampled from inside the computation. JavaScript
 //    cannot sample from a timer while a synchronous call runs, so a probe (an identity
 //    primitive, made by `makeProbe`, which each benchmark wraps around the function its
@@ -31,10 +31,14 @@ export const gc = () => {
   collect();
 };
 
-/** What the process holds: the JavaScript heap and the ArrayBuffers' backing stores. */
+/**
+ * What the process holds: the JavaScript heap and the memory outside it, ArrayBuffers'
+ * backing stores and WebAssembly memories (`external`; `arrayBuffers` misses the latter,
+ * where L-BFGS keeps its vectors at large n and the dense kernels their operands).
+ */
 export const liveBytes = () => {
   const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
+  return m.heapUsed + m.external;
 };
 
 export const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]!;

@@ -329,7 +329,7 @@ function benchAdjoints(): void {
   print(`f(y) = tanh(y·W1 + b1)·W2 + b2; loss = Σ y(${T2})², eager \`grad\` in W1, b1, W2, b2 (${2 * H + H + 2 * H + 2} parameters). rk4 with dt0 = T/100 and T/1000`);
   print(`(exactly 100 and 1,000 steps), and adaptive dopri5 at rtol ${ADAPTIVE.rtol.toExponential()}, atol ${ADAPTIVE.atol.toExponential()}. f / VJP evals: evaluations of the field`);
   print("and of its VJP in one gradient call, forward solve included. warm ms: median of 5 calls (3 at 1,000 steps), the adjoints");
-  print("interleaved; first call: a fresh process. peak live: heapUsed + arrayBuffers right after a forced full collection, sampled");
+  print("interleaved; first call: a fresh process. peak live: heapUsed + external right after a forced full collection, sampled");
   print("at every k-th evaluation of the field or its VJP (k = f evals of one forward solve ÷ 20), less its value before the call —");
   print("what the adjoint keeps alive. peak RSS: resident-set high-water mark less RSS before the call, in the fresh process.\n");
   const row = (cells: (string | number)[]) => print(`| ${cells.join(" | ")} |`);

@@ -1,21 +1,9 @@
 // minimize() at scale against scipy's L-BFGS-B (run in a python3 child process), and every
 // method on the Moré–Garbow–Hillstrom problems. Every figure printed comes from this run.
 import { spawnSync } from "node:child_process";
-import v8 from "node:v8";
-import vm from "node:vm";
 import { grad, minimize, np, optim, type Array, type MinimizeResult } from "nabla";
 import { print } from "./harness.js";
-
-// A handle on the collector without --expose-gc on the command line, so that live memory
-// can be measured (see memory below); it is only called outside timed runs.
-v8.setFlagsFromString("--expose-gc");
-const collect = vm.runInNewContext("gc") as () => void;
-// Twice: the ArrayBuffers a collection frees are released by a background sweeper, and
-// process.memoryUsage().arrayBuffers still counts them until the next collection waits for it.
-const gc = () => {
-  collect();
-  collect();
-};
+import { gc, liveBytes } from "./memory.js";
 
 /** ‖∇f(x)‖∞ and f(x), recomputed here so every method and scipy are judged alike. */
 function judge(f: (x: Array) => Array, x: Array): { f: number; gInf: number } {
@@ -25,18 +13,13 @@ function judge(f: (x: Array) => Array, x: Array): { f: number; gInf: number } {
   return { f: f(x).item(), gInf };
 }
 
-const liveBytes = () => {
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-};
-
 interface NablaRun {
   ms: number;
   nit: number;
   nfev: number;
   f: number;
   gInf: number;
-  /** Largest heapUsed + arrayBuffers seen in the callback, over its value before the call. */
+  /** Largest heapUsed + external seen in the callback, over its value before the call. */
   peakMB: number;
   /** The same, with a full collection before each sample: what the optimizer keeps alive. */
   liveMB: number;
@@ -174,7 +157,7 @@ function largeScale(): void {
       typeof single === "string" || single.peakTracedMB === null ? "" : ((single.peakTracedMB * 2 ** 20) / (8 * n)).toFixed(1),
     ]);
   }
-  print("\nMemory. nabla: the largest heapUsed + arrayBuffers (process.memoryUsage) sampled in the per-iteration callback, less");
+  print("\nMemory. nabla: the largest heapUsed + external (process.memoryUsage: the heap, ArrayBuffers and WebAssembly memories) sampled in the per-iteration callback, less");
   print("its value just before the call, in an untimed run (\"peak\": garbage not yet collected included) and in one more that");
   print("forces a full collection before each sample (\"live\": what the optimizer and the current f and ∇f hold). O(m·n) means");
   print("the live figure counted in float64 vectors of length n stays flat as n grows (m = 10: 2m pairs plus a few work vectors).");

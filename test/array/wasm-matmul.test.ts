@@ -3,6 +3,7 @@ import { np } from "nabla";
 import { matmulStorage, setWasmEnabled, Storage, wasmAvailable } from "../../packages/nabla/src/array/index.js";
 import { compileKernel, wasmMatmulInto } from "../../packages/nabla/src/array/wasm/index.js";
 import { sleb, uleb } from "../../packages/nabla/src/array/wasm/module.js";
+import { vectorModuleBytes } from "../../packages/nabla/src/array/wasm/vectors.js";
 import { uniformFrom, firstDifference } from "../helpers.js";
 
 // The WebAssembly matmul sums each element's k products in order, with separate multiply
@@ -254,6 +255,7 @@ describe("module builder", () => {
     const kernel = compileKernel();
     expect(kernel?.sharedBytes).toHaveLength(2); // Node: a shared memory, float64's and float32's modules kept
     for (const bytes of kernel!.sharedBytes!) expect(bytes.length).toBeLessThan(4096);
+    expect(vectorModuleBytes().length).toBeLessThan(4096); // the optimizers' vector passes
   });
 
   it("LEB128 as the specification's examples", () => {

@@ -1,6 +1,8 @@
 // The optimizers' fused vector loops: each must give the bits of the separate passes it
 // replaces (so L-BFGS's iterates are unchanged), at lengths that exercise every remainder.
 import { describe, expect, it } from "vitest";
+import { minimize, np, optim } from "nabla";
+import { setWasmEnabled, vectorArena, vectorKernels } from "../../packages/nabla/src/array/index.js";
 import { addScaled, allFinite, copyAndDot, distInf, dot, negatedUpdateAndDot, normInf, pairAndProducts, sub, updateAndDot } from "../../packages/nabla/src/optim/vec.js";
 
 // A fixed, irregular sequence (no RNG needed): sums of these round differently in each order.
@@ -75,5 +77,61 @@ describe("optim vector loops", () => {
     expect(distInf(a, b)).toBe(9.25);
     expect(distInf(Float64Array.of(1, Infinity), Float64Array.of(1, Infinity))).toBeNaN();
     expect(distInf(Float64Array.of(NaN, 5), Float64Array.of(0, 0))).toBeNaN();
+  });
+});
+
+// In a vector arena the long passes run their main loop in WebAssembly (f64x2 lanes
+// holding vec.ts's running sums): the results must be the plain arrays' bits, at every
+// remainder of four. Reordering a kernel's sums (both halves into one accumulator) makes
+// these fail at every n from 4 on (checked).
+describe("optim vector loops in a vector arena (WebAssembly)", () => {
+  it("route an arena's vectors to the kernels, and nothing else", () => {
+    const [a, b] = vectorArena(8, 2)!;
+    expect(vectorKernels(a!, b!)).toBeDefined();
+    expect(vectorKernels(a!, new Float64Array(8))).toBeUndefined();
+    const [c] = vectorArena(8, 1)!;
+    expect(vectorKernels(a!, c!)).toBeUndefined(); // another arena: another memory
+  });
+
+  for (const n of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 1001]) {
+    it(`give the plain arrays' bits at n = ${n}`, () => {
+      const plain = [1, 2, 3, 4].map((seed) => vector(n, seed)) as [Float64Array, Float64Array, Float64Array, Float64Array];
+      const arena = vectorArena(n, 4)! as [Float64Array, Float64Array, Float64Array, Float64Array];
+      arena.forEach((v, k) => v.set(plain[k]!));
+      const [q, u, w, g] = arena;
+      const [pq, pu, pw, pg] = plain;
+      expect(dot(u, w)).toBe(dot(pu, pw));
+      expect(copyAndDot(q, g, w)).toBe(copyAndDot(pq, pg, pw));
+      expect(q).toEqual(pq);
+      expect(updateAndDot(q, -0.3, u, 0.75, w)).toBe(updateAndDot(pq, -0.3, pu, 0.75, pw));
+      expect(q).toEqual(pq);
+      expect(negatedUpdateAndDot(q, 0.6, u, g)).toBe(negatedUpdateAndDot(pq, 0.6, pu, pg));
+      expect(q).toEqual(pq);
+    });
+  }
+
+  it("a vector of another length is not passed to the kernels", () => {
+    const [a, b] = vectorArena(8, 2)!;
+    expect(dot(a!.fill(1), b!.subarray(0, 5).fill(1))).toBeNaN(); // as plain arrays: a[5]·undefined
+  });
+
+  it("L-BFGS keeps its pairs in an arena from 4,096 variables on, with the same iterates as without", () => {
+    const n = 4098; // n mod 4 = 2: the passes' tails run too
+    const p = optim.problems.extendedRosenbrock(n);
+    const x0 = np.array(Float64Array.from(p.x0));
+    let held = 0;
+    const base = process.memoryUsage().external;
+    const fast = minimize(p.f, x0, { method: "lbfgs", callback: () => void (held = Math.max(held, process.memoryUsage().external - base)) });
+    expect(held).toBeGreaterThanOrEqual(22 * 8 * n); // the arena: 11 pairs, the direction, g's copy
+    setWasmEnabled(false);
+    let plain;
+    try {
+      plain = minimize(p.f, x0, { method: "lbfgs" });
+    } finally {
+      setWasmEnabled(true);
+    }
+    expect(fast.status).toBe("converged");
+    expect([fast.nit, fast.nfev, fast.fun]).toEqual([plain.nit, plain.nfev, plain.fun]);
+    expect(fast.x.toFloat64Array()).toEqual(plain.x.toFloat64Array());
   });
 });

@@ -1,6 +1,9 @@
 // Small loops over Float64Array: the optimizers' own arithmetic, kept off the Array
-// machinery because it runs once per iteration on plain vectors.
-import { isSafeSumOfSquares, nrm2 } from "../array/index.js";
+// machinery because it runs once per iteration on plain vectors. The long passes of
+// L-BFGS (dot products fused with a copy or an update) run their main loop in
+// WebAssembly when every operand lives in one vector arena (array's `vectorArena`), with
+// the same running sums, so the same bits; the tail and the final sum stay here.
+import { isSafeSumOfSquares, nrm2, vectorKernels } from "../array/index.js";
 
 /**
  * aᵀb with four running sums: one sum is a chain of dependent additions that waits on
@@ -10,6 +13,12 @@ export function dot(a: Float64Array, b: Float64Array): number {
   const n = a.length;
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   let i = 0;
+  const simd = b.length === n ? vectorKernels(a, b) : undefined;
+  if (simd !== undefined) {
+    i = simd.dot(a, b);
+    const t = simd.sums;
+    [s0, s1, s2, s3] = [t[0]!, t[1]!, t[2]!, t[3]!];
+  }
   for (; i + 3 < n; i += 4) {
     s0 += a[i]! * b[i]!;
     s1 += a[i + 1]! * b[i + 1]!;
@@ -29,6 +38,12 @@ export function copyAndDot(dst: Float64Array, src: Float64Array, w: Float64Array
   if (src.length !== n || w.length !== n) throw new Error(`copyAndDot: lengths ${n}, ${src.length}, ${w.length} differ`);
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   let i = 0;
+  const simd = vectorKernels(dst, src, w);
+  if (simd !== undefined) {
+    i = simd.copyAndDot(dst, src, w);
+    const t = simd.sums;
+    [s0, s1, s2, s3] = [t[0]!, t[1]!, t[2]!, t[3]!];
+  }
   for (; i + 3 < n; i += 4) {
     const v0 = src[i]!, v1 = src[i + 1]!, v2 = src[i + 2]!, v3 = src[i + 3]!;
     dst[i] = v0;
@@ -56,6 +71,11 @@ export function updateAndDot(q: Float64Array, c: number, u: Float64Array, scale:
   if (u.length !== n || w.length !== n) throw new Error(`updateAndDot: lengths ${n}, ${u.length}, ${w.length} differ`);
   let even = 0, odd = 0;
   let i = 0;
+  const simd = vectorKernels(q, u, w);
+  if (simd !== undefined) {
+    i = simd.updateAndDot(q, c, u, scale, w);
+    [even, odd] = [simd.sums[0]!, simd.sums[1]!];
+  }
   for (; i + 3 < n; i += 4) {
     const v0 = scale * (q[i]! + c * u[i]!);
     const v1 = scale * (q[i + 1]! + c * u[i + 1]!);
@@ -88,6 +108,12 @@ export function negatedUpdateAndDot(q: Float64Array, c: number, u: Float64Array,
   if (u.length !== n || w.length !== n) throw new Error(`negatedUpdateAndDot: lengths ${n}, ${u.length}, ${w.length} differ`);
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   let i = 0;
+  const simd = vectorKernels(q, u, w);
+  if (simd !== undefined) {
+    i = simd.negatedUpdateAndDot(q, c, u, w);
+    const t = simd.sums;
+    [s0, s1, s2, s3] = [t[0]!, t[1]!, t[2]!, t[3]!];
+  }
   for (; i + 3 < n; i += 4) {
     const v0 = -(q[i]! + c * u[i]!);
     const v1 = -(q[i + 1]! + c * u[i + 1]!);

@@ -55,6 +55,7 @@ export const Simd = {
   f32x4Add: 228,
   f32x4Mul: 230,
   f64x2Abs: 236,
+  f64x2Neg: 237,
   f64x2Add: 240,
   f64x2Sub: 241,
   f64x2Mul: 242,

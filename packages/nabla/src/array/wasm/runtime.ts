@@ -7,7 +7,8 @@
 // (under 1 KiB), so each compiles synchronously even on a browser's main thread (Chrome
 // refuses that above 4 KiB). In Node and on cross-origin-isolated pages the memory is
 // shared, so a worker can run the same kernels on it (threads.ts); elsewhere it is a
-// plain one.
+// plain one. A third module, the optimizers' vector passes (vectors.ts, under 1 KiB), is
+// instantiated on memories of its own.
 import { emitModule } from "./module.js";
 import { FLOAT32, MR, NR, NR32, packKernel, panelKernel } from "./matmul.js";
 import { rotateKernel } from "./rotations.js";
@@ -20,7 +21,7 @@ interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
-interface WasmApi {
+export interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
@@ -93,6 +94,17 @@ export function wasmAvailable(): boolean {
   return instantiate() !== null;
 }
 
+/**
+ * The engine's WebAssembly API, or null where there is none (the kernels' own
+ * modules come through `instantiate`; vectors.ts instantiates its module per arena).
+ *
+ * @example
+ * wasmApi()?.validate(bytes);
+ */
+export function wasmApi(): WasmApi | null {
+  return (globalThis as { WebAssembly?: WasmApi }).WebAssembly ?? null;
+}
+
 /** The kernel, when enabled and available; built on the first call. */
 export function instantiate(): Kernel | null {
   if (!enabled) return null;
@@ -109,8 +121,8 @@ export function instantiate(): Kernel | null {
  * const ready = compileKernel() !== null;
  */
 export function compileKernel(): Kernel | null {
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (api === undefined) return null;
+  const api = wasmApi();
+  if (api === null) return null;
   try {
     const sharedMem = sharedMemory(api);
     const shared = sharedMem !== null;

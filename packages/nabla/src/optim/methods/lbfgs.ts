@@ -2,8 +2,18 @@
 // two-loop recursion (Nocedal & Wright, Algorithm 7.4), never stored. At large n every
 // pass over a vector counts, and so does every fresh vector (the engine zeroes and maps
 // its pages): the pairs live in buffers allocated once, and each pass does what it can.
+// From ARENA_MIN on, those buffers are a vector arena's, so the passes run in WebAssembly.
+import { vectorArena } from "../../array/index.js";
 import { isOutcome, type Outcome, type Progress } from "../progress.js";
 import { copyAndDot, dot, negatedUpdateAndDot, norm2, pairAndProducts, updateAndDot } from "../vec.js";
+
+/**
+ * From this many variables on, the pairs, the direction and a copy of the gradient live
+ * in a vector arena (array's `vectorArena`), where the two-loop recursion's passes run in
+ * WebAssembly with the same bits: about 2× faster a pass at n = 10⁵. Below it a call's
+ * overhead would weigh more than the loop it saves.
+ */
+const ARENA_MIN = 4096;
 
 /**
  * The last m curvature pairs in m + 1 slots used as a ring: the slot after the newest
@@ -23,10 +33,30 @@ interface History {
   yy: Float64Array;
   /** The first loop's coefficients αₖ, read again by the second. */
   alpha: Float64Array;
+  /** The search direction, then (with an arena) the gradient's copy beside the pairs. */
+  d: Float64Array;
+  g: Float64Array | undefined;
 }
 
-function history(m: number): History {
-  return { m, count: 0, first: 0, s: [], y: [], sy: new Float64Array(m + 1), yy: new Float64Array(m + 1), alpha: new Float64Array(m + 1) };
+/**
+ * The history for n variables. In an arena every slot is there from the start (its
+ * memory is mapped as it is first written); otherwise slots are allocated on first use,
+ * as a run that converges in a few iterations needs few.
+ */
+function history(m: number, n: number): History {
+  const arena = n >= ARENA_MIN ? vectorArena(n, 2 * (m + 1) + 2) : null;
+  return {
+    m,
+    count: 0,
+    first: 0,
+    s: arena?.slice(0, m + 1) ?? [],
+    y: arena?.slice(m + 1, 2 * (m + 1)) ?? [],
+    sy: new Float64Array(m + 1),
+    yy: new Float64Array(m + 1),
+    alpha: new Float64Array(m + 1),
+    d: arena?.[2 * (m + 1)] ?? new Float64Array(n),
+    g: arena?.[2 * (m + 1) + 1],
+  };
 }
 
 /** The slot of the k-th oldest pair (k = count: the free slot). */
@@ -38,7 +68,6 @@ const slot = (h: History, k: number) => (h.first + k) % (h.m + 1);
  */
 function offer(h: History, x1: Float64Array, x0: Float64Array, g1: Float64Array, g0: Float64Array): void {
   const j = slot(h, h.count);
-  // Allocated on first use: a run that converges in a few iterations needs few slots.
   if (h.s[j] === undefined) {
     h.s[j] = new Float64Array(x0.length);
     h.y[j] = new Float64Array(x0.length);
@@ -58,12 +87,15 @@ function offer(h: History, x1: Float64Array, x0: Float64Array, g1: Float64Array,
  * (or the line search) needs: half the passes of the textbook form, which at large n is
  * the cost.
  */
-function twoLoop(g: Float64Array, h: History, q: Float64Array): number {
+function twoLoop(gradient: Float64Array, h: History, q: Float64Array): number {
   const { count: m, s, y, sy, alpha } = h;
   if (m === 0) {
-    for (let i = 0; i < q.length; i++) q[i] = -g[i]!;
-    return dot(g, q);
+    for (let i = 0; i < q.length; i++) q[i] = -gradient[i]!;
+    return dot(gradient, q);
   }
+  // In an arena, the passes that read g read its copy there (a memcpy).
+  h.g?.set(gradient);
+  const g = h.g ?? gradient;
   const at = (k: number) => slot(h, k);
   const newest = at(m - 1);
   let sq = copyAndDot(q, g, s[newest]!);
@@ -84,9 +116,9 @@ function twoLoop(g: Float64Array, h: History, q: Float64Array): number {
 
 export function lbfgs(p: Progress): Outcome {
   const { m, lr } = p.settings;
-  const h = history(m);
+  const h = history(m, p.x.length);
   // One direction buffer for the whole run: the line search reads d only while it runs.
-  const d = new Float64Array(p.x.length);
+  const { d } = h;
   for (;;) {
     const slope = twoLoop(p.g, h, d);
     // Without history the direction is −g, of arbitrary length: the first trial moves x
