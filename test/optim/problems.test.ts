@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkGrads, grad, hessian, jit, np, vmap } from "nabla";
+import { checkGrads, grad, hessian, jit, minimize, np, vmap } from "nabla";
 import * as problems from "../../packages/nabla/src/optim/problems.js";
 
 const value = (p: problems.Problem, x: readonly number[]) => p.f(np.array([...x])).item();
@@ -127,6 +127,9 @@ describe("MGH problems", () => {
     expect(() => problems.extendedRosenbrock(3)).toThrow(/even/);
     expect(() => p.f(np.zeros([10]))).toThrow(/shape \[1000\]/);
     expect(() => problems.wood.f(np.zeros([3]))).toThrow(/wood: expects x of shape \[4\]/);
+    // x0 given as a plain list reaches f as a list of scalars: the error names the fix.
+    expect(() => minimize(p.f, p.x0)).toThrow(/extendedRosenbrock: expects x of shape \[1000\], got a list of 1000 values \(pass x0 as np.array\(x0\)\)/);
+    expect(() => minimize(problems.wood.f, problems.wood.x0)).toThrow(/wood: expects x of shape \[4\], got a list of 4 values/);
   });
 
   it("TSDoc examples", () => {

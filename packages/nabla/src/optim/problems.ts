@@ -3,7 +3,7 @@
 // numbered as in the paper, plus the extended Rosenbrock function at any even n and a
 // small quadratic. Each f is written with `np` ops on a 1-D float64 Array, so it can be
 // differentiated, batched and jitted like any other nabla function.
-import { np, type Array } from "../core/index.js";
+import { Array, np } from "../core/index.js";
 
 /** A stationary point other than the global minimum that methods often stop at. */
 export interface LocalMinimum {
@@ -32,9 +32,21 @@ export interface Problem {
   note?: string;
 }
 
+/**
+ * Checks that x is an Array of shape [n]. A list of numbers as x0 reaches f as a list of
+ * scalars (a pytree), so that case names the fix.
+ */
+function checkShape(name: string, x: Array, n: number): void {
+  if (!(x instanceof Array)) {
+    const what = globalThis.Array.isArray(x) ? `a list of ${(x as unknown[]).length} values (pass x0 as np.array(x0))` : typeof x;
+    throw new Error(`${name}: expects x of shape [${n}], got ${what}`);
+  }
+  if (x.ndim !== 1 || x.shape[0] !== n) throw new Error(`${name}: expects x of shape [${n}], got [${x.shape.join(", ")}]`);
+}
+
 /** The n entries of x as 0-d Arrays, after checking x has the problem's shape. */
 function parts(name: string, x: Array, n: number): Array[] {
-  if (x.ndim !== 1 || x.shape[0] !== n) throw new Error(`${name}: expects x of shape [${n}], got [${x.shape.join(", ")}]`);
+  checkShape(name, x, n);
   return globalThis.Array.from({ length: n }, (_, i) => x.slice(i));
 }
 
@@ -339,7 +351,7 @@ export function extendedRosenbrock(n: number): Problem {
     name: `ExtRosen(MGH,pairs) n=${n}`,
     n,
     f: (x) => {
-      if (x.ndim !== 1 || x.shape[0] !== n) throw new Error(`extendedRosenbrock: expects x of shape [${n}], got [${x.shape.join(", ")}]`);
+      checkShape("extendedRosenbrock", x, n);
       // Strided views of the odd and even entries keep this O(n) with no gathers.
       const odd = x.slice([0, null, 2]);
       const even = x.slice([1, null, 2]);
@@ -347,7 +359,7 @@ export function extendedRosenbrock(n: number): Problem {
     },
     // The pairs (10(x₂ᵢ − x₂ᵢ₋₁²), 1 − x₂ᵢ₋₁) one after the other.
     residuals: (x) => {
-      if (x.ndim !== 1 || x.shape[0] !== n) throw new Error(`extendedRosenbrock: expects x of shape [${n}], got [${x.shape.join(", ")}]`);
+      checkShape("extendedRosenbrock", x, n);
       const [odd, even] = [x.slice([0, null, 2]), x.slice([1, null, 2])];
       return np.reshape(np.stack([np.mul(10, np.sub(even, np.square(odd))), np.sub(1, odd)], { axis: 1 }), [n]);
     },
