@@ -127,8 +127,11 @@ describe("MGH problems", () => {
     expect(() => problems.extendedRosenbrock(3)).toThrow(/even/);
     expect(() => p.f(np.zeros([10]))).toThrow(/shape \[1000\]/);
     expect(() => problems.wood.f(np.zeros([3]))).toThrow(/wood: expects x of shape \[4\]/);
-    // x0 given as a plain list reaches f as a list of scalars: the error names the fix.
+    // x0 given as a plain list reaches f as a list of scalars: TypeScript rejects the call,
+    // and from JavaScript the error names the fix.
+    // @ts-expect-error f takes an Array, and a list x0 makes x a list
     expect(() => minimize(p.f, p.x0)).toThrow(/extendedRosenbrock: expects x of shape \[1000\], got a list of 1000 values \(pass x0 as np.array\(x0\)\)/);
+    // @ts-expect-error as above
     expect(() => minimize(problems.wood.f, problems.wood.x0)).toThrow(/wood: expects x of shape \[4\], got a list of 4 values/);
   });
 

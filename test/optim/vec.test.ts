@@ -115,8 +115,8 @@ describe("optim vector loops in a vector arena (WebAssembly)", () => {
     expect(dot(a!.fill(1), b!.subarray(0, 5).fill(1))).toBeNaN(); // as plain arrays: a[5]·undefined
   });
 
-  it("L-BFGS keeps its pairs in an arena from 4,096 variables on, with the same iterates as without", () => {
-    const n = 4098; // n mod 4 = 2: the passes' tails run too
+  it("L-BFGS keeps its pairs in an arena from 512 variables on, with the same iterates as without", () => {
+    const n = 514; // n mod 4 = 2: the passes' tails run too
     const p = optim.problems.extendedRosenbrock(n);
     const x0 = np.array(Float64Array.from(p.x0));
     let held = 0;

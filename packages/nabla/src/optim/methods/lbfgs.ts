@@ -10,10 +10,11 @@ import { copyAndDot, dot, negatedUpdateAndDot, norm2, pairAndProducts, updateAnd
 /**
  * From this many variables on, the pairs, the direction and a copy of the gradient live
  * in a vector arena (array's `vectorArena`), where the two-loop recursion's passes run in
- * WebAssembly with the same bits: about 2× faster a pass at n = 10⁵. Below it a call's
- * overhead would weigh more than the loop it saves.
+ * WebAssembly with the same bits. Whole runs on extended Rosenbrock took 0.6–0.75× the
+ * time at n = 600–2000, 0.4× at 4096–10⁴ (in cache), 0.7–0.77× at 10⁵–10⁶ (memory-bound);
+ * they broke even near n = 300, where making the arena costs as much as it saves.
  */
-const ARENA_MIN = 4096;
+const ARENA_MIN = 512;
 
 /**
  * The last m curvature pairs in m + 1 slots used as a ring: the slot after the newest
