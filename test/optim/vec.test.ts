@@ -80,20 +80,37 @@ describe("optim vector loops", () => {
   });
 });
 
-// In a vector arena the long passes run their main loop in WebAssembly (f64x2 lanes
-// holding vec.ts's running sums): the results must be the plain arrays' bits, at every
-// remainder of four. Reordering a kernel's sums (both halves into one accumulator) makes
-// these fail at every n from 4 on (checked).
+// In a vector arena the long passes (from 64 elements) run their main loop in
+// WebAssembly (f64x2 lanes holding vec.ts's running sums): the results must be the plain
+// arrays' bits, at every remainder of four. Reordering a kernel's sums (both halves into
+// one accumulator) makes these fail: 8 of the 9 lengths from 64 on, and the L-BFGS
+// iterates (checked).
 describe("optim vector loops in a vector arena (WebAssembly)", () => {
-  it("route an arena's vectors to the kernels, and nothing else", () => {
-    const [a, b] = vectorArena(8, 2)!;
+  it("route an arena's vectors of 64 or more elements to the kernels, and nothing else", () => {
+    const [a, b] = vectorArena(64, 2)!;
     expect(vectorKernels(a!, b!)).toBeDefined();
-    expect(vectorKernels(a!, new Float64Array(8))).toBeUndefined();
-    const [c] = vectorArena(8, 1)!;
+    expect(vectorKernels(a!, new Float64Array(64))).toBeUndefined();
+    const [c] = vectorArena(64, 1)!;
     expect(vectorKernels(a!, c!)).toBeUndefined(); // another arena: another memory
+    const [d, e] = vectorArena(63, 2)!;
+    expect(vectorKernels(d!, e!)).toBeUndefined(); // short: the loop is cheaper than the call
   });
 
-  for (const n of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 1001]) {
+  it("leave a short vector's buffer unread (reading it moves V8's in-object data out: 20× slower)", () => {
+    let reads = 0;
+    class Watched extends Float64Array {
+      override get buffer(): ArrayBuffer {
+        reads++;
+        return super.buffer as ArrayBuffer;
+      }
+    }
+    const a = new Watched(2).fill(1);
+    expect(dot(a, a)).toBe(2);
+    expect(updateAndDot(a, 1, a, 1, a)).toBe(8);
+    expect(reads).toBe(0);
+  });
+
+  for (const n of [0, 3, 17, 64, 65, 66, 67, 68, 69, 70, 71, 1001]) {
     it(`give the plain arrays' bits at n = ${n}`, () => {
       const plain = [1, 2, 3, 4].map((seed) => vector(n, seed)) as [Float64Array, Float64Array, Float64Array, Float64Array];
       const arena = vectorArena(n, 4)! as [Float64Array, Float64Array, Float64Array, Float64Array];
@@ -111,8 +128,8 @@ describe("optim vector loops in a vector arena (WebAssembly)", () => {
   }
 
   it("a vector of another length is not passed to the kernels", () => {
-    const [a, b] = vectorArena(8, 2)!;
-    expect(dot(a!.fill(1), b!.subarray(0, 5).fill(1))).toBeNaN(); // as plain arrays: a[5]·undefined
+    const [a, b] = vectorArena(80, 2)!;
+    expect(dot(a!.fill(1), b!.subarray(0, 70).fill(1))).toBeNaN(); // as plain arrays: a[70]·undefined
   });
 
   it("L-BFGS keeps its pairs in an arena from 512 variables on, with the same iterates as without", () => {
