@@ -21,7 +21,7 @@ const MAX_ARENA_BYTES = 2 ** 30;
 /** The partial sums' slots at the start of every arena, before its vectors. */
 const SUMS_BYTES = 4 * F64;
 
-type Kernel = (...args: number[]) => void;
+type KernelFn = (...args: number[]) => void;
 
 /**
  * The fast paths of vec.ts's loops for vectors in one arena: each takes Float64Arrays
@@ -54,7 +54,7 @@ const arenas = new WeakMap<ArrayBufferLike, VectorKernels>();
  */
 export function vectorArena(n: number, count: number): Float64Array[] | null {
   const bytes = SUMS_BYTES + count * n * F64;
-  const module = compiled();
+  const module = vectorModule();
   const api = wasmApi();
   if (module === null || api === null || bytes > MAX_ARENA_BYTES) return null;
   let memory: { buffer: ArrayBuffer };
@@ -66,7 +66,7 @@ export function vectorArena(n: number, count: number): Float64Array[] | null {
     return null; // no memory for it: plain arrays need as much, but may find it
   }
   const { buffer } = memory;
-  arenas.set(buffer, kernels(exports as Record<keyof VectorKernels, Kernel>, new Float64Array(buffer, 0, 4)));
+  arenas.set(buffer, kernels(exports as Record<keyof VectorKernels, KernelFn>, new Float64Array(buffer, 0, 4)));
   return Array.from({ length: count }, (_, k) => new Float64Array(buffer, SUMS_BYTES + k * n * F64, n));
 }
 
@@ -91,7 +91,7 @@ export function vectorKernels(a: Float64Array, b: Float64Array, c?: Float64Array
   return k !== undefined && b.buffer === a.buffer && (c === undefined || c.buffer === a.buffer) ? k : undefined;
 }
 
-function kernels(x: Record<keyof VectorKernels, Kernel>, sums: Float64Array): VectorKernels {
+function kernels(x: Record<keyof VectorKernels, KernelFn>, sums: Float64Array): VectorKernels {
   // Whole groups of four, and the call only when there is one (the loops run at least once).
   const run = (n: number, call: (quads: number) => void) => {
     const quads = n >> 2;
@@ -108,21 +108,21 @@ function kernels(x: Record<keyof VectorKernels, Kernel>, sums: Float64Array): Ve
   };
 }
 
-let module: object | null | undefined;
+let compiled: object | null | undefined;
 
 /** The vector kernels' module, compiled once (under 1 KiB); null without WebAssembly. */
-function compiled(): object | null {
+function vectorModule(): object | null {
   const api = wasmApi();
   if (api === null || instantiate() === null) return null;
-  if (module === undefined) {
+  if (compiled === undefined) {
     try {
       const bytes = vectorModuleBytes();
-      module = api.validate(bytes) ? new api.Module(bytes) : null;
+      compiled = api.validate(bytes) ? new api.Module(bytes) : null;
     } catch {
-      module = null;
+      compiled = null;
     }
   }
-  return module;
+  return compiled;
 }
 
 /**
