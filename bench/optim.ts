@@ -135,7 +135,8 @@ function largeScale(): void {
   print("drifts between minutes on this machine. scipy is run twice: with OpenBLAS's default threads,");
   print("and pinned to one thread (OPENBLAS_NUM_THREADS=1; nabla is single-threaded) — on a small, busy machine the threaded run");
   print("can be much slower, so the ratio is taken against the faster of the two. nit / nfev / f / ‖g‖∞ for scipy are from the");
-  print("one-thread run; f and ‖g‖∞ are recomputed at the returned x on both sides.");
+  print("one-thread run; f and ‖g‖∞ are recomputed at the returned x on both sides. From n = 512 nabla keeps its pairs in a");
+  print("WebAssembly memory of its own, where the two-loop passes run on f64x2 (the same iterates as its JavaScript loops).");
   print("versions" in found ? `\n${found.versions}.` : `\nscipy columns skipped: ${found.missing}.`);
   print();
   row(["n", "nabla ms", "nit", "nfev", "f", "‖g‖∞", "scipy ms", "scipy ms (1 thread)", "nit", "nfev", "f", "‖g‖∞", "nabla ÷ faster scipy", "goal"]);
