@@ -32,7 +32,7 @@ export { residentMatrix, type ResidentMatrix } from "./wasm/index.js";
 export { residentReduction, reductionLayout, loadMatrix, storeMatrix, triangularUpdate, symvJs, type ReductionWork, type ReductionLayout } from "./wasm/index.js";
 export { residentAccumulation, accumulationLayout, storeTransposed, type AccumulationWork, type AccumulationLayout, type SlotBlock } from "./wasm/index.js";
 export { setThreads, activeThreads } from "./wasm/index.js";
-export { vectorArena, vectorKernels, type VectorKernels } from "./wasm/index.js";
+export { arenasMade, vectorArena, vectorKernels, type VectorKernels } from "./wasm/index.js";
 export { cumulativeStorage, type CumulativeOp } from "./kernels/cumulative.js";
 export { takeAlongAxisStorage, scatterAddAlongAxisStorage, searchsortedStorage } from "./kernels/gather.js";
 export { randomBitsStorage, randomUniformStorage, randomGammaStorage, randomPoissonStorage, randomRandintStorage, threefry2x32 } from "./kernels/random.js";

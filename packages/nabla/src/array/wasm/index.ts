@@ -13,4 +13,4 @@ export { residentReduction, reductionLayout, loadMatrix, storeMatrix, triangular
 export { symvJs } from "./gemv.js";
 export { residentAccumulation, accumulationLayout, storeTransposed, type AccumulationWork, type AccumulationLayout, type SlotBlock } from "./tridiagonal.js";
 export { setThreads, activeThreads, stopWorker, workerChunks } from "./threads.js";
-export { vectorArena, vectorKernels, type VectorKernels } from "./vectors.js";
+export { arenasMade, vectorArena, vectorKernels, type VectorKernels } from "./vectors.js";

@@ -43,6 +43,18 @@ export interface VectorKernels {
 
 /** The kernels of each live arena, by its memory's buffer. */
 const arenas = new WeakMap<ArrayBufferLike, VectorKernels>();
+/** How many arenas were made: read by tests (that a caller really uses one). */
+let made = 0;
+
+/**
+ * The number of vector arenas made so far in this process.
+ *
+ * @example
+ * const before = arenasMade(); minimize(f, x0); arenasMade() - before; // 1 from n = 512
+ */
+export function arenasMade(): number {
+  return made;
+}
 
 /**
  * `count` zeroed vectors of length n in a fresh WebAssembly memory, on which vec.ts's
@@ -66,6 +78,7 @@ export function vectorArena(n: number, count: number): Float64Array[] | null {
     return null; // no memory for it: plain arrays need as much, but may find it
   }
   const { buffer } = memory;
+  made++;
   arenas.set(buffer, kernels(exports as Record<keyof VectorKernels, KernelFn>, new Float64Array(buffer, 0, 4)));
   return Array.from({ length: count }, (_, k) => new Float64Array(buffer, SUMS_BYTES + k * n * F64, n));
 }
