@@ -67,6 +67,8 @@ describe.skipIf(!available && !required)("products on two threads in Chromium", 
     expect(result.workerChunks, "the worker swept chunks of the products").toBeGreaterThan(0);
     expect(result.wasmRuns, "every product ran in WebAssembly").toBe(2 * result.compared);
     expect(result.mismatches).toEqual([]);
+    expect(result.arenaKernels, "a vector arena's passes ran in WebAssembly").toBe(true);
+    expect(result.arenaMismatches).toEqual([]);
   }, 60_000);
 
   it("inside a Web Worker on an isolated page, a nested worker shares large products, with one thread's bits", async () => {
@@ -77,6 +79,8 @@ describe.skipIf(!available && !required)("products on two threads in Chromium", 
     expect(result.workerChunks, "the nested worker swept chunks of the products").toBeGreaterThan(0);
     expect(result.wasmRuns).toBe(2 * result.compared);
     expect(result.mismatches).toEqual([]);
+    expect(result.arenaKernels, "a vector arena's passes ran in WebAssembly").toBe(true);
+    expect(result.arenaMismatches).toEqual([]);
   }, 60_000);
 
   it("on a page that is not isolated, products stay on one thread and still run in WebAssembly", async () => {
@@ -88,5 +92,7 @@ describe.skipIf(!available && !required)("products on two threads in Chromium", 
     expect(result.workerChunks).toBe(0);
     expect(result.wasmRuns).toBe(2 * result.compared);
     expect(result.mismatches).toEqual([]);
+    expect(result.arenaKernels, "a vector arena's passes ran in WebAssembly").toBe(true);
+    expect(result.arenaMismatches).toEqual([]);
   }, 60_000);
 });

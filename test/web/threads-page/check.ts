@@ -1,8 +1,10 @@
 // What test/web/threads.test.ts checks in the browser: float64 and float32 products
-// through the WebAssembly kernels on one thread and on two, compared bit for bit, run on the page's
+// through the WebAssembly kernels on one thread and on two, compared bit for bit, and the
+// optimizers' vector passes in a vector arena against plain arrays; run on the page's
 // main thread (main.ts) or inside a Web Worker (worker.ts). Typechecked without the DOM's types.
-import { activeThreads, setThreads } from "../../../packages/nabla/src/array/index.js";
+import { activeThreads, setThreads, vectorArena, vectorKernels } from "../../../packages/nabla/src/array/index.js";
 import { wasmMatmulInto, workerChunks } from "../../../packages/nabla/src/array/wasm/index.js";
+import { copyAndDot, dot, negatedUpdateAndDot, updateAndDot } from "../../../packages/nabla/src/optim/vec.js";
 
 /** What the page reports. */
 export interface ThreadCheck {
@@ -17,6 +19,10 @@ export interface ThreadCheck {
   mismatches: string[];
   /** Products compared. */
   compared: number;
+  /** Whether a vector arena was made and its vectors reach the WebAssembly kernels. */
+  arenaKernels: boolean;
+  /** Each vector pass whose result in an arena differs from plain arrays'. */
+  arenaMismatches: string[];
 }
 
 /** Values across many binades, so that any change of summation order would show. */
@@ -72,6 +78,27 @@ export async function threadCheck(waitMs: number): Promise<ThreadCheck> {
   // A worker that happened to wake too late for every product above is given more.
   for (const deadline = performance.now() + waitMs; threads === 2 && workerChunks() === before && performance.now() < deadline; await pause()) large();
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  return { isolated, threads, workerChunks: workerChunks() - before, wasmRuns, mismatches, compared: shapes.length * precisions.length };
+  return { isolated, threads, workerChunks: workerChunks() - before, wasmRuns, mismatches, compared: shapes.length * precisions.length, ...arenaCheck(next) };
+}
+
+/** L-BFGS's passes (optim/vec.ts) on vectors in an arena and on plain copies, n = 1001. */
+function arenaCheck(next: () => number): { arenaKernels: boolean; arenaMismatches: string[] } {
+  const n = 1001;
+  const plain = Array.from({ length: 4 }, () => Float64Array.from({ length: n }, next));
+  const arena = vectorArena(n, 4);
+  if (arena === null) return { arenaKernels: false, arenaMismatches: [] };
+  arena.forEach((v, k) => v.set(plain[k]!));
+  const [q, u, w, g] = arena as [Float64Array, Float64Array, Float64Array, Float64Array];
+  const [pq, pu, pw, pg] = plain as [Float64Array, Float64Array, Float64Array, Float64Array];
+  const arenaMismatches: string[] = [];
+  const same = (name: string, x: number, y: number) => {
+    const i = q.findIndex((v, j) => !Object.is(v, pq[j]));
+    if (!Object.is(x, y) || i >= 0) arenaMismatches.push(`${name}: ${x} in the arena, ${y} on plain arrays${i >= 0 ? `; q[${i}] differs` : ""}`);
+  };
+  same("dot", dot(u, w), dot(pu, pw));
+  same("copyAndDot", copyAndDot(q, g, w), copyAndDot(pq, pg, pw));
+  same("updateAndDot", updateAndDot(q, -0.3, u, 0.75, w), updateAndDot(pq, -0.3, pu, 0.75, pw));
+  same("negatedUpdateAndDot", negatedUpdateAndDot(q, 0.6, u, g), negatedUpdateAndDot(pq, 0.6, pu, pg));
+  return { arenaKernels: vectorKernels(q, u, w) !== undefined, arenaMismatches };
 }
 
