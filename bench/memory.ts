@@ -1,5 +1,6 @@
-// Memory measurement shared by bench/implicit.ts and bench/ode.ts. Both measure a call's
-// memory two ways, as growth over the same process just before the call:
+// Memory measurement shared by the benchmarks (implicit, ode, landscape, integrate, and
+// optim's live-memory figures). implicit and ode measure a call's memory two ways, as
+// growth over the same process just before the call:
 //  • "peak live": the largest heapUsed + external (process.memoryUsage) seen right
 //    after a forced full collection, sampled from inside the computation. JavaScript
 //    cannot sample from a timer while a synchronous call runs, so a probe (an identity

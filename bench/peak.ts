@@ -6,14 +6,9 @@
 // cover the latency) times that rate, in GFLOP/s (2 per vector op). The rate itself moves
 // by up to 40% from one second to the next on this machine, as a neighbour shares the core.
 import { Body, Op, Simd, ValType, emitModule } from "nabla-internal/array/wasm/module.js";
+import { wasmApi } from "nabla-internal/array/wasm/runtime.js";
 
-// The few WebAssembly JS-API members used here (the repository's lib has no DOM types).
-interface WasmApi {
-  Memory: new (limits: { initial: number }) => { buffer: ArrayBuffer };
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+const wasm = wasmApi()!;
 
 const CHAINS = 14;
 const ITERATIONS = 2_000_000;
