@@ -4,7 +4,10 @@
 // the figure is drawn (maybe without its contour map, which is then said) or, failing
 // that, the result is still printed.
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { np, type Array as Tensor } from "nabla";
 import { renderPlot, renderPlotSvg, type PlotRun } from "../../packages/nabla-cli/src/plot.js";
 import { runs } from "../setup.js";
@@ -72,8 +75,11 @@ describe("renderPlot on anything", () => {
 });
 
 describe("in the command: the result first, whatever the plot", () => {
+  const dir = mkdtempSync(join(tmpdir(), "nabla-nan-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
   it("f NaN everywhere: the result is printed, the plot written with a note, exit 0", async () => {
-    const file = `${process.env.TMPDIR ?? "/tmp"}/nabla-nan-${process.pid}.svg`;
+    const file = join(dir, "nan.svg");
     const r = await inProcess(["minimize", "log(-x^2-y^2)", "--from", "1,1", "--plot", file]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/status +nonFinite \(no success\)/);

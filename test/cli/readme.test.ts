@@ -1,10 +1,10 @@
 // The command's outputs pasted into README.md are what it prints today: each `$ npx nabla …`
 // line of the README's text blocks is run in this process and its output compared, with
 // only the timings (which vary run to run) left out of the comparison.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { main, type Io } from "../../packages/nabla-cli/src/main.js";
 
 interface Session {
@@ -66,6 +66,7 @@ function withoutTimes(text: string): string {
 
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
 const dir = mkdtempSync(join(tmpdir(), "nabla-readme-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("the command's outputs in README.md are current", () => {
   const all = sessions(readme);
