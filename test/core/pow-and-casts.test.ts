@@ -59,6 +59,28 @@ describe("pow's derivatives at x = 0", () => {
     expect(values(h)[0]).toBe(2 * 3); // d²/dx² of 3x² at 0; the other terms vanish there
   });
 
+  it("the mixed derivative ∂²xʸ/∂x∂y at y = 0 is 1/x, whichever variable is taken first, both modes", () => {
+    // xʸ at (x, y) = (0.5, 0): Hessian [[y(y−1)x^(y−2), x^(y−1)(1 + y·log x)], [·, xʸ·log²x]].
+    const f = (v: Array) => np.pow(v.slice(0), v.slice(1));
+    const expected = [0, 2, 2, Math.log(0.5) ** 2];
+    for (const h of [hessian(f), jacfwd(jacrev(f)), jacrev(jacfwd(f)), jacfwd(jacfwd(f)), jacrev(jacrev(f))]) {
+      values(h(np.array([0.5, 0]))).forEach((d, i) => expect(d).toBeCloseTo(expected[i]!, 14));
+    }
+    // And at another x, and in float32 (for x < 0, xʸ has no derivative in y: NaN, as log x).
+    const dxdy = (x: number, dtype: "float64" | "float32") =>
+      grad((y: Array) => grad((u: Array) => np.pow(u, y))(np.array(x, { dtype })))(np.array(0, { dtype })).item();
+    expect(dxdy(4, "float64")).toBe(0.25);
+    expect(dxdy(-4, "float64")).toBeNaN();
+    expect(dxdy(0.5, "float32")).toBe(2);
+  });
+
+  it("d/dx x⁰ stays 0 where x⁻¹ overflows (subnormal x), in float64 and float32", () => {
+    for (const [x, dtype] of [[5e-324, "float64"], [-1e-310, "float64"], [1e-45, "float32"]] as const) {
+      expect(grad((u: Array) => np.pow(u, 0))(np.array(x, { dtype })).item()).toBe(0);
+      expect(jvp((u: Array) => np.pow(u, 0), [np.array(x, { dtype })], [np.array(1, { dtype })])[1].item()).toBe(0);
+    }
+  });
+
   it("d/dy xʸ is finite at x = 0 (0ʸ is flat in y for y > 0), both modes, second order too", () => {
     const f = (y: Array) => np.sum(np.pow(np.array([0, 0, 2]), y));
     const y0 = np.array([1, 2.5, 3]);

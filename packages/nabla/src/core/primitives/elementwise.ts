@@ -83,14 +83,20 @@ function guard(c: Array, safe: number, v: Array): Array {
 }
 
 /**
- * d(xʸ)/dx = y·x^(y−1), and 0 where y = 0 (x⁰ is constant; y·x⁻¹ would be 0·∞ at x = 0).
- * The exponent is guarded too, so that no derivative of this rule, at any order and in
- * either mode, passes through 0⁻¹: the k-th derivative of x^n at 0 is n! for k = n and 0
- * beyond.
+ * d(xʸ)/dx = y·x^(y−1), which is 0 where y = 0. There the rule is written (y/x)·xʸ: also
+ * 0, and 0 in x to every order (each term keeps the factor y/x = 0), but with the
+ * derivative 1/x in y, so that the mixed second derivative ∂²xʸ/∂x∂y = 1/x comes out
+ * whichever variable is differentiated first. Where x is zero or subnormal (1/x would
+ * overflow) the rule is the constant 0 at y = 0, with its exponent guarded too, so that
+ * no derivative of it, at any order and in either mode, passes through 0⁻¹: the k-th
+ * derivative of x^n at 0 is n! for k = n and 0 beyond.
  */
-function powDx(x: Array, y: Array): Array {
+function powDx(x: Array, y: Array, out: Array): Array {
   const flat = np.equal(y, 0);
-  return guard(flat, 0, np.mul(y, np.pow(x, guard(flat, 1, np.sub(y, 1)))));
+  const level = np.logicalAnd(flat, np.greaterEqual(np.abs(x), np.finfo(x).smallestNormal));
+  const off = np.logicalNot(level);
+  const atLevel = np.mul(np.div(guard(off, 0, y), guard(off, 1, x)), guard(off, 1, out));
+  return np.where(level, atLevel, guard(flat, 0, np.mul(y, np.pow(x, guard(flat, 1, np.sub(y, 1))))));
 }
 
 /** d(xʸ)/dy = xʸ·log x, and 0 at x = 0 (0ʸ is flat in y); log is only taken of x ≠ 0. */
@@ -110,7 +116,7 @@ const BINARY_PARTIALS: Record<BinaryOp, [(x: Array, y: Array, out: Array) => Par
   sub: [() => 1, () => -1],
   mul: [(_x, y) => y, (x) => x],
   div: [(_x, y) => np.div(1, y), (_x, y, out) => np.neg(np.div(out, y))],
-  pow: [(x, y) => powDx(x, y), (x, _y, out) => powDy(x, out)],
+  pow: [(x, y, out) => powDx(x, y, out), (x, _y, out) => powDy(x, out)],
   // arctan2(y, x) is called with (first, second) = (y, x).
   arctan2: [
     (a, b) => np.div(b, np.add(np.square(a), np.square(b))),
