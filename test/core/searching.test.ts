@@ -120,6 +120,12 @@ describe("errors name the function", () => {
     [() => np.takeAlongAxis(np.zeros([2, 3]), np.zeros([2, 1])), "takeAlongAxis: indices must be int32 integers, got float64"],
     [() => np.takeAlongAxis(np.zeros([2, 3]), i32([[3], [0]])), "takeAlongAxis: index 3 is out of bounds for axis 1 with size 3"],
     [() => np.putAlongAxis(np.zeros([2, 3]), i32([[0, 1]]), np.zeros([3]), { axis: 1 }), "putAlongAxis: cannot broadcast (3,) with (2,2)"],
+    [() => np.putAlongAxis(np.zeros([2, 3]), i32([[3], [0]]), 1, { axis: 1 }), "putAlongAxis: index 3 is out of bounds for axis 1 with size 3"],
+    [() => np.putAlongAxis(np.array(2), [1], 0), "putAlongAxis: index 1 is out of bounds for axis 0 with size 1"],
+    // Below −n an index is out of bounds (it once wrapped twice, writing a place silently).
+    [() => np.putAlongAxis(np.array([2, 3]), [-3], 0), "putAlongAxis: index -3 is out of bounds for axis 0 with size 2"],
+    // Traced indices are checked when their values are known, by the scatter that writes them.
+    [() => jit((i: Array) => np.putAlongAxis(np.array([2, 3]), i, 0))(i32([-3])), "index -3 is out of bounds for axis 0 with size 2"],
     [() => np.select([np.array([1, 0])], [np.zeros([2])]), "select: conds[0] must be bool, got float64"],
     [() => np.select([], []), "select: needs at least one condition"],
     [() => np.select([np.array([true])], []), "select: 1 conditions but 0 choices"],

@@ -1,11 +1,11 @@
 // Per-element choices: takeAlongAxis, putAlongAxis (functional) and select.
 import { broadcastShapes, checkOptions, describe, normalizeAxis, shapeString } from "../../array/index.js";
-import type { Array } from "../array.js";
+import { ConcreteArray, type Array } from "../array.js";
 import { bind1 } from "../interpreter.js";
 import * as P from "../primitives/index.js";
 import { arrayArg, checkArrayLike, promotedDtype } from "./args.js";
 import { astype, type ArrayLike } from "./convert.js";
-import { add, equal, greater, less, logicalAnd, logicalNot, where } from "./elementwise.js";
+import { add, equal, greater, greaterEqual, less, logicalAnd, logicalNot, where } from "./elementwise.js";
 import { tri } from "./grids.js";
 import { any } from "./reductions.js";
 import { broadcastTo, expandDims, reshape } from "./shape.js";
@@ -65,7 +65,14 @@ export function putAlongAxis(x: ArrayLike, indices: Array | readonly number[], v
     throw new Error(`putAlongAxis: indices ${shapeString(idx0.shape)} do not fit x ${shapeString(x0.shape)} off axis ${axis}`);
   }
   const n = a.shape[axis]!;
-  const idx = where(less(idx0, 0), add(idx0, n), idx0);
+  // Concrete indices are checked here, so that the error names this function; traced ones
+  // are checked where they are used (scatterAddAlongAxis), when their values are known.
+  if (idx0 instanceof ConcreteArray) {
+    const bad = idx0.storage.data.find((k) => k < -n || k >= n);
+    if (bad !== undefined) throw new Error(`putAlongAxis: index ${bad} is out of bounds for axis ${axis} with size ${n}`);
+  }
+  // Negative indices count from the end; those below −n stay as they are, out of bounds.
+  const idx = where(logicalAnd(less(idx0, 0), greaterEqual(idx0, -n)), add(idx0, n), idx0);
   const v0 = arrayArg("putAlongAxis", "values", values, a.dtype);
   if (shapeString(broadcastShapes("putAlongAxis", v0.shape, idx.shape)) !== shapeString(idx.shape)) {
     throw new Error(`putAlongAxis: values ${shapeString(v0.shape)} do not broadcast to the indices' shape ${shapeString(idx.shape)}`);
