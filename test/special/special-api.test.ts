@@ -33,6 +33,9 @@ describe("special values (as scipy)", () => {
     expect(values(special.polygamma(np.array([1, 2, 1, 2, 1.5, -1]), np.array([0, 0, -1, -3, 2, 2])))).toEqual([I, -I, I, -I, NaN, NaN]);
     expect(values(special.polygamma(np.array([1, 2, 3]), I))).toEqual([0, -0, 0]);
     expect(special.polygamma(0, 2.5).item()).toBe(special.digamma(2.5).item());
+    // Orders ±∞ and NaN are no integers either. n = ∞ once summed forever and crashed the
+    // process (a JavaScript list grown past V8's limit), whatever x.
+    expect(values(special.polygamma(np.array([I, -I, NaN, I]), np.array([1, 1, 1, 0.5])))).toEqual([NaN, NaN, NaN, NaN]);
   });
 
   it("betaln, gammainc, gammaincc at their edges", () => {

@@ -95,7 +95,8 @@ function sumBackwards(terms: readonly number[]): number {
  * polygamma(1, 1); // 1.6449340668482264 (π²/6)
  */
 export function polygamma(n: number, x: number): number {
-  if (!(n >= 0 && n === Math.floor(n)) || x !== x) return NaN;
+  // n = ∞ is no order (and its direct sum would never end): NaN, as for n = 1.5.
+  if (!Number.isInteger(n) || n < 0 || x !== x) return NaN;
   if (n === 0) return digamma(x);
   const sign = n % 2 === 1 ? 1 : -1;
   if (x <= 0 && x === Math.floor(x)) return sign * Infinity; // poles, and −∞
