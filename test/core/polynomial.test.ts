@@ -92,6 +92,7 @@ describe("errors name the function", () => {
     [() => np.polyder(np.zeros([3]), { m: -1 }), "polyder: m must be a non-negative integer, got -1"],
     [() => np.polyint(np.zeros([3]), { m: 3, k: [1, 2] }), "polyint: k must be one number or at least m = 3 numbers, got 2"],
     [() => np.polymul(np.zeros([0]), np.zeros([2])), "polymul: the arrays must not be empty"],
+    [() => np.polysub(np.array([true, false]), np.array([true])), "polysub: not defined for bool coefficients"],
     [() => np.convolve(np.zeros([2]), np.zeros([2]), { mode: "circular" as never }), "convolve: mode must be \"full\", \"same\" or \"valid\""],
     [() => np.polyfit(np.zeros([3]), np.zeros([3]), 3), "polyfit: degree 3 needs at least 4 points, got 3"],
     [() => np.polyfit(np.zeros([3]), np.zeros([2]), 1), "polyfit: x has 3 points, y 2"],

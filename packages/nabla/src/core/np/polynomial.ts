@@ -112,6 +112,8 @@ export function polyadd(a: ArrayLike, b: ArrayLike): Array {
  */
 export function polysub(a: ArrayLike, b: ArrayLike): Array {
   const [p, q] = aligned("polysub", a, b);
+  // As np.sub, which would name itself: bool has no subtraction (numpy: a TypeError).
+  if (p.dtype === "bool") throw new Error('polysub: not defined for bool coefficients; use astype("int32") first');
   return sub(p, q);
 }
 
