@@ -74,10 +74,14 @@ describe("pow's derivatives at x = 0", () => {
     expect(dxdy(0.5, "float32")).toBe(2);
   });
 
-  it("d/dx x⁰ stays 0 where x⁻¹ overflows (subnormal x), in float64 and float32", () => {
+  it("d/dx x⁰ stays 0 where x⁻¹ overflows (subnormal x), in float64 and float32, y traced or not", () => {
     for (const [x, dtype] of [[5e-324, "float64"], [-1e-310, "float64"], [1e-45, "float32"]] as const) {
       expect(grad((u: Array) => np.pow(u, 0))(np.array(x, { dtype })).item()).toBe(0);
       expect(jvp((u: Array) => np.pow(u, 0), [np.array(x, { dtype })], [np.array(1, { dtype })])[1].item()).toBe(0);
+      // With y traced too (the y = 0 form's branch): ∂/∂x is still 0, ∂/∂y is log x.
+      const [dx, dy] = grad((u: Array, v: Array) => np.pow(u, v), { argnums: [0, 1] })(np.array(x, { dtype }), np.array(0, { dtype }));
+      expect(dx.item()).toBe(0);
+      if (x > 0) expect(dy.item()).toBeCloseTo(Math.log(dtype === "float32" ? Math.fround(x) : x), dtype === "float32" ? 4 : 12);
     }
   });
 

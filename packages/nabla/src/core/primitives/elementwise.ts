@@ -93,8 +93,8 @@ function guard(c: Array, safe: number, v: Array): Array {
  */
 function powDx(x: Array, y: Array, out: Array): Array {
   const flat = np.equal(y, 0);
-  // A concrete exponent (x³, x^0.5) is differentiated in no direction: the guards alone
-  // do, and none at all where no y is 0.
+  // A concrete exponent (x³, x^0.5) is never differentiated, so the y = 0 form below is
+  // not needed: the guarded product does, and where no y is 0 the plain one.
   if (flat instanceof ConcreteArray && !flat.storage.data.includes(1)) return np.mul(y, np.pow(x, np.sub(y, 1)));
   const guarded = guard(flat, 0, np.mul(y, np.pow(x, guard(flat, 1, np.sub(y, 1)))));
   if (y instanceof ConcreteArray) return guarded;
