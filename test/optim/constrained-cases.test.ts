@@ -39,6 +39,16 @@ describe.each(methods)("%s", (method) => {
     expect(r.kkt!.feasibility).toBeLessThanOrEqual(1e-6 * Math.max(1, ...vec(r.x).map(Math.abs)));
   });
 
+  it("ends |x₁| + |x₂| (a kink at the minimum, where ∇f never vanishes) with a failure status, never an exception", () => {
+    // SLSQP's BFGS matrix grew as 1/step there (∇f jumps by 2 over ever shorter steps)
+    // until it overflowed, and the QP refused a NaN matrix by throwing (npm run fuzz).
+    const r = minimize((x) => np.sum(np.abs(x)), np.array([1, 2]), { method });
+    expect(r.success, r.message).toBe(false);
+    expect(["maxIter", "lineSearchFailed"]).toContain(r.status);
+    expect(r.fun).toBeLessThan(3); // below f(x0), however far each method gets
+    if (method === "slsqp") expect(r.fun).toBeLessThan(1e-300);
+  });
+
   it("takes a pytree x0: HS 71 with x = { head: [x₁, x₂], tail: { c: x₃, d: x₄ } }", () => {
     type P = { head: Array; tail: { c: number; d: number } };
     const x0: P = { head: np.array([1, 5]), tail: { c: 5, d: 1 } };

@@ -31,7 +31,12 @@ function linearizedViolation(c: Float64Array, J: Float64Array, d: Float64Array, 
   return violation1(c.map((ci, i) => { let t = ci; for (let j = 0; j < n; j++) t += J[i * n + j]! * d[j]!; return t; }), ineq);
 }
 
-/** B ← B + damped BFGS update for the pair (s, y) (N&W Procedure 18.2), kept symmetric. */
+/**
+ * B ← B + damped BFGS update for the pair (s, y) (N&W Procedure 18.2), kept symmetric.
+ * An update that would overflow is skipped: on a kink (|x| near its minimum, where ∇f
+ * jumps by 2 over steps ever shorter) the curvature y/s grows without bound, and B
+ * once reached ±∞ and then NaN.
+ */
 export function dampedBFGS(B: Float64Array, s: Float64Array, y: Float64Array): void {
   const n = s.length;
   const Bs = new Float64Array(n);
@@ -45,13 +50,16 @@ export function dampedBFGS(B: Float64Array, s: Float64Array, y: Float64Array): v
   let sr = 0;
   for (let i = 0; i < n; i++) sr += s[i]! * r[i]!;
   if (!(sr > 0)) return;
+  const next = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
       const v = B[i * n + j]! - (Bs[i]! * Bs[j]!) / sBs + (r[i]! * r[j]!) / sr;
-      B[i * n + j] = v;
-      B[j * n + i] = v;
+      if (!Number.isFinite(v)) return;
+      next[i * n + j] = v;
+      next[j * n + i] = v;
     }
   }
+  B.set(next);
 }
 
 /** ∇ₓL = ∇f − Jᵀλ. */
