@@ -93,8 +93,10 @@ function guard(c: Array, safe: number, v: Array): Array {
  */
 function powDx(x: Array, y: Array, out: Array): Array {
   const flat = np.equal(y, 0);
-  // A concrete exponent (x³, x^0.5) is never differentiated, so the y = 0 form below is
-  // not needed: the guarded product does, and where no y is 0 the plain one.
+  // Where no y is 0 (known whenever the comparison is concrete, as it is under jvp even for
+  // a traced y) the plain product is the rule. A concrete exponent (x³, x^0.5) is never
+  // differentiated, so the y = 0 form below is not needed: the guarded product does. The
+  // two tests differ: flat can be concrete while y is traced.
   if (flat instanceof ConcreteArray && !flat.storage.data.includes(1)) return np.mul(y, np.pow(x, np.sub(y, 1)));
   const guarded = guard(flat, 0, np.mul(y, np.pow(x, guard(flat, 1, np.sub(y, 1)))));
   if (y instanceof ConcreteArray) return guarded;
